@@ -1,0 +1,61 @@
+# BTS – the two commands: `make demo` serves the app with demo data, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# pyenv selects 3.13 through .python-version; a plain python3.13 on PATH works too.
+PYTHON ?= $(shell command -v python3.13 2>/dev/null || command -v python3 2>/dev/null)
+UV_VERSION := 0.13.8
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: help demo test lint e2e db-stop vendor-designsystemet lock clean
+
+help:
+	@echo "make demo   – start lokal PostgreSQL, migrer, last Øvre Eikers veileder og demodata, server på http://127.0.0.1:8000"
+	@echo "make test   – hele testsuiten (ruff, enhets- og visningstester, nettlesertester i Chromium)"
+	@echo "make db-stop – stopp den lokale PostgreSQL-serveren som make demo startet"
+	@echo "make vendor-designsystemet – hent Designsystemet CSS på nytt til static/vendor/"
+	@echo "make lock   – lag requirements.lock på nytt fra pyproject.toml"
+
+$(VENV)/.installed: requirements.lock .python-version
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 13) else 1)' || \
+	  { echo "BTS trenger Python 3.13 (fant $$($(PYTHON) --version 2>&1)). Installer python3.13 eller bruk pyenv." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) --require-hashes requirements.lock
+	@touch $@
+
+demo: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_guide fixtures/veiledere/ovre-eiker.toml
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	@echo "BTS kjører på http://127.0.0.1:8000 – logg inn som ansatt / demo (Ctrl-C stopper)."
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed $(CHROMIUM)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	BTS_TESTING=1 BTS_LOCAL_DB=throwaway $(PY) -m pytest
+
+# Debian's chromium drives the browser tests; Playwright cannot download its own browser here.
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installerer Debians chromium for nettlesertestene …"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "Nettlesertestene trenger Debians chromium i $(CHROMIUM). Installer den: sudo apt-get install chromium" >&2; \
+	  exit 1; \
+	fi
+
+db-stop: $(VENV)/.installed
+	$(PY) -m bts.localdb
+
+vendor-designsystemet:
+	scripts/vendor-designsystemet.sh
+
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile pyproject.toml --group dev --generate-hashes --python-version 3.13 --no-header -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .staticfiles .pytest_cache .ruff_cache

