@@ -1,0 +1,70 @@
+"""Demo data: a made-up municipality with services and one login per role (password "demo")."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from bts.models import Role, Service, User
+from bts.services import membership_grant
+
+K = Service.Kind
+SERVICES = [
+    ("Solsikken barnehage", K.KINDERGARTEN, Service.Provider.PUBLIC),
+    ("Trollskogen barnehage", K.KINDERGARTEN, Service.Provider.PRIVATE),
+    ("Eikebakken skole", K.SCHOOL, Service.Provider.PUBLIC),
+    ("Fjellstad ungdomsskole", K.SCHOOL, Service.Provider.PUBLIC),
+    ("Helsestasjon og skolehelsetjeneste", K.HEALTH_STATION, Service.Provider.PUBLIC),
+    ("PP-tjenesten", K.PPT, Service.Provider.PUBLIC),
+    ("Barneverntjenesten", K.CHILD_PROTECTION, Service.Provider.PUBLIC),
+    ("NAV", K.NAV, Service.Provider.PUBLIC),
+    ("Familiehjelpa", K.FAMILIEHJELPA, Service.Provider.PUBLIC),
+    ("Psykisk helse og rus voksne", K.ADULT_SERVICE, Service.Provider.PUBLIC),
+    ("BUP", K.EXTERNAL, Service.Provider.PUBLIC),
+]
+# username, first name, last name, job title, role, service (None for municipal roles)
+USERS = [
+    ("ansatt", "Ingrid", "Berg", "Pedagogisk leder", Role.EMPLOYEE, "Solsikken barnehage"),
+    ("leder", "Marius", "Dahl", "Styrer", Role.LEADER, "Solsikken barnehage"),
+    ("rektor", "Hanne", "Lie", "Rektor", Role.LEADER, "Eikebakken skole"),
+    ("familiehjelpa", "Siri", "Haugen", "Teamleder", Role.FAMILIEHJELPA_LEADER, "Familiehjelpa"),
+    ("familiekontakt", "Ole", "Bakke", "Familiekontakt", Role.FAMILY_CONTACT, "Familiehjelpa"),
+    ("kommunalsjef", "Tone", "Moen", "Kommunalsjef oppvekst", Role.MUNICIPAL_LEADER, None),
+    ("admin", "Per", "Strand", "Systemadministrator", Role.SYSTEM_ADMIN, None),
+]
+DEMO_PASSWORD = "demo"  # noqa: S105 - refused whenever DEBUG is off (bts.auth)
+
+
+class Command(BaseCommand):
+    help = "Laster demodata (tjenester og demobrukere). Bare i demomodus."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if not settings.DEMO_MODE:
+            raise CommandError("Demodata kan bare lastes i demomodus (DJANGO_DEBUG=1).")
+        services = {}
+        for name, kind, provider in SERVICES:
+            services[name], _ = Service.objects.update_or_create(
+                name=name, defaults={"kind": kind, "provider": provider, "is_active": True}
+            )
+        for username, first, last, title, role, service in USERS:
+            user, created = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "job_title": title,
+                    "email": f"{username}@demo.invalid",
+                    "is_active": True,
+                },
+            )
+            if created or not user.check_password(DEMO_PASSWORD):
+                user.set_password(DEMO_PASSWORD)
+            user.is_demo = True
+            user.save()
+            membership_grant(user=user, role=role, service=services.get(service))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demodata klar: {len(SERVICES)} tjenester, {len(USERS)} demobrukere "
+                f"({', '.join(u[0] for u in USERS)}) med passordet «{DEMO_PASSWORD}»."
+            )
+        )

@@ -1,0 +1,124 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """An employee or municipal user. Set from the start: the user model cannot change later."""
+
+    job_title = models.CharField(_("stilling"), max_length=120, blank=True)
+    phone = models.CharField(_("telefon"), max_length=32, blank=True)
+    # Demo accounts share a known password; they are refused whenever DEBUG is off (bts.auth).
+    is_demo = models.BooleanField(_("demokonto"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Service(models.Model):
+    """A tjeneste/virksomhet: a unit that holds cases and takes part in collaboration."""
+
+    class Kind(models.TextChoices):
+        KINDERGARTEN = "kindergarten", _("Barnehage")
+        SCHOOL = "school", _("Skole")
+        HEALTH_STATION = "health_station", _("Helsestasjon og skolehelsetjeneste")
+        PPT = "ppt", _("PP-tjenesten")
+        CHILD_PROTECTION = "child_protection", _("Barnevern")
+        NAV = "nav", _("NAV")
+        FAMILIEHJELPA = "familiehjelpa", _("Familiehjelpa")
+        ADULT_SERVICE = "adult_service", _("Voksentjeneste")
+        EXTERNAL = "external", _("Ekstern instans")
+
+    class Provider(models.TextChoices):
+        PUBLIC = "public", _("Offentlig")
+        PRIVATE = "private", _("Privat")
+
+    name = models.CharField(_("navn"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
+    # Private kindergartens and schools are a separate trust boundary (duty of confidentiality).
+    provider = models.CharField(
+        _("eierform"), max_length=16, choices=Provider.choices, default=Provider.PUBLIC
+    )
+    phone = models.CharField(_("telefon"), max_length=32, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("tjeneste")
+        verbose_name_plural = _("tjenester")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    EMPLOYEE = "employee", _("Ansatt")
+    LEADER = "leader", _("Leder")
+    FAMILY_CONTACT = "family_contact", _("Familiekontakt")
+    FAMILIEHJELPA_LEADER = "familiehjelpa_leader", _("Teamleder familiehjelpa")
+    CHILD_COORDINATOR = "child_coordinator", _("Barnekoordinator")
+    MUNICIPAL_LEADER = "municipal_leader", _("Kommunalsjef")
+    SYSTEM_ADMIN = "system_admin", _("Systemadministrator")
+
+
+MUNICIPAL_ROLES = frozenset({Role.MUNICIPAL_LEADER, Role.SYSTEM_ADMIN})
+
+
+class Membership(models.Model):
+    """A user's role in a service, or a municipal role (which belongs to no service)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruker")
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name=_("tjeneste"),
+    )
+    role = models.CharField(_("rolle"), max_length=32, choices=Role.choices)
+    valid_from = models.DateField(_("gyldig fra"), null=True, blank=True)
+    valid_to = models.DateField(_("gyldig til"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rolle i tjeneste")
+        verbose_name_plural = _("roller i tjenester")
+        ordering = ["user", "service__name", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=list(MUNICIPAL_ROLES), service__isnull=True)
+                    | (~Q(role__in=list(MUNICIPAL_ROLES)) & Q(service__isnull=False))
+                ),
+                name="membership_service_matches_role",
+                violation_error_message=_(
+                    "Kommunale roller har ingen tjeneste; alle andre roller må ha en tjeneste."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "service", "role"],
+                name="membership_unique_per_service",
+                nulls_distinct=False,
+                violation_error_message=_("Brukeren har allerede denne rollen i tjenesten."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="membership_valid_period",
+                violation_error_message=_("«Gyldig til» kan ikke være før «gyldig fra»."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.service.name if self.service_id else _("kommunen")
+        return f"{self.user} – {self.get_role_display()} ({where})"

@@ -1,0 +1,29 @@
+"""The menu and start page depend on the user's roles; this is the one place that decides."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+from .selectors import user_roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    name: str
+
+
+def navigation_for(request) -> list[NavItem]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = [
+        NavItem(_("Start"), reverse("start"), "start"),
+        NavItem(_("Handlingsveileder"), reverse("levels:guide"), "guide"),
+    ]
+    if Role.SYSTEM_ADMIN in user_roles(request) and user.is_staff:
+        items.append(NavItem(_("Brukere og tjenester"), reverse("admin:index"), "admin"))
+    return items

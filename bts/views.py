@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from levels.pyramid import build_pyramid
+from levels.selectors import guide_levels, request_guide
+
+from .models import Role
+from .selectors import admin_overview, request_memberships
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"demo_mode": settings.DEMO_MODE}
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    """The role-aware start page: each role the user holds adds its own section."""
+    memberships = request_memberships(request)
+    roles = {m.role for m in memberships}
+    guide = request_guide(request)
+    context = {
+        "memberships": memberships,
+        "has": {role.value: role in roles for role in Role},
+        "led_services": [m.service for m in memberships if m.role == Role.LEADER],
+        "first_step": None,
+        "pyramid": None,
+    }
+    if guide is not None:
+        levels = list(guide_levels(guide))
+        first_level_steps = levels[0].steps.all() if levels else []
+        context["first_step"] = first_level_steps[0] if first_level_steps else None
+        if Role.MUNICIPAL_LEADER in roles:
+            context["pyramid"] = build_pyramid(levels)
+    if Role.SYSTEM_ADMIN in roles:
+        context["admin_overview"] = admin_overview()
+    return render(request, "bts/start.html", context)

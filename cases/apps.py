@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    """Child, Case, Concern, RelayLog, meetings, measures, decisions, consent (case workflow)."""
+
+    name = "cases"
+    verbose_name = "Saker"

@@ -1,0 +1,106 @@
+import time
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from bts.middleware import SESSION_STARTED_KEY
+from bts.models import Membership, Service, User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+DEMO_USERNAMES = ["ansatt", "leder", "rektor", "familiehjelpa", "familiekontakt",
+                  "kommunalsjef", "admin"]  # fmt: skip
+
+
+@pytest.fixture
+def demo_data(settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+
+
+def test_seed_demo_creates_the_municipality_and_one_login_per_role(demo_data):
+    assert set(User.objects.values_list("username", flat=True)) == set(DEMO_USERNAMES)
+    assert Service.objects.count() >= 10
+    assert len(set(Service.objects.values_list("kind", flat=True))) >= 8
+    ansatt = User.objects.get(username="ansatt")
+    assert ansatt.memberships.get().service.kind == Service.Kind.KINDERGARTEN
+    leder = User.objects.get(username="leder").memberships.get()
+    assert leder.service == ansatt.memberships.get().service
+    assert User.objects.get(username="admin").is_staff
+
+
+def test_seed_demo_twice_changes_nothing(demo_data):
+    before = (User.objects.count(), Service.objects.count(), Membership.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Service.objects.count(), Membership.objects.count()) == before
+
+
+def test_seed_demo_refuses_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="demomodus"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
+def test_every_demo_login_works_in_demo_mode(client, demo_data, username):
+    response = client.post(reverse("login"), {"username": username, "password": "demo"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("start")
+
+
+def test_demo_password_is_refused_when_demo_mode_is_off(client, demo_data, settings):
+    settings.DEMO_MODE = False
+    response = client.post(reverse("login"), {"username": "ansatt", "password": "demo"})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "Vennligst oppgi korrekt brukernavn og passord" in response.text
+
+
+def test_ordinary_users_log_in_whatever_the_demo_mode(client, employee, settings):
+    settings.DEMO_MODE = False
+    response = client.post(reverse("login"), {"username": employee.username, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_wrong_password_gives_a_norwegian_message_next_to_the_form(client, employee):
+    response = client.post(reverse("login"), {"username": employee.username, "password": "feil"})
+
+    assert response.status_code == 200
+    assert 'id="login-error"' in response.text
+    assert "Vennligst oppgi korrekt brukernavn og passord" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_empty_fields_get_messages_next_to_each_field(client, db):
+    response = client.post(reverse("login"), {"username": "", "password": ""})
+    assert response.text.count("Feltet er påkrevet") == 2
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_logout_is_a_post_and_ends_the_session(employee_client):
+    assert employee_client.get(reverse("logout")).status_code == 405
+    response = employee_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert employee_client.get(reverse("start")).status_code == 302
+
+
+def test_session_ends_after_ten_hours_however_active(employee_client, settings):
+    assert employee_client.get(reverse("start")).status_code == 200
+    session = employee_client.session
+    session[SESSION_STARTED_KEY] = time.time() - settings.BTS_SESSION_ABSOLUTE_SECONDS - 1
+    session.save()
+
+    response = employee_client.get(reverse("start"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert "_auth_user_id" not in employee_client.session
+
+
+def test_idle_session_lasts_thirty_minutes_and_is_renewed(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
