@@ -1,0 +1,389 @@
+"""Load a municipality's action guide from a human-editable TOML file (see docs/guide-format.md).
+
+The whole file is validated before anything is written; every problem is reported with the file,
+the line and the key, and a failed load leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import AcuteContact, Guide, Level, Step
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ]*$")
+COLOURS = {c.value for c in Level.Colour}
+MODELS = {m.value for m in Guide.Model}
+
+
+class GuideFileError(Exception):
+    def __init__(self, path: Path, problems: list[str]):
+        self.path = path
+        self.problems = problems
+        super().__init__(
+            f"{path}: {len(problems)} feil i handlingsveilederen:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+@dataclass(frozen=True)
+class Field:
+    required: bool = True
+    kind: type = str
+    max_length: int | None = None
+
+
+GUIDE_FIELDS = {
+    "slug": Field(max_length=50),
+    "municipality": Field(max_length=120),
+    "name": Field(max_length=200),
+    "model": Field(max_length=3),
+    "source": Field(required=False, max_length=300),
+    "introduction": Field(required=False),
+}
+ACUTE_FIELDS = {"title": Field(max_length=200), "text": Field(), "contacts": Field(kind=list)}
+CONTACT_FIELDS = {
+    "name": Field(max_length=120),
+    "phone": Field(max_length=32),
+    "hours": Field(required=False, max_length=120),
+    "note": Field(required=False, max_length=300),
+}
+LEVEL_FIELDS = {
+    "number": Field(kind=int),
+    "title": Field(max_length=200),
+    "summary": Field(),
+    "description": Field(required=False),
+    "colour": Field(max_length=8),
+    "steps": Field(kind=list),
+}
+STEP_FIELDS = {
+    "code": Field(max_length=8),
+    "title": Field(max_length=200),
+    "situation": Field(required=False),
+    "what_to_do": Field(),
+    "responsible": Field(),
+    "tools": Field(required=False, kind=list),
+    "guidance": Field(required=False, kind=list),
+    "decision": Field(required=False, kind=bool),
+}
+TYPE_NAMES = {str: "tekst", int: "heltall", list: "liste", bool: "true/false", dict: "tabell"}
+
+
+class _Locator:
+    """Finds the line of a table or key, so a person can find the problem in their editor."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def table(self, header: str, index: int = 0, after: int = 0) -> int | None:
+        seen = -1
+        for no, line in enumerate(self.lines[after:], start=after + 1):
+            if line.strip() == header:
+                seen += 1
+                if seen == index:
+                    return no
+        return None
+
+    def key(self, table_line: int | None, key: str) -> int | None:
+        start = table_line or 0
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for no, line in enumerate(self.lines[start:], start=start + 1):
+            if no > start + 1 and line.lstrip().startswith("["):
+                break
+            if pattern.match(line):
+                return no
+        return table_line
+
+
+class _Validator:
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.loc = _Locator(text)
+        self.problems: list[str] = []
+
+    def problem(self, line: int | None, key: str, message: str) -> None:
+        where = f"linje {line}" if line else "fila"
+        self.problems.append(f"{where}, «{key}»: {message}")
+
+    def table(self, data: dict, fields: dict[str, Field], prefix: str, line: int | None) -> None:
+        for name in data.keys() - fields.keys():
+            self.problem(
+                self.loc.key(line, name),
+                f"{prefix}.{name}",
+                "ukjent nøkkel (skrivefeil?). Tillatte nøkler: " + ", ".join(sorted(fields)),
+            )
+        for name, spec in fields.items():
+            key = f"{prefix}.{name}"
+            if name not in data:
+                if spec.required:
+                    self.problem(line, key, "mangler")
+                continue
+            value = data[name]
+            if (spec.kind is int and isinstance(value, bool)) or not isinstance(value, spec.kind):
+                self.problem(
+                    self.loc.key(line, name),
+                    key,
+                    f"skal være {TYPE_NAMES[spec.kind]}, fant {type(value).__name__}",
+                )
+            elif spec.kind is str:
+                if spec.required and not value.strip():
+                    self.problem(self.loc.key(line, name), key, "er tom")
+                elif spec.max_length and len(value) > spec.max_length:
+                    self.problem(
+                        self.loc.key(line, name),
+                        key,
+                        f"er for lang ({len(value)} tegn, høyst {spec.max_length})",
+                    )
+
+    def string_list(self, values: list, key: str, line: int | None) -> None:
+        for i, value in enumerate(values):
+            if not isinstance(value, str) or not value.strip():
+                self.problem(line, f"{key}[{i}]", "skal være en tekst som ikke er tom")
+            elif len(value) > 200:
+                self.problem(line, f"{key}[{i}]", "er for lang (høyst 200 tegn)")
+
+    def validate(self, doc: dict) -> None:
+        for name in doc.keys() - {"guide", "acute", "levels"}:
+            self.problem(
+                self.loc.table(f"[{name}]") or self.loc.key(None, name),
+                name,
+                "ukjent tabell. Tillatt: [guide], [acute], [[levels]]",
+            )
+        self._guide(doc)
+        self._acute(doc)
+        self._levels(doc)
+
+    def _section(self, doc: dict, name: str, kind: type, header: str):
+        if name not in doc:
+            self.problem(None, name, f"mangler ({header})")
+            return None
+        if not isinstance(doc[name], kind):
+            self.problem(self.loc.key(None, name), name, f"skal være {header}")
+            return None
+        return doc[name]
+
+    def _guide(self, doc: dict) -> None:
+        guide = self._section(doc, "guide", dict, "[guide]")
+        if guide is None:
+            return
+        line = self.loc.table("[guide]")
+        self.table(guide, GUIDE_FIELDS, "guide", line)
+        slug, model = guide.get("slug"), guide.get("model")
+        if isinstance(slug, str) and slug and not SLUG_RE.match(slug):
+            self.problem(
+                self.loc.key(line, "slug"),
+                "guide.slug",
+                "bare små bokstaver a–z, sifre og bindestrek",
+            )
+        if isinstance(model, str) and model and model not in MODELS:
+            self.problem(
+                self.loc.key(line, "model"),
+                "guide.model",
+                f"må være en av {', '.join(sorted(MODELS))}, fant «{model}»",
+            )
+
+    def _acute(self, doc: dict) -> None:
+        acute = self._section(doc, "acute", dict, "[acute]")
+        if acute is None:
+            return
+        line = self.loc.table("[acute]")
+        self.table(acute, ACUTE_FIELDS, "acute", line)
+        contacts = acute.get("contacts")
+        if not isinstance(contacts, list):
+            return
+        if not contacts:
+            self.problem(line, "acute.contacts", "minst én kontakt ([[acute.contacts]]) trengs")
+        for i, contact in enumerate(contacts):
+            key = f"acute.contacts[{i}]"
+            c_line = self.loc.table("[[acute.contacts]]", i)
+            if not isinstance(contact, dict):
+                self.problem(c_line, key, "skal være en tabell [[acute.contacts]]")
+                continue
+            self.table(contact, CONTACT_FIELDS, key, c_line)
+            phone = contact.get("phone")
+            if isinstance(phone, str) and phone.strip() and not PHONE_RE.match(phone.strip()):
+                self.problem(
+                    self.loc.key(c_line, "phone"),
+                    f"{key}.phone",
+                    f"telefonnummer kan bare ha sifre, mellomrom og +, fant «{phone}»",
+                )
+
+    def _levels(self, doc: dict) -> None:
+        levels = self._section(doc, "levels", list, "[[levels]]")
+        if levels is None:
+            return
+        if not levels:
+            self.problem(None, "levels", "minst ett nivå ([[levels]]) trengs")
+        codes: dict[str, str] = {}
+        numbers: list[int] = []
+        step_index = 0
+        for i, level in enumerate(levels):
+            key = f"levels[{i}]"
+            l_line = self.loc.table("[[levels]]", i)
+            if not isinstance(level, dict):
+                self.problem(l_line, key, "skal være en tabell [[levels]]")
+                continue
+            self.table(level, LEVEL_FIELDS, key, l_line)
+            number = level.get("number")
+            if isinstance(number, int) and not isinstance(number, bool):
+                if number in numbers:
+                    self.problem(
+                        self.loc.key(l_line, "number"),
+                        f"{key}.number",
+                        f"nivå {number} finnes allerede",
+                    )
+                numbers.append(number)
+            colour = level.get("colour")
+            if isinstance(colour, str) and colour and colour not in COLOURS:
+                self.problem(
+                    self.loc.key(l_line, "colour"),
+                    f"{key}.colour",
+                    f"må være en av {', '.join(sorted(COLOURS))}, fant «{colour}»",
+                )
+            steps = level.get("steps")
+            if not isinstance(steps, list):
+                continue
+            if not steps:
+                self.problem(
+                    l_line,
+                    f"{key}.steps",
+                    "minst ett trinn ([[levels.steps]]) trengs på hvert nivå",
+                )
+            for j, step in enumerate(steps):
+                s_key = f"{key}.steps[{j}]"
+                s_line = self.loc.table("[[levels.steps]]", step_index)
+                step_index += 1
+                if not isinstance(step, dict):
+                    self.problem(s_line, s_key, "skal være en tabell [[levels.steps]]")
+                    continue
+                self.table(step, STEP_FIELDS, s_key, s_line)
+                for list_key in ("tools", "guidance"):
+                    if isinstance(step.get(list_key), list):
+                        self.string_list(
+                            step[list_key], f"{s_key}.{list_key}", self.loc.key(s_line, list_key)
+                        )
+                code = step.get("code")
+                if not isinstance(code, str) or not code:
+                    continue
+                c_line = self.loc.key(s_line, "code")
+                if isinstance(number, int) and not re.fullmatch(rf"{number}\.\d+", code):
+                    self.problem(
+                        c_line,
+                        f"{s_key}.code",
+                        f"trinnkoden «{code}» må ha formen «{number}.<nummer>» på nivå {number}",
+                    )
+                if code in codes:
+                    self.problem(
+                        c_line,
+                        f"{s_key}.code",
+                        f"trinnkoden «{code}» er brukt før, i {codes[code]}",
+                    )
+                codes[code] = s_key
+        if numbers and sorted(numbers) != list(range(len(numbers))):
+            # Point at the first level whose number cannot fit a gap-free 0, 1, 2 … sequence.
+            culprit = next((i for i, n in enumerate(numbers) if n >= len(numbers)), 0)
+            self.problem(
+                self.loc.key(self.loc.table("[[levels]]", culprit), "number"),
+                f"levels[{culprit}].number",
+                "nivåene må være nummerert 0, 1, 2 … uten hull, fant "
+                + ", ".join(str(n) for n in sorted(numbers)),
+            )
+
+
+def parse_guide_file(path: Path) -> dict:
+    """Read and validate; return the TOML document, or raise GuideFileError naming every problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GuideFileError(path, [f"fila kan ikke leses: {exc.strerror}"]) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise GuideFileError(path, [f"linje {line}: fila er ikke gyldig UTF-8"]) from exc
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.13's TOMLDecodeError carries the position only in its message.
+        match = re.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(exc))
+        if match:
+            problem = f"linje {match[2]}, kolonne {match[3]}: ugyldig TOML: {match[1]}"
+        else:
+            problem = f"ugyldig TOML: {exc}"
+        raise GuideFileError(path, [problem]) from exc
+    validator = _Validator(path, text)
+    validator.validate(doc)
+    if validator.problems:
+        raise GuideFileError(path, validator.problems)
+    doc["_sha256"] = hashlib.sha256(raw).hexdigest()
+    return doc
+
+
+@transaction.atomic
+def load_guide(path: Path, *, activate: bool = True) -> Guide:
+    """Validate the file, then replace the guide with the same slug in one transaction."""
+    doc = parse_guide_file(path)
+    g, acute = doc["guide"], doc["acute"]
+    guide, _ = Guide.objects.update_or_create(
+        slug=g["slug"],
+        defaults={
+            "municipality": g["municipality"].strip(),
+            "name": g["name"].strip(),
+            "model": g["model"],
+            "source": g.get("source", "").strip(),
+            "introduction": g.get("introduction", "").strip(),
+            "acute_title": acute["title"].strip(),
+            "acute_text": acute["text"].strip(),
+            "file_sha256": doc["_sha256"],
+        },
+    )
+    guide.acute_contacts.all().delete()
+    guide.levels.all().delete()
+    AcuteContact.objects.bulk_create(
+        AcuteContact(
+            guide=guide,
+            position=i,
+            name=c["name"].strip(),
+            phone=c["phone"].strip(),
+            hours=c.get("hours", "").strip(),
+            note=c.get("note", "").strip(),
+        )
+        for i, c in enumerate(acute["contacts"])
+    )
+    steps = []
+    for lv in doc["levels"]:
+        level = Level.objects.create(
+            guide=guide,
+            number=lv["number"],
+            title=lv["title"].strip(),
+            summary=lv["summary"].strip(),
+            description=lv.get("description", "").strip(),
+            colour=lv["colour"],
+        )
+        steps += [
+            Step(
+                level=level,
+                code=s["code"],
+                position=j,
+                title=s["title"].strip(),
+                situation=s.get("situation", "").strip(),
+                what_to_do=s["what_to_do"].strip(),
+                responsible=s["responsible"].strip(),
+                tools=[t.strip() for t in s.get("tools", [])],
+                guidance=[t.strip() for t in s.get("guidance", [])],
+                is_decision=s.get("decision", False),
+            )
+            for j, s in enumerate(lv["steps"])
+        ]
+    Step.objects.bulk_create(steps)
+    if activate and not guide.is_active:
+        Guide.objects.filter(is_active=True).update(is_active=False)
+        guide.is_active = True
+        guide.save(update_fields=["is_active"])
+    return guide

@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from levels.loader import GuideFileError, load_guide
+
+
+class Command(BaseCommand):
+    help = "Laster en kommunes handlingsveileder fra en TOML-fil (se docs/guide-format.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="f.eks. fixtures/veiledere/ovre-eiker.toml")
+        parser.add_argument(
+            "--no-activate",
+            action="store_true",
+            help="last inn uten å ta veilederen i bruk",
+        )
+
+    def handle(self, *args, path: Path, no_activate: bool, **options):
+        try:
+            guide = load_guide(path, activate=not no_activate)
+        except GuideFileError as exc:
+            raise CommandError(str(exc)) from exc
+        steps = sum(level.steps.count() for level in guide.levels.all())
+        state = "i bruk" if guide.is_active else "lastet, ikke i bruk"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{guide.municipality}: «{guide.name}» – {guide.levels.count()} nivåer, "
+                f"{steps} trinn, {guide.acute_contacts.count()} akuttkontakter ({state})."
+            )
+        )

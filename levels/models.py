@@ -1,0 +1,120 @@
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Guide(models.Model):
+    """A municipality's handlingsveileder, loaded from fixtures/veiledere/<slug>.toml."""
+
+    class Model(models.TextChoices):
+        BTS = "BTS", _("BTS – bedre tverrfaglig samarbeid")
+        BTI = "BTI", _("BTI – bedre tverrfaglig innsats")
+
+    slug = models.SlugField(_("kortnavn"), unique=True)
+    municipality = models.CharField(_("kommune"), max_length=120)
+    name = models.CharField(_("navn"), max_length=200)
+    model = models.CharField(_("modell"), max_length=3, choices=Model.choices)
+    source = models.CharField(_("kilde"), max_length=300, blank=True)
+    introduction = models.TextField(_("innledning"), blank=True)
+    acute_title = models.CharField(_("akutt – overskrift"), max_length=200)
+    acute_text = models.TextField(_("akutt – tekst"))
+    # One guide serves the deployment at a time; loading a file makes it the active one.
+    is_active = models.BooleanField(_("i bruk"), default=False)
+    file_sha256 = models.CharField(_("filens SHA-256"), max_length=64, editable=False)
+    loaded_at = models.DateTimeField(_("lastet inn"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("handlingsveileder")
+        verbose_name_plural = _("handlingsveiledere")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="guide_one_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.name}"
+
+
+class AcuteContact(models.Model):
+    """A number to call when a child may be in danger (barnevern, vakttelefon, politi)."""
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="acute_contacts")
+    position = models.PositiveSmallIntegerField(_("rekkefølge"))
+    name = models.CharField(_("navn"), max_length=120)
+    phone = models.CharField(_("telefon"), max_length=32)
+    hours = models.CharField(_("åpningstid"), max_length=120, blank=True)
+    note = models.CharField(_("merknad"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("akuttkontakt")
+        verbose_name_plural = _("akuttkontakter")
+        ordering = ["guide", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "position"], name="acutecontact_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.phone}"
+
+    @property
+    def phone_uri(self) -> str:
+        return "tel:" + "".join(c for c in self.phone if c.isdigit() or c == "+")
+
+
+class Level(models.Model):
+    class Colour(models.TextChoices):
+        GREEN = "green", _("Grønn")
+        YELLOW = "yellow", _("Gul")
+        ORANGE = "orange", _("Oransje")
+        RED = "red", _("Rød")
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="levels")
+    number = models.PositiveSmallIntegerField(_("nivå"))
+    title = models.CharField(_("tittel"), max_length=200)
+    summary = models.TextField(_("kort beskrivelse"))
+    description = models.TextField(_("beskrivelse"), blank=True)
+    colour = models.CharField(_("farge"), max_length=8, choices=Colour.choices)
+
+    class Meta:
+        verbose_name = _("nivå")
+        verbose_name_plural = _("nivåer")
+        ordering = ["guide", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "number"], name="level_number_per_guide")
+        ]
+
+    def __str__(self) -> str:
+        return f"Nivå {self.number} – {self.title}"
+
+
+class Step(models.Model):
+    """A trinn of a level, e.g. 1.2, with the guide's advice for that situation."""
+
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="steps")
+    code = models.CharField(_("kode"), max_length=8)
+    position = models.PositiveSmallIntegerField(_("rekkefølge"))
+    title = models.CharField(_("tittel"), max_length=200)
+    situation = models.TextField(_("situasjon"), blank=True)
+    what_to_do = models.TextField(_("hva gjør du, og hvordan"))
+    responsible = models.TextField(_("hvem har ansvar"))
+    tools = ArrayField(
+        models.CharField(max_length=200), verbose_name=_("verktøy"), default=list, blank=True
+    )
+    guidance = ArrayField(
+        models.CharField(max_length=200), verbose_name=_("veiledninger"), default=list, blank=True
+    )
+    is_decision = models.BooleanField(_("beslutningspunkt"), default=False)
+
+    class Meta:
+        verbose_name = _("trinn")
+        verbose_name_plural = _("trinn")
+        ordering = ["level__number", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code"], name="step_code_per_level"),
+            models.UniqueConstraint(fields=["level", "position"], name="step_position_per_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"

@@ -1,0 +1,297 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from levels.loader import GuideFileError, load_guide, parse_guide_file
+from levels.models import AcuteContact, Guide, Level, Step
+from tests.conftest import GUIDES
+
+OVRE_EIKER_STEPS = [
+    "0.1", "0.2", "0.3", "0.4",
+    "1.1", "1.2", "1.3", "1.4", "1.5",
+    "2.1", "2.2", "2.3", "2.4", "2.5",
+    "3.1", "3.2", "3.3", "3.5",
+]  # fmt: skip
+
+MINIMAL = """\
+[guide]
+slug = "testby"
+municipality = "Testby kommune"
+name = "Handlingsveileder"
+model = "BTI"
+
+[acute]
+title = "Akutt?"
+text = "Meld til barnevernet."
+
+[[acute.contacts]]
+name = "Barnevern"
+phone = "12 34 56 78"
+
+[[levels]]
+number = 0
+title = "Undring"
+summary = "Allmenne tjenester."
+colour = "green"
+
+[[levels.steps]]
+code = "0.1"
+title = "Undring oppstår"
+what_to_do = "Skriv ned det du ser."
+responsible = "Den som undrer seg."
+
+[[levels]]
+number = 1
+title = "Tiltak"
+summary = "Egen tjeneste."
+colour = "yellow"
+
+[[levels.steps]]
+code = "1.1"
+title = "Møte"
+what_to_do = "Inviter foresatte."
+responsible = "Oppfølgingsansvarlig."
+tools = ["Møtemal"]
+decision = true
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "testby.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(GuideFileError) as exc_info:
+        parse_guide_file(path)
+    assert str(path) in str(exc_info.value), "the error must name the file"
+    return exc_info.value.problems
+
+
+@pytest.mark.django_db
+def test_ovre_eiker_loads_every_step_of_the_seed():
+    guide = load_guide(GUIDES / "ovre-eiker.toml")
+
+    assert guide.is_active
+    assert guide.municipality == "Øvre Eiker kommune"
+    assert list(guide.levels.values_list("number", flat=True)) == [0, 1, 2, 3]
+    assert (
+        list(Step.objects.filter(level__guide=guide).values_list("code", flat=True))
+        == OVRE_EIKER_STEPS
+    )
+    decisions = Step.objects.filter(level__guide=guide, is_decision=True)
+    assert sorted(decisions.values_list("code", flat=True)) == ["0.4", "1.4", "2.4", "3.5"]
+    assert list(guide.levels.values_list("colour", flat=True)) == [
+        "green", "yellow", "orange", "red"
+    ]  # fmt: skip
+    phones = set(guide.acute_contacts.values_list("phone", flat=True))
+    assert {"476 63 707", "476 92 052", "112"} <= phones
+    step = Step.objects.get(level__guide=guide, code="1.2")
+    assert step.title == "Samarbeidsmøte med foresatte"
+    assert step.responsible and step.what_to_do
+
+
+@pytest.mark.django_db
+def test_vestby_loads_with_no_code_change_and_becomes_the_active_guide():
+    load_guide(GUIDES / "ovre-eiker.toml")
+    vestby = load_guide(GUIDES / "vestby.toml")
+
+    assert vestby.municipality == "Vestby kommune"
+    assert vestby.model == Guide.Model.BTI
+    assert Guide.objects.get(is_active=True) == vestby
+    assert Guide.objects.count() == 2
+    assert "64 98 02 12" in vestby.acute_contacts.values_list("phone", flat=True)
+    assert vestby.levels.count() == 4
+    assert Step.objects.filter(level__guide=vestby).count() >= 4
+
+
+@pytest.mark.django_db
+def test_loading_again_replaces_the_guide_instead_of_duplicating(tmp_path):
+    path = write(tmp_path, MINIMAL)
+    load_guide(path)
+    load_guide(path)
+    changed = write(tmp_path, MINIMAL.replace('title = "Møte"', 'title = "Samarbeidsmøte"'))
+    guide = load_guide(changed)
+
+    assert Guide.objects.count() == 1
+    assert Level.objects.count() == 2
+    assert AcuteContact.objects.count() == 1
+    assert list(Step.objects.values_list("code", "title")) == [
+        ("0.1", "Undring oppstår"),
+        ("1.1", "Samarbeidsmøte"),
+    ]
+    assert Step.objects.get(code="1.1").tools == ["Møtemal"]
+    assert len(guide.file_sha256) == 64
+
+
+@pytest.mark.django_db
+def test_no_activate_keeps_the_current_guide(tmp_path):
+    current = load_guide(GUIDES / "ovre-eiker.toml")
+    other = load_guide(write(tmp_path, MINIMAL), activate=False)
+
+    assert not other.is_active
+    assert Guide.objects.get(is_active=True) == current
+
+
+# Each malformed file: (what is changed, the line the error must name, words in the message)
+EXTRA_STEP = (
+    '[[levels.steps]]\ncode = "0.1"\ntitle = "Igjen"\nwhat_to_do = "x"\nresponsible = "y"\n\n'
+)
+MALFORMED = {
+    "toml syntax": (MINIMAL.replace('model = "BTI"', 'model = "BTI'), 5, "ugyldig TOML"),
+    "missing required key": (
+        MINIMAL.replace('responsible = "Den som undrer seg."\n', ""),
+        21,
+        r"levels\[0\]\.steps\[0\]\.responsible».*mangler",
+    ),
+    "empty required text": (
+        MINIMAL.replace('what_to_do = "Inviter foresatte."', 'what_to_do = "  "'),
+        36,
+        r"levels\[1\]\.steps\[0\]\.what_to_do».*tom",
+    ),
+    "wrong type": (
+        MINIMAL.replace("number = 1", 'number = "1"'),
+        28,
+        r"levels\[1\]\.number».*heltall",
+    ),
+    "unknown key (typo)": (
+        MINIMAL.replace('what_to_do = "Skriv', 'what_todo = "Skriv'),
+        24,
+        "what_todo».*ukjent nøkkel",
+    ),
+    "unknown colour": (
+        MINIMAL.replace('colour = "yellow"', 'colour = "blue"'),
+        31,
+        r"levels\[1\]\.colour».*blue",
+    ),
+    "step code on the wrong level": (
+        MINIMAL.replace('code = "1.1"', 'code = "2.1"'),
+        34,
+        "2.1.*nivå 1",
+    ),
+    "duplicate step code": (
+        MINIMAL.replace("[[levels]]\nnumber = 1", EXTRA_STEP + "[[levels]]\nnumber = 1"),
+        28,
+        "«0.1» er brukt før",
+    ),
+    "gap in level numbers": (
+        MINIMAL.replace("number = 1", "number = 2").replace('code = "1.1"', 'code = "2.1"'),
+        28,
+        "uten hull, fant 0, 2",
+    ),
+    "bad phone number": (
+        MINIMAL.replace('phone = "12 34 56 78"', 'phone = "ring meg"'),
+        13,
+        "telefonnummer.*ring meg",
+    ),
+    "bad model": (MINIMAL.replace('model = "BTI"', 'model = "XYZ"'), 5, "guide.model».*XYZ"),
+    "bad slug": (MINIMAL.replace('slug = "testby"', 'slug = "Test By"'), 2, "guide.slug"),
+    "no contacts": (
+        MINIMAL.replace('[[acute.contacts]]\nname = "Barnevern"\nphone = "12 34 56 78"\n', ""),
+        7,
+        "acute.contacts».*mangler",
+    ),
+    "tool that is not text": (
+        MINIMAL.replace('tools = ["Møtemal"]', "tools = [3]"),
+        38,
+        r"tools\[0\]",
+    ),
+    "unknown table": (MINIMAL + "\n[extra]\nfoo = 1\n", 41, "ukjent tabell"),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED), ids=list(MALFORMED))
+def test_malformed_file_names_line_key_and_problem(tmp_path, case):
+    text, line, pattern = MALFORMED[case]
+    problems = problems_of(write(tmp_path, text))
+
+    assert problems, "a malformed file must be refused"
+    joined = "\n".join(problems)
+    assert re.search(rf"linje {line}\b", joined), joined
+    assert re.search(pattern, joined), joined
+
+
+def test_level_without_steps_is_refused(tmp_path):
+    # TOML cannot express "steps = []" after [[levels.steps]] tables; build the level by hand.
+    text = MINIMAL.split("[[levels]]\nnumber = 1")[0] + (
+        '[[levels]]\nnumber = 1\ntitle = "Tiltak"\nsummary = "S."\ncolour = "yellow"\nsteps = []\n'
+    )
+    problems = problems_of(write(tmp_path, text))
+    assert any("levels[1].steps" in p and "minst ett trinn" in p for p in problems), problems
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    text = MINIMAL.replace('colour = "green"', 'colour = "grønn"').replace(
+        'phone = "12 34 56 78"', 'phone = "x"'
+    )
+    problems = problems_of(write(tmp_path, text))
+    assert len(problems) == 2, problems
+
+
+def test_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(MINIMAL.replace("Møte", "M\xf8te").encode("latin-1"))
+    problems = problems_of(path)
+    assert re.search(r"linje 23.*UTF-8", problems[0]), problems  # "oppstår"
+
+
+def test_missing_file(tmp_path):
+    problems = problems_of(tmp_path / "finnes-ikke.toml")
+    assert "kan ikke leses" in problems[0]
+
+
+@pytest.mark.django_db
+def test_failed_load_leaves_the_database_as_it_was(tmp_path):
+    good = write(tmp_path, MINIMAL)
+    load_guide(good)
+    before = (
+        list(Guide.objects.values_list("slug", "name", "file_sha256", "is_active")),
+        list(Step.objects.values_list("code", "title", "what_to_do")),
+        list(AcuteContact.objects.values_list("name", "phone")),
+    )
+    broken = write(
+        tmp_path,
+        MINIMAL.replace('name = "Handlingsveileder"', 'name = "Ny veileder"').replace(
+            'colour = "yellow"', 'colour = "lilla"'
+        ),
+    )
+
+    with pytest.raises(CommandError) as exc_info:
+        call_command("load_guide", str(broken))
+
+    assert "lilla" in str(exc_info.value)
+    assert str(broken) in str(exc_info.value)
+    after = (
+        list(Guide.objects.values_list("slug", "name", "file_sha256", "is_active")),
+        list(Step.objects.values_list("code", "title", "what_to_do")),
+        list(AcuteContact.objects.values_list("name", "phone")),
+    )
+    assert after == before
+
+
+@pytest.mark.django_db
+def test_database_error_midway_rolls_back_everything(tmp_path, monkeypatch):
+    load_guide(write(tmp_path, MINIMAL))
+    steps_before = list(Step.objects.values_list("code", "title"))
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Step.objects, "bulk_create", explode)
+    with pytest.raises(RuntimeError):
+        load_guide(write(tmp_path, MINIMAL.replace('title = "Møte"', 'title = "Endret"')))
+
+    assert list(Step.objects.values_list("code", "title")) == steps_before
+    assert Level.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_command_reports_what_it_loaded(capsys):
+    call_command("load_guide", str(GUIDES / "ovre-eiker.toml"))
+    out = capsys.readouterr().out
+    assert "Øvre Eiker kommune" in out
+    assert "4 nivåer, 18 trinn" in out
