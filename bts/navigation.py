@@ -17,8 +17,9 @@ class NavItem:
 
 
 def navigation_for(request) -> list[NavItem]:
-    user = request.user
-    if not user.is_authenticated:
+    # Error pages can render before AuthenticationMiddleware has run (e.g. a missing static file).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return []
     items = [
         NavItem(_("Start"), reverse("start"), "start"),

@@ -18,8 +18,9 @@ def active_memberships(user: User) -> QuerySet[Membership]:
 def request_memberships(request) -> list[Membership]:
     """The user's current memberships, fetched once per request."""
     if not hasattr(request, "_bts_memberships"):
+        user = getattr(request, "user", None)
         request._bts_memberships = (
-            list(active_memberships(request.user)) if request.user.is_authenticated else []
+            list(active_memberships(user)) if user is not None and user.is_authenticated else []
         )
     return request._bts_memberships
 

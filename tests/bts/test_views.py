@@ -159,3 +159,15 @@ def test_404_page_is_norwegian(employee_client, guide):
     response = employee_client.get("/finnes-ikke/")
     assert response.status_code == 404
     assert "Fant ikke siden" in response.text
+
+
+def test_error_page_renders_for_a_request_that_never_passed_the_middleware(rf, guide):
+    # Django's static file handler skips middleware; its 404 must still render, not crash.
+    from django.http import Http404
+    from django.views.defaults import page_not_found
+
+    request = rf.get("/static/finnes-ikke.css")
+    response = page_not_found(request, Http404())
+
+    assert response.status_code == 404
+    assert "Fant ikke siden" in response.content.decode()
