@@ -1,0 +1,75 @@
+"""Small helpers shared by the browser tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
+
+LOGIN_PATH = "/logg-inn/"
+
+
+def login(page: Page, live_server, username: str, password: str) -> None:
+    """Log in through the real login form and wait for the page the form leads to."""
+    page.goto(f"{live_server.url}{LOGIN_PATH}")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state("load")
+
+
+def wait_for_htmx(page: Page, timeout: float = 5_000) -> None:
+    """Wait until htmx has no request in flight (no element carries the class htmx-request)."""
+    page.wait_for_function(
+        "() => document.querySelector('.htmx-request') === null", timeout=timeout
+    )
+
+
+def assert_css_loaded(page: Page) -> None:
+    """The stylesheets really arrived: the header has its coloured background, not the default."""
+    header = page.locator("header.bts-header")
+    expect(header).to_be_visible()
+    background = header.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert background not in ("", "transparent", "rgba(0, 0, 0, 0)"), (
+        f"header background is {background!r}: bts.css did not load"
+    )
+
+
+@dataclass
+class BrowserLog:
+    """Everything that went wrong in the browser: console errors (CSP violations among them),
+    uncaught script errors, HTTP responses >= 400 and failed requests."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught error: {error}"))
+        page.on("response", self._on_response)
+        page.on("requestfailed", self._on_request_failed)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            location = message.location.get("url", "") if message.location else ""
+            self.problems.append(f"console error on {location or message.page}: {message.text}")
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.problems.append(
+                f"HTTP {response.status} for {response.request.method} {response.url}"
+            )
+
+    def _on_request_failed(self, request: Request) -> None:
+        # Leaving a page cancels what it still loads (the favicon, say): net::ERR_ABORTED is no
+        # fault. A missing file is still caught, as an HTTP status in _on_response.
+        if "ERR_ABORTED" in (request.failure or ""):
+            return
+        self.problems.append(f"request failed: {request.method} {request.url} ({request.failure})")
+
+    def assert_clean(self, where: str = "") -> None:
+        """Fail with every problem seen since the last check, then start afresh."""
+        problems, self.problems = self.problems, []
+        assert not problems, f"browser problems{f' ({where})' if where else ''}:\n" + "\n".join(
+            f"  - {p}" for p in problems
+        )
