@@ -1,0 +1,55 @@
+"""Server-side timing of the pages that exist so far, in-process through Django's test client.
+
+Run with the demo database loaded (make demo once, or the three setup commands in the README):
+    DJANGO_DEBUG=1 .venv/bin/python bench/pages.py [requests-per-page]
+It measures the time from request to response inside Django (no network, no browser), as
+p50/p95 over N requests per page after a warm-up, and the number of SQL queries per page.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bts.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+PAGES = [
+    ("innlogging", None, "/logg-inn/"),
+    ("start (ansatt)", "ansatt", "/"),
+    ("start (kommunalsjef)", "kommunalsjef", "/"),
+    ("veileder", "ansatt", "/veileder/"),
+    ("trinn 1.2", "ansatt", "/veileder/trinn/1.2/"),
+]
+
+
+def main(n: int) -> None:
+    print(f"{'side':<22} {'p50 ms':>8} {'p95 ms':>8} {'spørringer':>11}")
+    for label, username, url in PAGES:
+        client = Client()
+        if username:
+            client.login(username=username, password="demo")  # noqa: S106 - demo login
+        for _ in range(10):
+            assert client.get(url).status_code == 200, url
+        times = []
+        for _ in range(n):
+            start = time.perf_counter()
+            client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        p95 = statistics.quantiles(times, n=20)[18]
+        print(f"{label:<22} {statistics.median(times):8.1f} {p95:8.1f} {len(queries):11d}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
