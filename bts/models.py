@@ -68,7 +68,8 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("Systemadministrator")
 
 
-MUNICIPAL_ROLES = frozenset({Role.MUNICIPAL_LEADER, Role.SYSTEM_ADMIN})
+# A sorted tuple, not a set: the check constraint below must serialise the same way every run.
+MUNICIPAL_ROLES = tuple(sorted([Role.MUNICIPAL_LEADER, Role.SYSTEM_ADMIN]))
 
 
 class Membership(models.Model):
@@ -96,8 +97,8 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=list(MUNICIPAL_ROLES), service__isnull=True)
-                    | (~Q(role__in=list(MUNICIPAL_ROLES)) & Q(service__isnull=False))
+                    Q(role__in=MUNICIPAL_ROLES, service__isnull=True)
+                    | (~Q(role__in=MUNICIPAL_ROLES) & Q(service__isnull=False))
                 ),
                 name="membership_service_matches_role",
                 violation_error_message=_(
