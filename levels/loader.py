@@ -141,6 +141,15 @@ class _Validator:
                         f"er for lang ({len(value)} tegn, høyst {spec.max_length})",
                     )
 
+    def choice(self, data: dict, name: str, allowed: set[str], prefix: str, line: int | None):
+        value = data.get(name)
+        if isinstance(value, str) and value and value not in allowed:
+            self.problem(
+                self.loc.key(line, name),
+                f"{prefix}.{name}",
+                f"må være en av {', '.join(sorted(allowed))}, fant «{value}»",
+            )
+
     def string_list(self, values: list, key: str, line: int | None) -> None:
         for i, value in enumerate(values):
             if not isinstance(value, str) or not value.strip():
@@ -174,19 +183,14 @@ class _Validator:
             return
         line = self.loc.table("[guide]")
         self.table(guide, GUIDE_FIELDS, "guide", line)
-        slug, model = guide.get("slug"), guide.get("model")
+        slug = guide.get("slug")
         if isinstance(slug, str) and slug and not SLUG_RE.match(slug):
             self.problem(
                 self.loc.key(line, "slug"),
                 "guide.slug",
                 "bare små bokstaver a–z, sifre og bindestrek",
             )
-        if isinstance(model, str) and model and model not in MODELS:
-            self.problem(
-                self.loc.key(line, "model"),
-                "guide.model",
-                f"må være en av {', '.join(sorted(MODELS))}, fant «{model}»",
-            )
+        self.choice(guide, "model", MODELS, "guide", line)
 
     def _acute(self, doc: dict) -> None:
         acute = self._section(doc, "acute", dict, "[acute]")
@@ -239,13 +243,7 @@ class _Validator:
                         f"nivå {number} finnes allerede",
                     )
                 numbers.append(number)
-            colour = level.get("colour")
-            if isinstance(colour, str) and colour and colour not in COLOURS:
-                self.problem(
-                    self.loc.key(l_line, "colour"),
-                    f"{key}.colour",
-                    f"må være en av {', '.join(sorted(COLOURS))}, fant «{colour}»",
-                )
+            self.choice(level, "colour", COLOURS, key, l_line)
             steps = level.get("steps")
             if not isinstance(steps, list):
                 continue
