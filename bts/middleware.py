@@ -1,4 +1,5 @@
 import time
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -32,4 +33,17 @@ class NoStoreForAuthenticatedMiddleware:
         response = self.get_response(request)
         if request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class RequestIdMiddleware:
+    """A short id per request, in the audit log and the response, to tie the two together."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
         return response

@@ -123,3 +123,40 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.service.name if self.service_id else _("kommunen")
         return f"{self.user} – {self.get_role_display()} ({where})"
+
+
+class AuditEvent(models.Model):
+    """Who read or changed what, when, and why. Append-only: the database refuses UPDATE/DELETE.
+
+    It names the case by id only and never holds the case's personal data.
+    """
+
+    class Kind(models.TextChoices):
+        CASE_VIEWED = "case_viewed", _("Sak lest")
+        CASE_CREATED = "case_created", _("Sak opprettet")
+        CASE_CHANGED = "case_changed", _("Sak endret")
+        CASE_DECIDED = "case_decided", _("Beslutning")
+        REPORT_FILED = "report_filed", _("Melding til barnevernet")
+        CHILD_SEARCHED = "child_searched", _("Søk etter barn")
+        ANONYMOUS_DISCUSSION = "anonymous_discussion", _("Anonym drøfting")
+
+    at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("hvem")
+    )
+    role = models.CharField(_("rolle"), max_length=32, blank=True)
+    case_id = models.BigIntegerField(_("sak"), null=True, db_index=True)
+    kind = models.CharField(_("hendelse"), max_length=32, choices=Kind.choices)
+    detail = models.CharField(_("detalj"), max_length=120, blank=True)
+    reason = models.CharField(_("begrunnelse"), max_length=300, blank=True)
+    request_id = models.CharField(_("forespørsel"), max_length=32, blank=True)
+    ip = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("logghendelse")
+        verbose_name_plural = _("logghendelser")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["case_id", "-at"], name="auditevent_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

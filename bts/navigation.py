@@ -25,6 +25,9 @@ def navigation_for(request) -> list[NavItem]:
         NavItem(_("Start"), reverse("start"), "start"),
         NavItem(_("Handlingsveileder"), reverse("levels:guide"), "guide"),
     ]
-    if Role.SYSTEM_ADMIN in user_roles(request) and user.is_staff:
+    roles = user_roles(request)
+    if roles & {Role.EMPLOYEE, Role.LEADER}:
+        items.append(NavItem(_("Ny undring"), reverse("cases:new"), "new"))
+    if Role.SYSTEM_ADMIN in roles and user.is_staff:
         items.append(NavItem(_("Brukere og tjenester"), reverse("admin:index"), "admin"))
     return items

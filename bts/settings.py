@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",
     "django_htmx",
     "bts",
     "levels",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bts.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +94,8 @@ else:
         "default": database_settings(BASE_DIR, os.environ.get("BTS_LOCAL_DB", "persistent"))
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+FORM_RENDERER = "bts.forms.FormRenderer"
 
 AUTH_USER_MODEL = "bts.User"
 AUTHENTICATION_BACKENDS = ["bts.auth.ModelBackend"]
@@ -178,4 +182,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Municipal settings for the case workflow (days). Tromsø/BTI practice: decide nivå 0 in 14 days;
+# Vestby: the first follow-up meeting 2–4 weeks after measures start.
+BTS_DEADLINES = {
+    "level0_decision_days": int(os.environ.get("BTS_LEVEL0_DECISION_DAYS", "14")),
+    "follow_up_min_days": int(os.environ.get("BTS_FOLLOW_UP_MIN_DAYS", "14")),
+    "follow_up_max_days": int(os.environ.get("BTS_FOLLOW_UP_MAX_DAYS", "28")),
 }

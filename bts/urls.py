@@ -13,5 +13,6 @@ urlpatterns = [
     path("logg-inn/", views.LoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("veileder/", include("levels.urls")),
+    path("saker/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

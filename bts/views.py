@@ -2,16 +2,20 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cases.selectors import my_cases
 from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
 
+from .forms import LoginForm
 from .models import Role
 from .selectors import admin_overview, request_memberships
 
 
 class LoginView(auth_views.LoginView):
+    form_class = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
@@ -37,6 +41,9 @@ def start(request: HttpRequest) -> HttpResponse:
         context["first_step"] = first_level_steps[0] if first_level_steps else None
         if Role.MUNICIPAL_LEADER in roles:
             context["pyramid"] = build_pyramid(levels)
+    if roles & {Role.EMPLOYEE, Role.LEADER}:
+        context["my_cases"] = list(my_cases(request.user)[:50])
+        context["today"] = timezone.localdate()
     if Role.SYSTEM_ADMIN in roles:
         context["admin_overview"] = admin_overview()
     return render(request, "bts/start.html", context)

@@ -1,0 +1,38 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms.renderers import TemplatesSetting
+
+
+class FormRenderer(TemplatesSetting):
+    """Every field renders through one template: label, help, error next to the field."""
+
+    field_template_name = "_components/field_group.html"
+
+
+WIDGET_CLASSES = {
+    "checkbox": "ds-input",
+    "radioselect": "ds-input",
+    "checkboxselectmultiple": "ds-input",
+    "select": "ds-input",
+}
+
+
+class DesignSystemMixin:
+    """Gives widgets Designsystemet's classes and dates the browser's date picker."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            name = widget.__class__.__name__.lower()
+            if isinstance(widget, forms.DateTimeInput):
+                widget.input_type, widget.format = "datetime-local", "%Y-%m-%dT%H:%M"
+            elif isinstance(widget, forms.DateInput):
+                widget.input_type, widget.format = "date", "%Y-%m-%d"
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 4)
+            widget.attrs.setdefault("class", WIDGET_CLASSES.get(name, "ds-input"))
+
+
+class LoginForm(DesignSystemMixin, AuthenticationForm):
+    pass

@@ -1,0 +1,291 @@
+"""A child's course through the levels: the case, what started it, and everything done since.
+
+Cases record the level number and step code they are at (not foreign keys to guide rows), so a
+revised guide can be loaded without rewriting case history.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bts.models import Service
+
+from .identity import IdentityKind, mask_identity_number
+
+
+class Child(models.Model):
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    # Unborn children (a pregnancy) have no birth date yet.
+    birth_date = models.DateField(_("fødselsdato"), null=True, blank=True)
+    # Validated by its check digits; shown masked; never in a URL or a log line.
+    national_id = models.CharField(_("fødselsnummer/D-nummer"), max_length=11, blank=True)
+    national_id_kind = models.CharField(
+        _("type nummer"), max_length=3, choices=IdentityKind.choices, blank=True
+    )
+    siblings = models.ManyToManyField("self", blank=True, verbose_name=_("søsken"))
+    created_at = models.DateTimeField(_("registrert"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("barn")
+        verbose_name_plural = _("barn")
+        indexes = [
+            models.Index(
+                fields=["national_id"], name="child_national_id", condition=~Q(national_id="")
+            ),
+            models.Index(fields=["last_name", "first_name", "birth_date"], name="child_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_national_id(self) -> str:
+        return mask_identity_number(self.national_id) if self.national_id else ""
+
+
+class Guardian(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField(_("navn"), max_length=200)
+    relation = models.CharField(_("relasjon til barnet"), max_length=60, blank=True)
+    # Only guardians with parental responsibility consent on the child's behalf.
+    has_parental_responsibility = models.BooleanField(_("har foreldreansvar"), default=True)
+    phone = models.CharField(_("telefon"), max_length=32, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+
+    class Meta:
+        verbose_name = _("foresatt")
+        verbose_name_plural = _("foresatte")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Åpen")
+        CLOSED = "closed", _("Avsluttet")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    owner_service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="owned_cases", verbose_name=_("tjeneste")
+    )
+    level = models.PositiveSmallIntegerField(_("nivå"), default=0)
+    step_code = models.CharField(_("trinn"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    opened_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+    closed_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
+    decision_due = models.DateField(_("frist for beslutning"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_cases"
+    )
+    # The oppfølgingsansvarlig: the one employee who holds the case.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="responsible_cases",
+        verbose_name=_("oppfølgingsansvarlig"),
+    )
+    last_activity_at = models.DateTimeField(_("siste aktivitet"), default=timezone.now)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("sak")
+        verbose_name_plural = _("saker")
+        indexes = [
+            models.Index(fields=["responsible", "status"], name="case_responsible_status"),
+            models.Index(fields=["owner_service", "status"], name="case_service_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sak {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Concern(models.Model):
+    """The undring: what was seen or heard, written as facts, not interpretations."""
+
+    class Worry(models.IntegerChoices):
+        LITTLE = 1, _("Litt bekymret")
+        SOME = 2, _("Noe bekymret")
+        QUITE = 3, _("Ganske bekymret")
+        VERY = 4, _("Svært bekymret")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="concerns")
+    observation = models.TextField(_("hva du har sett eller hørt"))
+    observed_on = models.DateField(_("når"))
+    setting = models.CharField(_("i hvilken situasjon"), max_length=300)
+    worry = models.PositiveSmallIntegerField(_("bekymringsgrad"), choices=Worry.choices)
+    risk_factors = models.TextField(_("risikofaktorer"), blank=True)
+    protective_factors = models.TextField(_("beskyttelsesfaktorer"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("undring")
+        verbose_name_plural = _("undringer")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Undring {self.observed_on:%d.%m.%Y}"
+
+
+class RelayEntry(models.Model):
+    """One line of the stafettlogg: who did what, when, at which level and step."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Undring registrert")
+        CONCERN = "concern", _("Undring konkretisert")
+        STEP_DONE = "step_done", _("Trinn fullført")
+        NOTE = "note", _("Notat")
+        SERVICE_JOINED = "service_joined", _("Tjeneste med i saken")
+        CONSENT = "consent", _("Samtykke")
+        DECISION = "decision", _("Beslutning")
+        REPORT = "report", _("Melding til barnevernet")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="relay_entries")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField()
+    step_code = models.CharField(max_length=8, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        verbose_name = _("stafettlogg-oppføring")
+        verbose_name_plural = _("stafettlogg")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "-at", "-id"], name="relayentry_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()}"
+
+
+class Consent(models.Model):
+    """Guardians' consent that named services may cooperate in the case (minimal for now)."""
+
+    class Form(models.TextChoices):
+        WRITTEN = "written", _("Skriftlig")
+        ORAL = "oral", _("Muntlig")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    services = models.ManyToManyField(Service, related_name="+", verbose_name=_("tjenester"))
+    given_by = models.CharField(_("gitt av"), max_length=300)
+    form = models.CharField(_("form"), max_length=8, choices=Form.choices)
+    purpose = models.TextField(_("formål"))
+    given_on = models.DateField(_("dato"))
+    expires_on = models.DateField(_("utløper"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("trukket tilbake"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("samtykke")
+        verbose_name_plural = _("samtykker")
+
+    def __str__(self) -> str:
+        return f"Samtykke {self.given_on:%d.%m.%Y} ({self.get_form_display()})"
+
+    @classmethod
+    def active_q(cls, prefix: str = "") -> Q:
+        today = timezone.localdate()
+        return Q(**{f"{prefix}withdrawn_on__isnull": True}) & (
+            Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today})
+        )
+
+
+class Involvement(models.Model):
+    """Another service taking part in the case (nivå 1 with others, 2, 3)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="involvements")
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="involvements")
+    joined_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "service"], name="involvement_once")]
+
+    def __str__(self) -> str:
+        return f"{self.service} i sak {self.case_id}"
+
+
+class Decision(models.Model):
+    """A decision at a decision step (0.4, 1.4, 2.4, 3.5): always with the reason why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    from_level = models.PositiveSmallIntegerField()
+    to_level = models.PositiveSmallIntegerField(null=True)  # null: the case was closed
+    move = models.CharField(max_length=10)
+    step_code = models.CharField(max_length=8)
+    reason = models.TextField(_("begrunnelse"))
+    child_view = models.TextField(_("barnets stemme"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        ordering = ["decided_at"]
+
+    def __str__(self) -> str:
+        return f"Beslutning {self.decided_at:%d.%m.%Y}: {self.move}"
+
+
+class ChildProtectionReport(models.Model):
+    """Opplysningsplikt (barnevernsloven § 13-2): needs no consent, never notifies guardians."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Telefon")
+        DIGITAL = "digital", _("Digital melding")
+        LETTER = "letter", _("Brev")
+        IN_PERSON = "in_person", _("Møte")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reports")
+    reported_at = models.DateTimeField(_("meldt"))
+    channel = models.CharField(_("hvordan"), max_length=10, choices=Channel.choices)
+    reason = models.TextField(_("hva meldingen gjelder"))
+    police_contacted = models.BooleanField(_("politiet er kontaktet"), default=False)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"Melding til barnevernet {self.reported_at:%d.%m.%Y}"
+
+
+class AnonymousDiscussion(models.Model):
+    """An undring discussed without any identifying data (with familiehjelpa, barnevern …)."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    discussed_with = models.CharField(_("drøftet med"), max_length=200)
+    discussed_on = models.DateField(_("dato"))
+    summary = models.TextField(_("hva ble drøftet, og råd"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"Anonym drøfting {self.discussed_on:%d.%m.%Y}"

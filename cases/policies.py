@@ -1,0 +1,37 @@
+"""Who may do what to a case. Seeing a case is `selectors.visible_cases`; these decide acting."""
+
+from bts.models import Role, User
+from bts.selectors import active_memberships
+
+from .models import Case
+from .selectors import case_services
+
+
+def may_register(user: User) -> bool:
+    """Employees and leaders of a service may register an undring for it."""
+    return bool(case_services(user))
+
+
+def leads_owner_service(user: User, case: Case) -> bool:
+    return (
+        active_memberships(user).filter(role=Role.LEADER, service_id=case.owner_service_id).exists()
+    )
+
+
+def may_work_on(user: User, case: Case) -> bool:
+    """Add to the case (notes, concerns, consents, services, steps): its holder or their leader."""
+    return case.is_open and (
+        case.responsible_id == user.id
+        or case.created_by_id == user.id
+        or leads_owner_service(user, case)
+    )
+
+
+def may_decide(user: User, case: Case) -> bool:
+    """Decisions are taken by the one responsible for the undring together with the leader."""
+    return case.is_open and (case.responsible_id == user.id or leads_owner_service(user, case))
+
+
+def may_report(user: User, case: Case) -> bool:
+    """The duty to report to barnevern is everyone's who sees the case, at every level."""
+    return True

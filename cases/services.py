@@ -1,0 +1,447 @@
+"""Writes to case data. Each function is one transaction and leaves a line in the relay log.
+
+Nothing here notifies guardians: the product never contacts a family by itself, and the
+report to barnevern must not reach them.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bts.idempotency import create_once
+from bts.models import Service, User
+from levels.models import Guide, Step
+from levels.rules import CLOSED, Move, MoveRefused, check_move
+
+from .identity import identity_kind, validate_identity_number
+from .models import (
+    AnonymousDiscussion,
+    Case,
+    Child,
+    ChildProtectionReport,
+    Concern,
+    Consent,
+    Decision,
+    Guardian,
+    Involvement,
+    RelayEntry,
+)
+from .selectors import services_with_consent
+
+
+@dataclass(frozen=True)
+class GuardianData:
+    name: str
+    relation: str = ""
+    has_parental_responsibility: bool = True
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class ConcernData:
+    observation: str
+    observed_on: date
+    setting: str
+    worry: int
+    risk_factors: str = ""
+    protective_factors: str = ""
+
+
+class ConsentMissing(Exception):
+    """Bringing a service into a case needs an active consent that covers it."""
+
+
+def _log(case: Case, *, actor: User, kind: RelayEntry.Kind, text: str) -> RelayEntry:
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(last_activity_at=now)
+    return RelayEntry.objects.create(
+        case=case,
+        actor=actor,
+        kind=kind,
+        text=text,
+        level=case.level,
+        step_code=case.step_code,
+        at=now,
+    )
+
+
+def _steps(guide: Guide, level: int) -> list[Step]:
+    return list(Step.objects.filter(level__guide=guide, level__number=level).order_by("position"))
+
+
+def _first_step_code(guide: Guide, level: int) -> str:
+    steps = _steps(guide, level)
+    if not steps:
+        raise ValidationError(
+            _("Handlingsveilederen har ingen trinn på nivå %(level)s.") % {"level": level}
+        )
+    return steps[0].code
+
+
+def _active_guide() -> Guide:
+    guide = Guide.objects.filter(is_active=True).first()
+    if guide is None:
+        raise ValidationError(_("Ingen handlingsveileder er lastet inn."))
+    return guide
+
+
+@dataclass(frozen=True)
+class ChildData:
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    national_id: str = ""
+
+
+def child_create(
+    *,
+    user: User,
+    child: ChildData,
+    guardians: list[GuardianData] = (),
+    siblings: list[Child] = (),
+    idempotency_key: uuid.UUID | None = None,
+) -> Child:
+    national_id = validate_identity_number(child.national_id) if child.national_id.strip() else ""
+
+    @transaction.atomic
+    def create() -> Child:
+        created = Child.objects.create(
+            first_name=child.first_name.strip(),
+            last_name=child.last_name.strip(),
+            birth_date=child.birth_date,
+            national_id=national_id,
+            national_id_kind=identity_kind(national_id) if national_id else "",
+            created_by=user,
+            idempotency_key=idempotency_key,
+        )
+        Guardian.objects.bulk_create(
+            Guardian(
+                child=created,
+                name=g.name.strip(),
+                relation=g.relation.strip(),
+                has_parental_responsibility=g.has_parental_responsibility,
+                phone=g.phone.strip(),
+                email=g.email.strip(),
+            )
+            for g in guardians
+            if g.name.strip()
+        )
+        if siblings:
+            created.siblings.add(*siblings)
+        return created
+
+    created, _created = create_once(Child, key=idempotency_key, create=create)
+    return created
+
+
+def case_open(
+    *,
+    user: User,
+    service: Service,
+    child: Child,
+    concern: ConcernData,
+    idempotency_key: uuid.UUID | None = None,
+) -> Case:
+    """Register an undring: a new case at nivå 0, its first step, and the 14-day decision."""
+
+    @transaction.atomic
+    def create() -> Case:
+        guide = _active_guide()
+        today = timezone.localdate()
+        case = Case.objects.create(
+            child=child,
+            owner_service=service,
+            level=0,
+            step_code=_first_step_code(guide, 0),
+            created_by=user,
+            responsible=user,
+            decision_due=today + timedelta(days=settings.BTS_DEADLINES["level0_decision_days"]),
+            idempotency_key=idempotency_key,
+        )
+        Concern.objects.create(case=case, created_by=user, **concern.__dict__)
+        _log(
+            case,
+            actor=user,
+            kind=RelayEntry.Kind.OPENED,
+            text=_("Undring registrert i %(service)s.") % {"service": service.name},
+        )
+        return case
+
+    case, _created = create_once(Case, key=idempotency_key, create=create)
+    return case
+
+
+@transaction.atomic
+def concern_add(*, case: Case, user: User, concern: ConcernData) -> Concern:
+    """Concretise the undring with more observations (step 0.2)."""
+    added = Concern.objects.create(case=case, created_by=user, **concern.__dict__)
+    _log(case, actor=user, kind=RelayEntry.Kind.CONCERN, text=concern.observation)
+    return added
+
+
+@transaction.atomic
+def note_add(*, case: Case, user: User, text: str) -> RelayEntry:
+    return _log(case, actor=user, kind=RelayEntry.Kind.NOTE, text=text.strip())
+
+
+@transaction.atomic
+def step_complete(*, case: Case, user: User, step_code: str, summary: str) -> Case:
+    """Mark the current step done and move to the next step of the level.
+
+    `step_code` is the step the user saw: if someone else moved the case meanwhile, nothing
+    happens twice. A decision step is not completed but decided (`case_decide`).
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.step_code != step_code:
+        return case
+    steps = _steps(_active_guide(), case.level)
+    codes = [s.code for s in steps]
+    if step_code not in codes:
+        raise ValidationError(_("Trinnet finnes ikke på sakens nivå i veilederen."))
+    current = steps[codes.index(step_code)]
+    if current.is_decision:
+        raise ValidationError(_("Dette trinnet avsluttes med en beslutning."))
+    if codes.index(step_code) + 1 >= len(codes):
+        raise ValidationError(_("Dette er siste trinn på nivået."))
+    text = _("%(code)s %(title)s er gjort.") % {"code": current.code, "title": current.title}
+    if summary.strip():
+        text = f"{text} {summary.strip()}"
+    _log(case, actor=user, kind=RelayEntry.Kind.STEP_DONE, text=text)
+    case.step_code = codes[codes.index(step_code) + 1]
+    case.save(update_fields=["step_code"])
+    return case
+
+
+def consent_record(
+    *,
+    case: Case,
+    user: User,
+    services: list[Service],
+    given_by: str,
+    form: str,
+    purpose: str,
+    given_on: date,
+    expires_on: date | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Consent:
+    @transaction.atomic
+    def create() -> Consent:
+        consent = Consent.objects.create(
+            case=case,
+            given_by=given_by.strip(),
+            form=form,
+            purpose=purpose.strip(),
+            given_on=given_on,
+            expires_on=expires_on,
+            recorded_by=user,
+            idempotency_key=idempotency_key,
+        )
+        consent.services.set(services)
+        names = ", ".join(sorted(s.name for s in services))
+        _log(
+            case,
+            actor=user,
+            kind=RelayEntry.Kind.CONSENT,
+            text=_("Samtykke fra %(who)s (%(form)s) til samarbeid med: %(names)s.")
+            % {"who": consent.given_by, "form": consent.get_form_display().lower(), "names": names},
+        )
+        return consent
+
+    consent, _created = create_once(Consent, key=idempotency_key, create=create)
+    return consent
+
+
+@transaction.atomic
+def service_involve(*, case: Case, user: User, service: Service) -> Involvement:
+    """Bring another service into the case; refused unless an active consent covers it."""
+    if service.pk == case.owner_service_id:
+        raise ValidationError(_("Tjenesten eier allerede saken."))
+    existing = case.involvements.filter(service=service).first()
+    if existing:
+        return existing
+    consent = (
+        case.consents.filter(Consent.active_q(), services=service).order_by("-given_on").first()
+    )
+    if consent is None:
+        raise ConsentMissing(
+            _(
+                "%(service)s kan ikke tas med i saken før foresatte har gitt samtykke som "
+                "omfatter tjenesten. Registrer samtykket først."
+            )
+            % {"service": service.name}
+        )
+    involvement = Involvement.objects.create(
+        case=case, service=service, consent=consent, added_by=user
+    )
+    _log(
+        case,
+        actor=user,
+        kind=RelayEntry.Kind.SERVICE_JOINED,
+        text=_("%(service)s er med i saken.") % {"service": service.name},
+    )
+    return involvement
+
+
+def case_decide(
+    *,
+    case: Case,
+    user: User,
+    to_level: int | None,
+    reason: str,
+    child_view: str = "",
+    idempotency_key: uuid.UUID | None = None,
+) -> Decision:
+    """Decide at a decision step: close, continue, raise or lower, always with a reason.
+
+    Raises MoveRefused when the transition table or its conditions do not allow the move.
+    """
+    if not reason.strip():
+        raise ValidationError(_("Skriv hvorfor dere beslutter dette."))
+
+    @transaction.atomic
+    def create() -> Decision:
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not locked.is_open:
+            raise MoveRefused(_("Saken er allerede avsluttet."))
+        move = check_move(
+            locked.level, to_level, services_with_consent=services_with_consent(locked)
+        )
+        decision = Decision.objects.create(
+            case=locked,
+            from_level=locked.level,
+            to_level=to_level,
+            move=move,
+            step_code=locked.step_code,
+            reason=reason.strip(),
+            child_view=child_view.strip(),
+            decided_by=user,
+            idempotency_key=idempotency_key,
+        )
+        if to_level is CLOSED:
+            text = _("Saken er avsluttet. Begrunnelse: %(reason)s")
+        elif move == Move.CONTINUE:
+            text = _("Saken fortsetter på nivå %(to)s. Begrunnelse: %(reason)s")
+        else:
+            text = _("Saken går fra nivå %(from)s til nivå %(to)s. Begrunnelse: %(reason)s")
+        _log(
+            locked,
+            actor=user,
+            kind=RelayEntry.Kind.DECISION,
+            text=text % {"from": locked.level, "to": to_level, "reason": decision.reason},
+        )
+        if to_level is CLOSED:
+            locked.status, locked.closed_at = Case.Status.CLOSED, timezone.now()
+        else:
+            locked.level = to_level
+            locked.step_code = _first_step_code(_active_guide(), to_level)
+        locked.decision_due = None
+        locked.save(update_fields=["status", "closed_at", "level", "step_code", "decision_due"])
+        return decision
+
+    decision, _created = create_once(Decision, key=idempotency_key, create=create)
+    return decision
+
+
+def report_file(
+    *,
+    case: Case,
+    user: User,
+    reported_at,
+    channel: str,
+    reason: str,
+    police_contacted: bool = False,
+    idempotency_key: uuid.UUID | None = None,
+) -> ChildProtectionReport:
+    """Record a report to barnevern (opplysningsplikt). No consent; guardians are not told."""
+
+    @transaction.atomic
+    def create() -> ChildProtectionReport:
+        report = ChildProtectionReport.objects.create(
+            case=case,
+            reported_at=reported_at,
+            channel=channel,
+            reason=reason.strip(),
+            police_contacted=police_contacted,
+            reported_by=user,
+            idempotency_key=idempotency_key,
+        )
+        text = _("Melding sendt til barnevernet (%(channel)s).") % {
+            "channel": report.get_channel_display().lower()
+        }
+        if police_contacted:
+            text += " " + _("Politiet er kontaktet.")
+        _log(case, actor=user, kind=RelayEntry.Kind.REPORT, text=text)
+        return report
+
+    report, _created = create_once(ChildProtectionReport, key=idempotency_key, create=create)
+    return report
+
+
+def case_open_with_report(
+    *,
+    user: User,
+    service: Service,
+    child: ChildData,
+    reported_at,
+    channel: str,
+    reason: str,
+    police_contacted: bool = False,
+    idempotency_key: uuid.UUID | None = None,
+) -> Case:
+    """The akutt path: a new child and a case whose first and only entry is the report."""
+
+    @transaction.atomic
+    def create() -> Case:
+        registered = child_create(user=user, child=child)
+        case = Case.objects.create(
+            child=registered,
+            owner_service=service,
+            level=0,
+            step_code=_first_step_code(_active_guide(), 0),
+            created_by=user,
+            responsible=user,
+            idempotency_key=idempotency_key,
+        )
+        report_file(
+            case=case,
+            user=user,
+            reported_at=reported_at,
+            channel=channel,
+            reason=reason,
+            police_contacted=police_contacted,
+        )
+        return case
+
+    case, _created = create_once(Case, key=idempotency_key, create=create)
+    return case
+
+
+def anonymous_discussion_record(
+    *,
+    user: User,
+    service: Service,
+    discussed_with: str,
+    discussed_on: date,
+    summary: str,
+    idempotency_key: uuid.UUID | None = None,
+) -> AnonymousDiscussion:
+    discussion, _created = create_once(
+        AnonymousDiscussion,
+        key=idempotency_key,
+        create=lambda: AnonymousDiscussion.objects.create(
+            service=service,
+            discussed_with=discussed_with.strip(),
+            discussed_on=discussed_on,
+            summary=summary.strip(),
+            created_by=user,
+            idempotency_key=idempotency_key,
+        ),
+    )
+    return discussion

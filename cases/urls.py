@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("ny/", views.new, name="new"),
+    path("ny/akutt/", views.acute, name="acute"),
+    path("ny/barn/", views.child_search, name="child"),
+    path("ny/barn/nytt/", views.child_new, name="child_new"),
+    path("ny/barn/<int:child_pk>/undring/", views.concern_new, name="concern_new"),
+    path("anonym-drofting/", views.anonymous_new, name="anonymous_new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/trinn/", views.step_done, name="step_done"),
+    path("<int:pk>/notat/", views.note_add, name="note_add"),
+    path("<int:pk>/undring/", views.concern_add, name="concern_add"),
+    path("<int:pk>/samtykke/", views.consent_new, name="consent_new"),
+    path("<int:pk>/tjenester/", views.involve, name="involve"),
+    path("<int:pk>/beslutning/", views.decide, name="decide"),
+    path("<int:pk>/barnevern/", views.report, name="report"),
+]

@@ -1,0 +1,454 @@
+"""Case pages. Every case comes through `visible_cases`, so another service's case is a 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from bts.audit import audit
+from bts.models import AuditEvent, Service
+from levels.rules import MoveRefused
+from levels.selectors import guide_step, request_guide
+
+from . import policies, services
+from .forms import (
+    AcuteChildForm,
+    AcuteQuestionForm,
+    AnonymousDiscussionForm,
+    ChildForm,
+    ChildSearchForm,
+    ConcernForm,
+    ConsentForm,
+    DecisionForm,
+    GuardianFormSet,
+    InvolveForm,
+    NoteForm,
+    ReportForm,
+    StepCompleteForm,
+)
+from .models import Case, RelayEntry
+from .selectors import (
+    case_detail,
+    case_services,
+    find_children,
+    possible_duplicates,
+    relay_log,
+    visible_cases,
+    visible_children,
+)
+
+Kind = AuditEvent.Kind
+
+
+def _user_services(request: HttpRequest):
+    ids = case_services(request.user)
+    if not ids:
+        raise PermissionDenied(_("Du er ikke ansatt i en tjeneste som kan registrere undring."))
+    return Service.objects.filter(pk__in=ids, is_active=True).order_by("name")
+
+
+def _service_choice(request, user_services):
+    """The form asks for the service only when the user works in more than one."""
+    return user_services if len(user_services) > 1 else None
+
+
+def _chosen_service(form, user_services):
+    return form.cleaned_data.get("service") or user_services[0]
+
+
+def _case(request: HttpRequest, pk: int, *, detail: str = "") -> Case:
+    """A case the user may see, with one audit event for this read."""
+    try:
+        case = case_detail(request.user, pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail=detail)
+    return case
+
+
+def _case_for_change(request: HttpRequest, pk: int, policy=policies.may_work_on) -> Case:
+    """A case the user may change. A GET (the form) is audited as a read here; a POST is
+    audited by the view, as the change it made or as a read when the form comes back."""
+    case = get_object_or_404(visible_cases(request.user), pk=pk)
+    if not policy(request.user, case):
+        raise PermissionDenied(_("Du kan ikke endre denne saken."))
+    if request.method == "GET":
+        audit(
+            request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail=request.resolver_match.url_name
+        )
+    return case
+
+
+# --- Ny undring ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    """First the akutt question: violence, abuse or serious neglect goes straight to barnevern."""
+    _user_services(request)
+    form = AcuteQuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect("cases:acute" if form.cleaned_data["acute"] == "ja" else "cases:child")
+    return render(request, "cases/new.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def child_search(request: HttpRequest) -> HttpResponse:
+    """Find before create: only among children the user may already see."""
+    _user_services(request)
+    form = ChildSearchForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
+        results = list(
+            find_children(
+                request.user,
+                query=form.cleaned_data["q"],
+                birth_date=form.cleaned_data["birth_date"],
+            )
+        )
+        audit(request, kind=Kind.CHILD_SEARCHED, detail=f"treff:{len(results)}")
+    return render(request, "cases/child_search.html", {"form": form, "results": results})
+
+
+@require_http_methods(["GET", "POST"])
+def child_new(request: HttpRequest) -> HttpResponse:
+    _user_services(request)
+    siblings = visible_children(request.user).order_by("last_name", "first_name")
+    form = ChildForm(request.POST or None, siblings=siblings)
+    guardians = GuardianFormSet(request.POST or None, prefix="guardians")
+    duplicates = []
+    if request.method == "POST" and form.is_valid() and guardians.is_valid():
+        data = form.cleaned_data
+        duplicates = list(
+            possible_duplicates(
+                request.user,
+                national_id=data["national_id"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
+            )
+        )
+        if not duplicates or data["confirm_new"]:
+            child = services.child_create(
+                user=request.user,
+                child=services.ChildData(
+                    data["first_name"], data["last_name"], data["birth_date"], data["national_id"]
+                ),
+                guardians=[services.GuardianData(**g) for g in guardians.cleaned_data if g],
+                siblings=list(data["siblings"]),
+                idempotency_key=data["idempotency_key"],
+            )
+            return redirect("cases:concern_new", child_pk=child.pk)
+    return render(
+        request,
+        "cases/child_new.html",
+        {"form": form, "guardians": guardians, "duplicates": duplicates},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def concern_new(request: HttpRequest, child_pk: int) -> HttpResponse:
+    """The undring itself, which opens the case at nivå 0."""
+    user_services = _user_services(request)
+    child = get_object_or_404(visible_children(request.user), pk=child_pk)
+    form = ConcernForm(request.POST or None, services=_service_choice(request, user_services))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(
+                user=request.user,
+                service=_chosen_service(form, user_services),
+                child=child,
+                concern=_concern_data(data),
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            audit(request, kind=Kind.CASE_CREATED, case_id=case.pk)
+            messages.success(request, _("Undringen er registrert. Saken er på nivå 0."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/concern_new.html", {"form": form, "child": child})
+
+
+def _concern_data(data) -> services.ConcernData:
+    return services.ConcernData(
+        observation=data["observation"],
+        observed_on=data["observed_on"],
+        setting=data["setting"],
+        worry=data["worry"],
+        risk_factors=data["risk_factors"],
+        protective_factors=data["protective_factors"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def acute(request: HttpRequest) -> HttpResponse:
+    """Suspected violence, abuse or serious neglect: report to barnevern, guardians not told."""
+    user_services = _user_services(request)
+    child_form = AcuteChildForm(
+        request.POST or None, prefix="child", services=_service_choice(request, user_services)
+    )
+    report_form = ReportForm(request.POST or None, prefix="report")
+    if request.method == "POST" and child_form.is_valid() and report_form.is_valid():
+        c, r = child_form.cleaned_data, report_form.cleaned_data
+        try:
+            case = services.case_open_with_report(
+                user=request.user,
+                service=_chosen_service(child_form, user_services),
+                child=services.ChildData(
+                    c["first_name"], c["last_name"], c["birth_date"], c["national_id"]
+                ),
+                reported_at=r["reported_at"],
+                channel=r["channel"],
+                reason=r["reason"],
+                police_contacted=r["police_contacted"],
+                idempotency_key=r["idempotency_key"],
+            )
+        except ValidationError as exc:
+            report_form.add_error(None, exc)
+        else:
+            audit(request, kind=Kind.REPORT_FILED, case_id=case.pk)
+            messages.success(request, _("Meldingen til barnevernet er registrert."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request, "cases/acute.html", {"child_form": child_form, "report_form": report_form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def anonymous_new(request: HttpRequest) -> HttpResponse:
+    user_services = _user_services(request)
+    form = AnonymousDiscussionForm(
+        request.POST or None, services=_service_choice(request, user_services)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.anonymous_discussion_record(
+            user=request.user,
+            service=_chosen_service(form, user_services),
+            discussed_with=data["discussed_with"],
+            discussed_on=data["discussed_on"],
+            summary=data["summary"],
+            idempotency_key=data["idempotency_key"],
+        )
+        audit(request, kind=Kind.ANONYMOUS_DISCUSSION)
+        messages.success(
+            request, _("Den anonyme drøftingen er registrert, uten personopplysninger.")
+        )
+        return redirect("start")
+    return render(request, "cases/anonymous_new.html", {"form": form})
+
+
+# --- The case page ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+@vary_on_headers("HX-Request")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = request.GET.get("type", "")
+    if kind not in RelayEntry.Kind.values:
+        kind = ""
+    fragment = bool(request.htmx) and request.htmx.target == "relay-log"
+    case = _case(request, pk, detail="fragment:log" if fragment else "")
+    context = {
+        "case": case,
+        "log": relay_log(case, kind=kind),
+        "kind": kind,
+        "kinds": RelayEntry.Kind.choices,
+    }
+    if fragment:
+        return render(request, "cases/detail.html#log", context)
+    guide = request_guide(request)
+    step = guide_step(guide, case.step_code) if guide and case.level is not None else None
+    may_work = policies.may_work_on(request.user, case)
+    context |= {
+        "step": step,
+        "may_work": may_work,
+        "may_decide": policies.may_decide(request.user, case) and step and step.is_decision,
+        "step_form": StepCompleteForm(initial={"step_code": case.step_code}),
+        "note_form": NoteForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@require_POST
+def step_done(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = StepCompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.step_complete(
+                case=case,
+                user=request.user,
+                step_code=form.cleaned_data["step_code"],
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="step")
+    return redirect("cases:detail", pk=case.pk)
+
+
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(case=case, user=request.user, text=form.cleaned_data["text"])
+        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="note")
+    else:
+        messages.error(request, _("Notatet kan ikke være tomt."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _case_form_page(request, case, form, *, title: str, intro: str = "", submit: str):
+    if request.method == "POST":  # the form came back with errors: the case was read again
+        audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="form")
+    return render(
+        request,
+        "cases/case_form.html",
+        {"case": case, "form": form, "title": title, "intro": intro, "submit": submit},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = ConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.concern_add(case=case, user=request.user, concern=_concern_data(form.cleaned_data))
+        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="concern")
+        return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Konkretiser undringen"),
+        intro=_("Nye observasjoner, samtaler og det du har drøftet med leder."),
+        submit=_("Lagre"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    others = Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id)
+    form = ConsentForm(request.POST or None, services=others.order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.consent_record(
+            case=case,
+            user=request.user,
+            services=list(data["services"]),
+            given_by=data["given_by"],
+            form=data["form"],
+            purpose=data["purpose"],
+            given_on=data["given_on"],
+            expires_on=data["expires_on"],
+            idempotency_key=data["idempotency_key"],
+        )
+        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="consent")
+        return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Registrer samtykke"),
+        intro=_(
+            "Samtykket gis til tjenester, ikke til personer. Det kan trekkes tilbake når som helst."
+        ),
+        submit=_("Lagre samtykke"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def involve(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    others = Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id)
+    form = InvolveForm(request.POST or None, services=others.order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_involve(
+                case=case, user=request.user, service=form.cleaned_data["service"]
+            )
+        except services.ConsentMissing as exc:
+            form.add_error("service", str(exc))
+        except ValidationError as exc:
+            form.add_error("service", exc)
+        else:
+            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="involve")
+            return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Ta med en annen tjeneste"),
+        intro=_("Krever samtykke som omfatter tjenesten."),
+        submit=_("Ta med i saken"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk, policy=policies.may_decide)
+    form = DecisionForm(request.POST or None, level=case.level)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_decide(
+                case=case,
+                user=request.user,
+                to_level=data["to_level"],
+                reason=data["reason"],
+                child_view=data["child_view"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except MoveRefused as exc:
+            form.add_error("to_level", str(exc))
+        else:
+            audit(request, kind=Kind.CASE_DECIDED, case_id=case.pk)
+            return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Beslutning"),
+        intro=_("Hva er veien videre? Skriv alltid hvorfor."),
+        submit=_("Lagre beslutning"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk, policy=policies.may_report)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.report_file(
+            case=case,
+            user=request.user,
+            reported_at=data["reported_at"],
+            channel=data["channel"],
+            reason=data["reason"],
+            police_contacted=data["police_contacted"],
+            idempotency_key=data["idempotency_key"],
+        )
+        audit(request, kind=Kind.REPORT_FILED, case_id=case.pk)
+        return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Melding til barnevernet"),
+        intro=_(
+            "Opplysningsplikten gjelder på alle nivåer og krever ikke "
+            "samtykke. Foresatte varsles ikke."
+        ),
+        submit=_("Registrer meldingen"),
+    )
