@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from bts.forms import DesignSystemMixin
 from bts.idempotency import IdempotentForm
-from bts.models import Service
+from bts.models import Service, User
+from bts.selectors import active_memberships
 from levels.rules import CLOSED, options
 
 from .identity import validate_identity_number
-from .models import ChildProtectionReport, Concern, Consent
+from .models import ChildProtectionReport, Concern, Consent, Evaluation, Meeting, Minutes
 
 
 class Form(DesignSystemMixin, IdempotentForm):
@@ -238,6 +239,8 @@ class AcuteChildForm(ChildForm):
     def __init__(self, *args, services=None, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["siblings"]
+        # The report form's key makes the whole akutt submission once-only.
+        del self.fields["idempotency_key"]
         if services is not None:
             self.fields = {"service": _service_field(services), **self.fields}
             self.fields["service"].widget.attrs["class"] = "ds-input"
@@ -264,3 +267,194 @@ class AnonymousDiscussionForm(Form):
         if services is not None:
             self.fields = {"service": _service_field(services), **self.fields}
             self.fields["service"].widget.attrs["class"] = "ds-input"
+
+
+# --- Meetings, minutes, measures and evaluations ------------------------------------------------
+
+
+class MeetingForm(Form):
+    kind = forms.ChoiceField(label=_("Type møte"), choices=Meeting.Kind.choices)
+    starts_at = forms.DateTimeField(
+        label=_("Dato og klokkeslett"),
+        error_messages={
+            "required": _("Skriv dato og klokkeslett for møtet."),
+            "invalid": _("Skriv dato og klokkeslett, for eksempel 12.12.2026 09:00."),
+        },
+        help_text=_(
+            "Et møte som allerede er holdt, kan også registreres, så referatet kan skrives."
+        ),
+    )
+    place = forms.CharField(
+        label=_("Sted"),
+        max_length=200,
+        error_messages={"required": _("Skriv hvor møtet skal være.")},
+    )
+    agenda = forms.CharField(
+        label=_("Hva skal dere snakke om"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Skriv hva dere skal snakke om.")},
+    )
+    participants = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        label=_("Ansatte som deltar"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    participant_services = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.none(),
+        label=_("Tjenester som deltar"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Velg minst én tjeneste.")},
+        help_text=_("Tjenesten som eier saken og tjenester som er med etter samtykke."),
+    )
+    other_participants = forms.CharField(
+        label=_("Andre som inviteres"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_(
+            "Foresatte, barnet, en tillitsperson. Det er en invitasjon, ikke en innkalling."
+        ),
+    )
+
+    def __init__(self, *args, services=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = people
+        self.fields["participant_services"].queryset = services
+
+
+class MinutesForm(DesignSystemMixin, forms.Form):
+    """The referat, with the version it was loaded at (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    present = forms.CharField(
+        label=_("Til stede"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    child_voice = forms.CharField(
+        label=_("Barnets stemme"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("Hva barnet selv mener og ønsker, ut fra alder og modenhet."),
+    )
+    concern = forms.CharField(label=_("Undringen/problemet"), widget=forms.Textarea, required=False)
+    shared_understanding = forms.CharField(
+        label=_("Felles forståelse"), widget=forms.Textarea, required=False
+    )
+    measures_agreed = forms.CharField(
+        label=_("Tiltak som ble avtalt"), widget=forms.Textarea, required=False
+    )
+    responsibilities = forms.CharField(
+        label=_("Ansvarsfordeling"), widget=forms.Textarea, required=False
+    )
+    time_frame = forms.CharField(
+        label=_("Tidsramme"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    effect_judgement = forms.CharField(
+        label=_("Hvordan effekten skal vurderes"), widget=forms.Textarea, required=False
+    )
+    next_meeting = forms.CharField(
+        label=_("Neste møte"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def sections(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name, "") for name in Minutes.SECTIONS}
+
+
+class MeasureForm(Form):
+    description = forms.CharField(
+        label=_("Tiltak"),
+        widget=forms.Textarea,
+        help_text=_("Hva skal gjøres, og hvor ofte."),
+    )
+    goal = forms.CharField(
+        label=_("Mål"),
+        widget=forms.Textarea,
+        help_text=_("Målbart: hva skal være annerledes, og hvordan ser dere det?"),
+    )
+    location = forms.CharField(
+        label=_("Hvor"),
+        max_length=200,
+        help_text=_("For eksempel i barnehagen, på skolen eller hjemme."),
+    )
+    responsible_service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), label=_("Ansvarlig tjeneste"), empty_label=None
+    )
+    responsible_person = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Ansvarlig person"), required=False
+    )
+    starts_on = forms.DateField(label=_("Starter"), initial=timezone.localdate)
+    ends_on = forms.DateField(
+        label=_("Slutter"), required=False, help_text=_("La stå tom hvis det ikke er bestemt.")
+    )
+    evaluation_due = forms.DateField(
+        label=_("Evalueres innen"),
+        error_messages={"required": _("Skriv når tiltaket skal evalueres.")},
+    )
+
+    def __init__(self, *args, services=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_service"].queryset = services
+        self.fields["responsible_person"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        starts, ends, due = data.get("starts_on"), data.get("ends_on"), data.get("evaluation_due")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("Sluttdatoen kan ikke være før tiltaket starter."))
+        if starts and due and due < starts:
+            self.add_error(
+                "evaluation_due", _("Evalueringsdatoen kan ikke være før tiltaket starter.")
+            )
+        person, service = data.get("responsible_person"), data.get("responsible_service")
+        if person and service and not active_memberships(person).filter(service=service).exists():
+            self.add_error(
+                "responsible_person",
+                _("%(person)s jobber ikke i %(service)s.") % {"person": person, "service": service},
+            )
+        return data
+
+
+class EvaluationForm(Form):
+    evaluated_on = forms.DateField(label=_("Dato for evalueringen"), initial=timezone.localdate)
+    effect = forms.CharField(
+        label=_("Effekt"),
+        widget=forms.Textarea,
+        help_text=_("Er målet nådd? Hva har endret seg, og hvordan ser dere det?"),
+    )
+    child_experience = forms.CharField(
+        label=_("Barnets egen opplevelse"),
+        widget=forms.Textarea,
+        help_text=_("Hva barnet selv sier eller viser, ut fra alder og modenhet."),
+    )
+    guardians_view = forms.CharField(label=_("Foresattes syn"), widget=forms.Textarea)
+    outcome = forms.ChoiceField(
+        label=_("Veien videre"), choices=Evaluation.Outcome.choices, widget=forms.RadioSelect
+    )
+    next_evaluation_due = forms.DateField(
+        label=_("Neste evaluering"),
+        required=False,
+        help_text=_("Når tiltaket fortsetter eller endres: når skal det evalueres igjen?"),
+    )
+
+    def __init__(self, *args, measure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+
+    def clean(self):
+        data = super().clean()
+        evaluated_on, outcome = data.get("evaluated_on"), data.get("outcome")
+        next_due = data.get("next_evaluation_due")
+        if evaluated_on and evaluated_on > timezone.localdate():
+            self.add_error("evaluated_on", _("Datoen kan ikke være fram i tid."))
+        if evaluated_on and self.measure and evaluated_on < self.measure.starts_on:
+            self.add_error("evaluated_on", _("Datoen kan ikke være før tiltaket startet."))
+        if outcome and outcome != Evaluation.Outcome.END:
+            if next_due is None and "next_evaluation_due" not in self.errors:
+                self.add_error(
+                    "next_evaluation_due", _("Skriv når tiltaket skal evalueres neste gang.")
+                )
+            elif next_due and evaluated_on and next_due <= evaluated_on:
+                self.add_error(
+                    "next_evaluation_due",
+                    _("Neste evaluering må være etter denne evalueringen."),
+                )
+        return data

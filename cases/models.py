@@ -156,6 +156,10 @@ class RelayEntry(models.Model):
         CONSENT = "consent", _("Samtykke")
         DECISION = "decision", _("Beslutning")
         REPORT = "report", _("Melding til barnevernet")
+        MEETING = "meeting", _("Møte")
+        MINUTES = "minutes", _("Referat")
+        MEASURE = "measure", _("Tiltak")
+        EVALUATION = "evaluation", _("Evaluering")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="relay_entries")
     at = models.DateTimeField(default=timezone.now)
@@ -289,3 +293,186 @@ class AnonymousDiscussion(models.Model):
 
     def __str__(self) -> str:
         return f"Anonym drøfting {self.discussed_on:%d.%m.%Y}"
+
+
+class Meeting(models.Model):
+    """A meeting in the case. Guardians and the child are invited, never summoned."""
+
+    class Kind(models.TextChoices):
+        CONCERN_TALK = "undringssamtale", _("Undringssamtale")
+        COLLABORATION = "samarbeidsmote", _("Samarbeidsmøte")
+        EVALUATION = "evalueringsmote", _("Evalueringsmøte")
+        INTERDISCIPLINARY_TEAM = "tverrfaglig_team", _("Tverrfaglig team")
+        CHILD_TEAM = "barneteam", _("Barneteam")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("type møte"), max_length=20, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("tidspunkt"))
+    place = models.CharField(_("sted"), max_length=200)
+    agenda = models.TextField(_("hva skal dere snakke om"))
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="meetings", verbose_name=_("ansatte som deltar")
+    )
+    participant_services = models.ManyToManyField(
+        Service, related_name="meetings", verbose_name=_("tjenester som deltar")
+    )
+    # Guardians, the child, a trusted person: free text, they are not users.
+    other_participants = models.TextField(_("andre som er invitert"), blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("møte")
+        verbose_name_plural = _("møter")
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.starts_at)
+        return f"{self.get_kind_display()} {when:%d.%m.%Y}"
+
+    @property
+    def saved_minutes(self) -> "Minutes | None":
+        """The minutes if any were saved (no query when fetched with select_related)."""
+        try:
+            return self.minutes
+        except Minutes.DoesNotExist:
+            return None
+
+
+class Minutes(models.Model):
+    """The referat of one meeting, saved with optimistic locking: `version` counts the saves."""
+
+    SECTIONS = (
+        "present",
+        "child_voice",
+        "concern",
+        "shared_understanding",
+        "measures_agreed",
+        "responsibilities",
+        "time_frame",
+        "effect_judgement",
+        "next_meeting",
+    )
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    present = models.TextField(_("Til stede"), blank=True)
+    child_voice = models.TextField(_("Barnets stemme"), blank=True)
+    concern = models.TextField(_("Undringen/problemet"), blank=True)
+    shared_understanding = models.TextField(_("Felles forståelse"), blank=True)
+    measures_agreed = models.TextField(_("Tiltak som ble avtalt"), blank=True)
+    responsibilities = models.TextField(_("Ansvarsfordeling"), blank=True)
+    time_frame = models.TextField(_("Tidsramme"), blank=True)
+    effect_judgement = models.TextField(_("Hvordan effekten skal vurderes"), blank=True)
+    next_meeting = models.TextField(_("Neste møte"), blank=True)
+    version = models.PositiveIntegerField(_("versjon"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("sist lagret"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referat")
+        verbose_name_plural = _("referater")
+
+    def __str__(self) -> str:
+        return f"Referat {self.meeting} (versjon {self.version})"
+
+    def sections(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.SECTIONS}
+
+
+class Measure(models.Model):
+    """A tiltak: an agreed action with a measurable goal, someone responsible and an evaluation."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Aktivt")
+        ENDED = "ended", _("Avsluttet")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="measures")
+    description = models.TextField(_("tiltak"))
+    goal = models.TextField(_("mål"))
+    location = models.CharField(_("hvor"), max_length=200)
+    responsible_service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="+", verbose_name=_("ansvarlig tjeneste")
+    )
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ansvarlig person"),
+    )
+    starts_on = models.DateField(_("starter"))
+    ends_on = models.DateField(_("slutter"), null=True, blank=True)
+    evaluation_due = models.DateField(_("evalueres innen"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("tiltak")
+        verbose_name_plural = _("tiltak")
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="measure_ends_after_start",
+                violation_error_message=_("Sluttdatoen kan ikke være før tiltaket starter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(evaluation_due__gte=models.F("starts_on")),
+                name="measure_evaluated_after_start",
+                violation_error_message=_("Evalueringsdatoen kan ikke være før tiltaket starter."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tiltak {self.starts_on:%d.%m.%Y}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def evaluation_overdue(self) -> bool:
+        return self.is_active and self.evaluation_due < timezone.localdate()
+
+
+class Evaluation(models.Model):
+    """Did the measure work? With the child's own experience and the way forward."""
+
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", _("Fortsett tiltaket")
+        CHANGE = "change", _("Endre tiltaket")
+        END = "end", _("Avslutt tiltaket")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evaluations")
+    effect = models.TextField(_("effekt"))
+    child_experience = models.TextField(_("Barnets egen opplevelse"))
+    guardians_view = models.TextField(_("Foresattes syn"))
+    outcome = models.CharField(_("veien videre"), max_length=8, choices=Outcome.choices)
+    evaluated_on = models.DateField(_("evaluert"))
+    # When the measure goes on (continue/change): its next evaluation date.
+    next_evaluation_due = models.DateField(_("neste evaluering"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("evaluering")
+        verbose_name_plural = _("evalueringer")
+        ordering = ["evaluated_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Evaluering {self.evaluated_on:%d.%m.%Y}: {self.get_outcome_display()}"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from bts.models import Role, User
 from bts.selectors import active_memberships
 
-from .models import Case, Child, Consent, Involvement, RelayEntry
+from .models import Case, Child, Consent, Involvement, Measure, Meeting, RelayEntry
 
 
 def led_service_ids(user: User) -> list[int]:
@@ -92,6 +92,13 @@ def case_detail(user: User, pk: int) -> Case:
             ),
             Prefetch("consents", queryset=Consent.objects.prefetch_related("services")),
             "decisions",
+            Prefetch("meetings", queryset=Meeting.objects.select_related("minutes")),
+            Prefetch(
+                "measures",
+                queryset=Measure.objects.select_related(
+                    "responsible_service", "responsible_person"
+                ),
+            ),
         )
         .get(pk=pk)
     )

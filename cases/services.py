@@ -10,8 +10,10 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
@@ -28,8 +30,12 @@ from .models import (
     Concern,
     Consent,
     Decision,
+    Evaluation,
     Guardian,
     Involvement,
+    Measure,
+    Meeting,
+    Minutes,
     RelayEntry,
 )
 from .selectors import services_with_consent
@@ -445,3 +451,258 @@ def anonymous_discussion_record(
         ),
     )
     return discussion
+
+
+# --- Meetings, minutes, measures and evaluations ------------------------------------------------
+
+
+class MinutesConflict(Exception):
+    """Someone saved the minutes after this user loaded them; `current` is what is stored now."""
+
+    def __init__(self, current: Minutes):
+        super().__init__(_("Referatet er endret av en annen etter at du åpnet det."))
+        self.current = current
+
+
+def _collaborating_service_ids(case: Case) -> set[int]:
+    """The owner service and the services taking part under an active consent."""
+    involved = case.involvements.filter(Consent.active_q("consent__")).values_list(
+        "service_id", flat=True
+    )
+    return {case.owner_service_id, *involved}
+
+
+def _check_services(case: Case, chosen: list[Service]) -> None:
+    allowed = _collaborating_service_ids(case)
+    outside = sorted(s.name for s in chosen if s.pk not in allowed)
+    if outside:
+        raise ValidationError(
+            _("%(names)s er ikke med i saken.") % {"names": ", ".join(outside)},
+        )
+
+
+def _check_active(users: list[User]) -> None:
+    if any(not u.is_active for u in users):
+        raise ValidationError(_("Bare aktive brukere kan være med."))
+
+
+def _short(text: str) -> str:
+    return Truncator(" ".join(text.split())).chars(80)
+
+
+def meeting_invite(
+    *,
+    case: Case,
+    user: User,
+    kind: str,
+    starts_at,
+    place: str,
+    agenda: str,
+    participants: list[User],
+    participant_services: list[Service],
+    other_participants: str = "",
+    idempotency_key: uuid.UUID | None = None,
+) -> Meeting:
+    """Agree on a meeting (an invitation, not a summons). No e-mail is sent from here."""
+    _check_active(participants)
+    _check_services(case, participant_services)
+
+    @transaction.atomic
+    def create() -> Meeting:
+        meeting = Meeting.objects.create(
+            case=case,
+            kind=kind,
+            starts_at=starts_at,
+            place=place.strip(),
+            agenda=agenda.strip(),
+            other_participants=other_participants.strip(),
+            invited_by=user,
+            idempotency_key=idempotency_key,
+        )
+        meeting.participants.set(participants)
+        meeting.participant_services.set(participant_services)
+        when = timezone.localtime(meeting.starts_at)
+        _log(
+            case,
+            actor=user,
+            kind=RelayEntry.Kind.MEETING,
+            text=_("%(kind)s %(date)s kl. %(time)s på %(place)s er avtalt.")
+            % {
+                "kind": meeting.get_kind_display(),
+                "date": f"{when:%d.%m.%Y}",
+                "time": f"{when:%H:%M}",
+                "place": meeting.place,
+            },
+        )
+        return meeting
+
+    meeting, _created = create_once(Meeting, key=idempotency_key, create=create)
+    return meeting
+
+
+@transaction.atomic
+def minutes_save(*, meeting: Meeting, user: User, data: dict, version: int) -> Minutes:
+    """Save the minutes if nobody saved them since `version` was loaded; never overwrite.
+
+    The first save creates them at version 1. Raises MinutesConflict with what is stored
+    when the stored version is not `version`, except when the stored text is exactly the
+    submitted text (a double submit): then nothing is written and the stored minutes return.
+    """
+    sections = {name: str(data.get(name, "")).strip() for name in Minutes.SECTIONS}
+    now = timezone.now()
+    if version == 0:
+        try:
+            with transaction.atomic():
+                minutes = Minutes.objects.create(
+                    meeting=meeting, version=1, updated_by=user, updated_at=now, **sections
+                )
+        except IntegrityError:
+            minutes = None
+    else:
+        saved = Minutes.objects.filter(meeting=meeting, version=version).update(
+            version=F("version") + 1, updated_by=user, updated_at=now, **sections
+        )
+        minutes = Minutes.objects.get(meeting=meeting) if saved else None
+    if minutes is None:
+        current = Minutes.objects.select_related("updated_by").filter(
+            meeting=meeting
+        ).first() or Minutes(meeting=meeting)
+        if current.pk and current.sections() == sections:
+            return current
+        raise MinutesConflict(current)
+    _log(
+        meeting.case,
+        actor=user,
+        kind=RelayEntry.Kind.MINUTES,
+        text=_("Referat fra %(kind)s %(date)s er lagret (versjon %(version)s).")
+        % {
+            "kind": meeting.get_kind_display().lower(),
+            "date": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y}",
+            "version": minutes.version,
+        },
+    )
+    return minutes
+
+
+def measure_add(
+    *,
+    case: Case,
+    user: User,
+    description: str,
+    goal: str,
+    location: str,
+    responsible_service: Service,
+    responsible_person: User | None = None,
+    starts_on: date,
+    ends_on: date | None = None,
+    evaluation_due: date,
+    idempotency_key: uuid.UUID | None = None,
+) -> Measure:
+    if ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("Sluttdatoen kan ikke være før tiltaket starter.")})
+    if evaluation_due < starts_on:
+        raise ValidationError(
+            {"evaluation_due": _("Evalueringsdatoen kan ikke være før tiltaket starter.")}
+        )
+    _check_services(case, [responsible_service])
+    if responsible_person is not None:
+        _check_active([responsible_person])
+
+    @transaction.atomic
+    def create() -> Measure:
+        measure = Measure.objects.create(
+            case=case,
+            description=description.strip(),
+            goal=goal.strip(),
+            location=location.strip(),
+            responsible_service=responsible_service,
+            responsible_person=responsible_person,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            evaluation_due=evaluation_due,
+            created_by=user,
+            idempotency_key=idempotency_key,
+        )
+        responsible = responsible_service.name
+        if responsible_person is not None:
+            responsible = f"{responsible} ({responsible_person})"
+        _log(
+            case,
+            actor=user,
+            kind=RelayEntry.Kind.MEASURE,
+            text=_(
+                "Tiltak fra %(start)s: %(description)s Ansvarlig: %(responsible)s. "
+                "Evalueres innen %(due)s."
+            )
+            % {
+                "start": f"{starts_on:%d.%m.%Y}",
+                "description": _short(measure.description).rstrip(" .") + ".",
+                "responsible": responsible,
+                "due": f"{evaluation_due:%d.%m.%Y}",
+            },
+        )
+        return measure
+
+    measure, _created = create_once(Measure, key=idempotency_key, create=create)
+    return measure
+
+
+def evaluation_add(
+    *,
+    measure: Measure,
+    user: User,
+    effect: str,
+    child_experience: str,
+    guardians_view: str,
+    outcome: str,
+    evaluated_on: date,
+    next_evaluation_due: date | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Evaluation:
+    """Evaluate a measure. "end" ends it (from the evaluation date unless it had an end date);
+    "continue" and "change" move its evaluation date to the next evaluation."""
+    ending = outcome == Evaluation.Outcome.END
+    if not ending and next_evaluation_due is None:
+        raise ValidationError(
+            {"next_evaluation_due": _("Skriv når tiltaket skal evalueres neste gang.")}
+        )
+
+    @transaction.atomic
+    def create() -> Evaluation:
+        locked = (
+            Measure.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .get(pk=measure.pk)
+        )
+        if not locked.is_active:
+            raise ValidationError(_("Tiltaket er allerede avsluttet."))
+        evaluation = Evaluation.objects.create(
+            measure=locked,
+            effect=effect.strip(),
+            child_experience=child_experience.strip(),
+            guardians_view=guardians_view.strip(),
+            outcome=outcome,
+            evaluated_on=evaluated_on,
+            next_evaluation_due=None if ending else next_evaluation_due,
+            created_by=user,
+            idempotency_key=idempotency_key,
+        )
+        if ending:
+            locked.status = Measure.Status.ENDED
+            locked.ends_on = locked.ends_on or evaluated_on
+        else:
+            locked.evaluation_due = next_evaluation_due
+        locked.save(update_fields=["status", "ends_on", "evaluation_due"])
+        text = _("Tiltaket «%(description)s» er evaluert: %(outcome)s.") % {
+            "description": _short(locked.description),
+            "outcome": evaluation.get_outcome_display().lower(),
+        }
+        if not ending:
+            text += " " + _("Neste evaluering innen %(due)s.") % {
+                "due": f"{next_evaluation_due:%d.%m.%Y}"
+            }
+        _log(locked.case, actor=user, kind=RelayEntry.Kind.EVALUATION, text=text)
+        return evaluation
+
+    evaluation, _created = create_once(Evaluation, key=idempotency_key, create=create)
+    return evaluation

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from bts.audit import audit
-from bts.models import AuditEvent, Service
+from bts.models import AuditEvent, Membership, Service, User
 from levels.rules import MoveRefused
 from levels.selectors import guide_step, request_guide
 
@@ -24,13 +25,17 @@ from .forms import (
     ConcernForm,
     ConsentForm,
     DecisionForm,
+    EvaluationForm,
     GuardianFormSet,
     InvolveForm,
+    MeasureForm,
+    MeetingForm,
+    MinutesForm,
     NoteForm,
     ReportForm,
     StepCompleteForm,
 )
-from .models import Case, RelayEntry
+from .models import Case, Consent, Evaluation, Minutes, RelayEntry
 from .selectors import (
     case_detail,
     case_services,
@@ -42,6 +47,12 @@ from .selectors import (
 )
 
 Kind = AuditEvent.Kind
+
+
+def _posted(request: HttpRequest):
+    """The form's data on a POST, even an empty one (`request.POST or None` would leave an
+    empty submission unbound, and so without its error messages)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _user_services(request: HttpRequest):
@@ -90,7 +101,7 @@ def _case_for_change(request: HttpRequest, pk: int, policy=policies.may_work_on)
 def new(request: HttpRequest) -> HttpResponse:
     """First the akutt question: violence, abuse or serious neglect goes straight to barnevern."""
     _user_services(request)
-    form = AcuteQuestionForm(request.POST or None)
+    form = AcuteQuestionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         return redirect("cases:acute" if form.cleaned_data["acute"] == "ja" else "cases:child")
     return render(request, "cases/new.html", {"form": form})
@@ -118,8 +129,8 @@ def child_search(request: HttpRequest) -> HttpResponse:
 def child_new(request: HttpRequest) -> HttpResponse:
     _user_services(request)
     siblings = visible_children(request.user).order_by("last_name", "first_name")
-    form = ChildForm(request.POST or None, siblings=siblings)
-    guardians = GuardianFormSet(request.POST or None, prefix="guardians")
+    form = ChildForm(_posted(request), siblings=siblings)
+    guardians = GuardianFormSet(_posted(request), prefix="guardians")
     duplicates = []
     if request.method == "POST" and form.is_valid() and guardians.is_valid():
         data = form.cleaned_data
@@ -155,7 +166,7 @@ def concern_new(request: HttpRequest, child_pk: int) -> HttpResponse:
     """The undring itself, which opens the case at nivå 0."""
     user_services = _user_services(request)
     child = get_object_or_404(visible_children(request.user), pk=child_pk)
-    form = ConcernForm(request.POST or None, services=_service_choice(request, user_services))
+    form = ConcernForm(_posted(request), services=_service_choice(request, user_services))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -191,9 +202,9 @@ def acute(request: HttpRequest) -> HttpResponse:
     """Suspected violence, abuse or serious neglect: report to barnevern, guardians not told."""
     user_services = _user_services(request)
     child_form = AcuteChildForm(
-        request.POST or None, prefix="child", services=_service_choice(request, user_services)
+        _posted(request), prefix="child", services=_service_choice(request, user_services)
     )
-    report_form = ReportForm(request.POST or None, prefix="report")
+    report_form = ReportForm(_posted(request), prefix="report")
     if request.method == "POST" and child_form.is_valid() and report_form.is_valid():
         c, r = child_form.cleaned_data, report_form.cleaned_data
         try:
@@ -224,7 +235,7 @@ def acute(request: HttpRequest) -> HttpResponse:
 def anonymous_new(request: HttpRequest) -> HttpResponse:
     user_services = _user_services(request)
     form = AnonymousDiscussionForm(
-        request.POST or None, services=_service_choice(request, user_services)
+        _posted(request), services=_service_choice(request, user_services)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -320,7 +331,7 @@ def _case_form_page(request, case, form, *, title: str, intro: str = "", submit:
 @require_http_methods(["GET", "POST"])
 def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
-    form = ConcernForm(request.POST or None)
+    form = ConcernForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.concern_add(case=case, user=request.user, concern=_concern_data(form.cleaned_data))
         audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="concern")
@@ -339,7 +350,7 @@ def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     others = Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id)
-    form = ConsentForm(request.POST or None, services=others.order_by("name"))
+    form = ConsentForm(_posted(request), services=others.order_by("name"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.consent_record(
@@ -371,7 +382,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
 def involve(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     others = Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id)
-    form = InvolveForm(request.POST or None, services=others.order_by("name"))
+    form = InvolveForm(_posted(request), services=others.order_by("name"))
     if request.method == "POST" and form.is_valid():
         try:
             services.service_involve(
@@ -397,7 +408,7 @@ def involve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=policies.may_decide)
-    form = DecisionForm(request.POST or None, level=case.level)
+    form = DecisionForm(_posted(request), level=case.level)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -427,7 +438,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=policies.may_report)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.report_file(
@@ -451,4 +462,243 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             "samtykke. Foresatte varsles ikke."
         ),
         submit=_("Registrer meldingen"),
+    )
+
+
+# --- Meetings, minutes, measures and evaluations ------------------------------------------------
+
+
+def _may_read(user: User, case: Case) -> bool:
+    """Reading needs nothing more than seeing the case (`visible_cases` decided that)."""
+    return True
+
+
+def _collaborating_services(case: Case) -> QuerySet[Service]:
+    """The owner service and the services taking part under an active consent."""
+    involved = case.involvements.filter(Consent.active_q("consent__")).values("service_id")
+    return Service.objects.filter(
+        Q(pk=case.owner_service_id) | Q(pk__in=involved), is_active=True
+    ).order_by("name")
+
+
+def _people_in(services_qs: QuerySet[Service]) -> QuerySet[User]:
+    """Active users with a current role in one of these services."""
+    today = timezone.localdate()
+    current = Membership.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
+        user=OuterRef("pk"),
+        service__in=services_qs,
+    )
+    return User.objects.filter(Exists(current), is_active=True).order_by("first_name", "last_name")
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    collaborating = _collaborating_services(case)
+    form = MeetingForm(
+        _posted(request),
+        services=collaborating,
+        people=_people_in(collaborating),
+        initial={
+            "participants": [request.user.pk],
+            "participant_services": [case.owner_service_id],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_invite(
+                case=case,
+                user=request.user,
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                place=data["place"],
+                agenda=data["agenda"],
+                participants=list(data["participants"]),
+                participant_services=list(data["participant_services"]),
+                other_participants=data["other_participants"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="meeting")
+            messages.success(request, _("Møtet er avtalt."))
+            return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Nytt møte"),
+        intro=_(
+            "Foresatte og barnet inviteres – det er en invitasjon, ikke en innkalling. "
+            "BTS sender ikke invitasjonen; gi beskjed til dem som skal være med."
+        ),
+        submit=_("Avtal møtet"),
+    )
+
+
+def _minutes_sections(minutes: Minutes | None) -> list[tuple[str, str]]:
+    return [
+        (Minutes._meta.get_field(name).verbose_name, getattr(minutes, name) if minutes else "")
+        for name in Minutes.SECTIONS
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """The referat of one meeting: read it, or edit it with optimistic locking."""
+    policy = policies.may_work_on if request.method == "POST" else _may_read
+    case = _case_for_change(request, pk, policy=policy)
+    meeting = get_object_or_404(
+        case.meetings.select_related("minutes__updated_by", "invited_by").prefetch_related(
+            "participants", "participant_services"
+        ),
+        pk=meeting_pk,
+    )
+    saved = meeting.saved_minutes
+    may_work = policies.may_work_on(request.user, case)
+    if request.method == "POST":
+        form = MinutesForm(request.POST)
+        if form.is_valid():
+            try:
+                services.minutes_save(
+                    meeting=meeting,
+                    user=request.user,
+                    data=form.sections(),
+                    version=form.cleaned_data["version"],
+                )
+            except services.MinutesConflict as exc:
+                audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="minutes:conflict")
+                return _minutes_conflict(request, case, meeting, form, exc.current)
+            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="minutes")
+            messages.success(request, _("Referatet er lagret."))
+            return redirect("cases:minutes", pk=case.pk, meeting_pk=meeting.pk)
+        audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="form")
+    elif may_work:
+        initial = saved.sections() if saved else {}
+        form = MinutesForm(initial={**initial, "version": saved.version if saved else 0})
+    else:
+        form = None
+    return render(
+        request,
+        "cases/minutes.html",
+        {
+            "case": case,
+            "meeting": meeting,
+            "saved": saved,
+            "sections": _minutes_sections(saved),
+            "form": form,
+        },
+    )
+
+
+def _minutes_conflict(request, case, meeting, form, current: Minutes) -> HttpResponse:
+    """Someone saved first: show their text beside the user's, and let the user merge."""
+    own = form.sections()
+    rows = [
+        {
+            "label": label,
+            "saved": getattr(current, name),
+            "own": own[name],
+        }
+        for name, (label, _text) in zip(Minutes.SECTIONS, _minutes_sections(current), strict=True)
+        if getattr(current, name) != own[name]
+    ]
+    merge_form = MinutesForm(initial={**own, "version": current.version})
+    return render(
+        request,
+        "cases/minutes_conflict.html",
+        {"case": case, "meeting": meeting, "current": current, "rows": rows, "form": merge_form},
+        status=409,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    collaborating = _collaborating_services(case)
+    form = MeasureForm(
+        _posted(request),
+        services=collaborating,
+        people=_people_in(collaborating),
+        initial={"responsible_service": case.owner_service_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.measure_add(
+                case=case,
+                user=request.user,
+                description=data["description"],
+                goal=data["goal"],
+                location=data["location"],
+                responsible_service=data["responsible_service"],
+                responsible_person=data["responsible_person"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                evaluation_due=data["evaluation_due"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="measure")
+            messages.success(request, _("Tiltaket er registrert."))
+            return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Nytt tiltak"),
+        intro=_(
+            "Et tiltak har et målbart mål, en ansvarlig, en periode og en dato for evaluering. "
+            "Barnet involveres og foresatte informeres."
+        ),
+        submit=_("Lagre tiltaket"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    """Evaluate an active measure; everyone who sees the case may read its evaluations."""
+    policy = policies.may_work_on if request.method == "POST" else _may_read
+    case = _case_for_change(request, pk, policy=policy)
+    measure = get_object_or_404(
+        case.measures.select_related("responsible_service", "responsible_person").prefetch_related(
+            Prefetch("evaluations", queryset=Evaluation.objects.select_related("created_by"))
+        ),
+        pk=measure_pk,
+    )
+    form = EvaluationForm(_posted(request), measure=measure)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.evaluation_add(
+                    measure=measure,
+                    user=request.user,
+                    effect=data["effect"],
+                    child_experience=data["child_experience"],
+                    guardians_view=data["guardians_view"],
+                    outcome=data["outcome"],
+                    evaluated_on=data["evaluated_on"],
+                    next_evaluation_due=data["next_evaluation_due"],
+                    idempotency_key=data["idempotency_key"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="evaluation")
+                messages.success(request, _("Evalueringen er registrert."))
+                return redirect("cases:detail", pk=case.pk)
+        audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="form")
+    elif not (measure.is_active and policies.may_work_on(request.user, case)):
+        form = None
+    return render(
+        request,
+        "cases/evaluation_new.html",
+        {"case": case, "measure": measure, "form": form, "today": timezone.localdate()},
     )

@@ -1,0 +1,97 @@
+import datetime as dt
+
+import pytest
+
+from bts.models import Role
+from cases import services
+from cases.models import Consent
+from cases.selectors import find_children, possible_duplicates, visible_cases
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sees(user, case) -> bool:
+    return visible_cases(user).filter(pk=case.pk).exists()
+
+
+def test_the_employee_who_holds_the_case_sees_it(make_case, employee):
+    assert sees(employee, make_case())
+
+
+def test_a_colleague_in_the_same_service_does_not(make_case, make_user):
+    case = make_case()
+    assert not sees(make_user(Role.EMPLOYEE), case)
+
+
+def test_the_leader_of_the_owner_service_sees_it(make_case, leader):
+    assert sees(leader, make_case())
+
+
+def test_a_leader_of_another_service_does_not(make_case, make_user, school):
+    assert not sees(make_user(Role.LEADER, service=school), make_case())
+
+
+def test_leader_of_an_involved_service_sees_it_while_consent_is_active(
+    make_case, make_user, school, consent_for, employee
+):
+    case = make_case()
+    principal = make_user(Role.LEADER, service=school)
+    consent = consent_for(case, school)
+    services.service_involve(case=case, user=employee, service=school)
+    assert sees(principal, case)
+
+    Consent.objects.filter(pk=consent.pk).update(withdrawn_on=dt.date(2026, 11, 22))
+    assert not sees(principal, case)
+
+
+@pytest.mark.parametrize("role", [Role.MUNICIPAL_LEADER, Role.SYSTEM_ADMIN])
+def test_municipal_roles_see_no_case(make_case, make_user, role):
+    assert not sees(make_user(role), make_case())
+
+
+def test_a_deactivated_user_sees_nothing(make_case, employee):
+    case = make_case()
+    employee.is_active = False
+    employee.save()
+    assert not sees(employee, case)
+
+
+def test_a_user_with_no_role_sees_nothing(make_case):
+    assert not sees(UserFactory(), make_case())
+
+
+def test_finding_a_child_searches_only_what_the_user_may_see(make_case, make_user, school):
+    make_case(first_name="Emma")
+    teacher = make_user(Role.EMPLOYEE, service=school)
+    make_case(teacher, service=school, first_name="Emma", last_name="Olsen")
+
+    mine = [str(c) for c in find_children(teacher, query="emma")]
+    assert mine == ["Emma Olsen"]
+
+
+def test_possible_duplicates_by_number_or_by_name_and_birth_date(make_case, employee):
+    case = make_case(national_id="02013299997")
+    same_number = possible_duplicates(
+        employee, national_id="02013299997", first_name="X", last_name="Y", birth_date=None
+    )
+    same_name = possible_duplicates(
+        employee, national_id="", first_name="emma", last_name="HANSEN",
+        birth_date=dt.date(2020, 3, 14),
+    )  # fmt: skip
+    other_birthday = possible_duplicates(
+        employee, national_id="", first_name="Emma", last_name="Hansen",
+        birth_date=dt.date(2020, 3, 15),
+    )  # fmt: skip
+    assert list(same_number) == [case.child]
+    assert list(same_name) == [case.child]
+    assert not other_birthday.exists()
+
+
+def test_duplicates_are_not_revealed_across_services(make_case, make_user, school):
+    make_case(national_id="02013299997")
+    teacher = make_user(Role.EMPLOYEE, service=school)
+    assert not possible_duplicates(
+        teacher, national_id="02013299997", first_name="Emma", last_name="Hansen",
+        birth_date=dt.date(2020, 3, 14),
+    ).exists()  # fmt: skip

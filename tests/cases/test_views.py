@@ -1,0 +1,299 @@
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from bts.models import AuditEvent, Role
+from cases.models import Case, Child, RelayEntry
+
+pytestmark = pytest.mark.django_db
+FNR = "02013299997"  # Skatteetaten's published example number
+
+
+def concern_post(**extra) -> dict:
+    return {
+        "idempotency_key": str(uuid.uuid4()),
+        "observation": "Kom uten matpakke fire dager denne uka.",
+        "observed_on": "2026-11-20",
+        "setting": "Ved lunsj",
+        "worry": "2",
+        **extra,
+    }
+
+
+def child_post(**extra) -> dict:
+    data = {
+        "idempotency_key": str(uuid.uuid4()),
+        "first_name": "Emma",
+        "last_name": "Hansen",
+        "birth_date": "2020-03-14",
+        "national_id": "",
+        "guardians-TOTAL_FORMS": "2",
+        "guardians-INITIAL_FORMS": "0",
+        "guardians-MIN_NUM_FORMS": "0",
+        "guardians-MAX_NUM_FORMS": "4",
+        "guardians-0-name": "Lise Hansen",
+        "guardians-0-relation": "mor",
+        "guardians-0-has_parental_responsibility": "on",
+        "guardians-1-has_parental_responsibility": "on",
+    }
+    return data | extra
+
+
+def test_register_an_undring_from_the_akutt_question_to_the_case_page(employee_client, guide):
+    response = employee_client.post(reverse("cases:new"), {"acute": "nei"})
+    assert response["Location"] == reverse("cases:child")
+    assert employee_client.get(reverse("cases:child"), {"q": "Emma"}).status_code == 200
+
+    response = employee_client.post(reverse("cases:child_new"), child_post(national_id=FNR))
+    child = Child.objects.get()
+    assert response["Location"] == reverse("cases:concern_new", args=[child.pk])
+    assert child.guardians.get().name == "Lise Hansen"
+
+    response = employee_client.post(response["Location"], concern_post())
+    case = Case.objects.get()
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+
+    page = employee_client.get(response["Location"]).text
+    assert "Saken om Emma Hansen" in page
+    assert "020132 *****" in page
+    assert FNR not in page
+    assert "0.1 Undring oppstår" in page
+    assert "Undring registrert" in page
+
+
+def test_akutt_yes_leads_to_the_report_with_the_numbers(employee_client, guide):
+    response = employee_client.post(reverse("cases:new"), {"acute": "ja"})
+    assert response["Location"] == reverse("cases:acute")
+    page = employee_client.get(reverse("cases:acute")).text
+    assert "Foresatte skal ikke involveres" in page
+    assert 'href="tel:47663707"' in page
+
+    response = employee_client.post(
+        reverse("cases:acute"),
+        {
+            "child-first_name": "Emma", "child-last_name": "Hansen",
+            "child-birth_date": "2020-03-14", "child-national_id": "",
+            "report-idempotency_key": str(uuid.uuid4()),
+            "report-reported_at": "2026-11-23T10:15", "report-channel": "phone",
+            "report-reason": "Forteller om slag hjemme.",
+        },
+    )  # fmt: skip
+    case = Case.objects.get()
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert list(case.relay_entries.values_list("kind", flat=True)) == [RelayEntry.Kind.REPORT]
+    assert mail.outbox == []
+
+
+def test_a_missing_answer_gets_a_norwegian_message_next_to_the_field(employee_client, guide):
+    page = employee_client.post(reverse("cases:new"), {}).text
+    assert 'id="id_acute_error"' in page
+    assert "Feltet er påkrevet" in page
+
+
+def test_bad_identity_number_is_refused_next_to_the_field_and_creates_nothing(
+    employee_client, guide
+):
+    page = employee_client.post(
+        reverse("cases:child_new"), child_post(national_id="02013299998")
+    ).text
+    assert 'id="id_national_id_error"' in page
+    assert "Kontrollsifrene stemmer ikke" in page
+    assert not Child.objects.exists()
+
+
+def test_a_possible_duplicate_is_shown_before_a_second_child_is_created(
+    employee_client, guide, make_case
+):
+    existing = make_case().child
+    page = employee_client.post(reverse("cases:child_new"), child_post()).text
+    assert 'id="duplicates"' in page
+    assert reverse("cases:concern_new", args=[existing.pk]) in page
+    assert Child.objects.count() == 1
+
+    response = employee_client.post(reverse("cases:child_new"), child_post(confirm_new="on"))
+    assert response.status_code == 302
+    assert Child.objects.count() == 2
+
+
+def test_a_double_submitted_undring_opens_one_case(employee_client, guide, make_case):
+    child = make_case().child
+    data = concern_post()
+    url = reverse("cases:concern_new", args=[child.pk])
+    first, second = employee_client.post(url, data), employee_client.post(url, data)
+    assert first["Location"] == second["Location"]
+    assert Case.objects.filter(child=child).count() == 2  # the fixture's own case + one
+
+
+def test_identity_number_never_reaches_a_url_or_the_audit_log(employee_client, guide):
+    response = employee_client.post(reverse("cases:child_new"), child_post(national_id=FNR))
+    assert FNR not in response["Location"]
+    response = employee_client.post(response["Location"], concern_post())
+    assert FNR not in response["Location"]
+    employee_client.get(response["Location"])
+    for event in AuditEvent.objects.all():
+        assert FNR not in f"{event.detail} {event.reason}"
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.CASE_CREATED).count() == 1
+
+
+CASE_URLS = [
+    ("cases:detail", "get"),
+    ("cases:concern_add", "get"),
+    ("cases:consent_new", "get"),
+    ("cases:involve", "get"),
+    ("cases:decide", "get"),
+    ("cases:report", "get"),
+    ("cases:step_done", "post"),
+    ("cases:note_add", "post"),
+    ("cases:decide", "post"),
+    ("cases:report", "post"),
+]
+
+
+@pytest.mark.parametrize("name,method", CASE_URLS, ids=[f"{m}-{n}" for n, m in CASE_URLS])
+def test_another_services_case_is_a_404_never_a_403(client, make_case, make_user, school, name,
+                                                     method):  # fmt: skip
+    case = make_case()
+    client.force_login(make_user(Role.LEADER, service=school))
+    response = getattr(client, method)(reverse(name, args=[case.pk]), {})
+    assert response.status_code == 404
+    assert Case.objects.get().relay_entries.count() == 1
+
+
+def test_a_colleague_without_part_in_the_case_gets_404(client, make_case, make_user):
+    case = make_case()
+    client.force_login(make_user(Role.EMPLOYEE))
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+
+
+def test_municipal_leader_cannot_register_or_read_cases(client, make_case, make_user):
+    case = make_case()
+    client.force_login(make_user(Role.MUNICIPAL_LEADER))
+    assert client.get(reverse("cases:new")).status_code == 403
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+
+
+def test_the_leader_can_decide_on_the_service_case(client, make_case, leader):
+    case = make_case()
+    client.force_login(leader)
+    response = client.post(
+        reverse("cases:decide", args=[case.pk]),
+        {"idempotency_key": str(uuid.uuid4()), "to_level": "1", "reason": "Grunn til tiltak."},
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.level == 1
+
+
+def test_a_refused_move_is_explained_next_to_the_choice(employee_client, make_case):
+    case = make_case()
+    from cases import services
+
+    services.case_decide(case=case, user=case.responsible, to_level=1, reason="Ja.")
+    page = employee_client.post(
+        reverse("cases:decide", args=[case.pk]),
+        {"idempotency_key": str(uuid.uuid4()), "to_level": "2", "reason": "Skolen trengs."},
+    ).text
+    assert 'id="id_to_level_error"' in page
+    assert "minst én annen tjeneste" in page
+    case.refresh_from_db()
+    assert case.level == 1
+
+
+def test_involving_a_service_without_consent_is_refused_with_a_clear_message(
+    employee_client, make_case, school
+):
+    case = make_case()
+    page = employee_client.post(
+        reverse("cases:involve", args=[case.pk]), {"service": school.pk}
+    ).text
+    assert "Eikebakken skole kan ikke tas med i saken før foresatte har gitt samtykke" in page
+    assert not case.involvements.exists()
+
+
+def test_relay_log_filter_as_an_htmx_fragment(employee_client, make_case):
+    case = make_case()
+    from cases import services
+
+    services.note_add(case=case, user=case.responsible, text="Ringte mor.")
+    url = reverse("cases:detail", args=[case.pk])
+    response = employee_client.get(
+        url, {"type": "note"}, headers={"HX-Request": "true", "HX-Target": "relay-log"}
+    )
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]
+    assert "<html" not in response.text
+    assert response.text.strip().startswith('<ol class="ds-list--unstyled bts-log" id="relay-log"')
+    assert "Ringte mor." in response.text and "Undring registrert i" not in response.text
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_each_read_of_the_case_writes_exactly_one_audit_event(employee_client, make_case):
+    case = make_case()
+    url = reverse("cases:detail", args=[case.pk])
+    before = AuditEvent.objects.filter(case_id=case.pk).count()
+    employee_client.get(url)
+    employee_client.get(url, headers={"HX-Request": "true", "HX-Target": "relay-log"})
+    events = AuditEvent.objects.filter(case_id=case.pk).order_by("id")[before:]
+    assert [(e.kind, e.detail) for e in events] == [
+        ("case_viewed", ""),
+        ("case_viewed", "fragment:log"),
+    ]
+    assert all(e.request_id and e.actor_id for e in events)
+
+
+def test_audit_events_cannot_be_changed_or_deleted(make_case):
+    from django.db import DatabaseError, transaction
+
+    make_case()
+    event = AuditEvent.objects.create(kind=AuditEvent.Kind.CASE_VIEWED, case_id=1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(reason="endret")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_start_page_lists_my_cases_with_overdue_decisions(employee_client, make_case):
+    case = make_case()
+    Case.objects.filter(pk=case.pk).update(decision_due=timezone.localdate() - dt.timedelta(1))
+    page = employee_client.get(reverse("start")).text
+    assert reverse("cases:detail", args=[case.pk]) in page
+    assert "Forfalt" in page
+
+
+def _bulk_log(case, n: int) -> None:
+    RelayEntry.objects.bulk_create(
+        RelayEntry(case=case, actor=case.responsible, kind="note", level=0, text=f"Notat {i}")
+        for i in range(n)
+    )
+
+
+def test_case_page_keeps_a_fixed_query_count_with_a_long_log(
+    employee_client, make_case, django_assert_max_num_queries
+):
+    case = make_case()
+    _bulk_log(case, 250)
+    # session, user, memberships, guide, contacts, case, guardians, concerns(+authors),
+    # involvements, consents(+services), decisions, meetings, measures, log, step, policy,
+    # audit, session save.
+    with django_assert_max_num_queries(21) as queries:
+        page = employee_client.get(reverse("cases:detail", args=[case.pk])).text
+    assert "Notat 249" in page
+    count = len(queries)
+    _bulk_log(case, 250)
+    with django_assert_max_num_queries(count):
+        employee_client.get(reverse("cases:detail", args=[case.pk]))
+
+
+def test_start_page_keeps_a_fixed_query_count_with_many_cases(
+    employee_client, make_case, django_assert_max_num_queries
+):
+    for i in range(55):
+        make_case(first_name=f"Barn{i}")
+    with django_assert_max_num_queries(11):
+        page = employee_client.get(reverse("start")).text
+    assert len(re.findall(r'href="/saker/\d+/"', page)) == 50
