@@ -15,14 +15,18 @@ def active_memberships(user: User) -> QuerySet[Membership]:
     )
 
 
+def user_memberships(user: User) -> list[Membership]:
+    """The user's current memberships, fetched once per user object (that is, per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if not hasattr(user, "_bts_memberships"):
+        user._bts_memberships = list(active_memberships(user))
+    return user._bts_memberships
+
+
 def request_memberships(request) -> list[Membership]:
-    """The user's current memberships, fetched once per request."""
-    if not hasattr(request, "_bts_memberships"):
-        user = getattr(request, "user", None)
-        request._bts_memberships = (
-            list(active_memberships(user)) if user is not None and user.is_authenticated else []
-        )
-    return request._bts_memberships
+    # Error pages can render before AuthenticationMiddleware has run.
+    return user_memberships(getattr(request, "user", None))
 
 
 def user_roles(request) -> set[str]:

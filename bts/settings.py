@@ -191,3 +191,7 @@ BTS_DEADLINES = {
     "follow_up_min_days": int(os.environ.get("BTS_FOLLOW_UP_MIN_DAYS", "14")),
     "follow_up_max_days": int(os.environ.get("BTS_FOLLOW_UP_MAX_DAYS", "28")),
 }
+
+# Links in e-mail point here (no trailing slash needed).
+BTS_BASE_URL = os.environ.get("BTS_BASE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "bts@localhost")

@@ -5,7 +5,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cases.selectors import my_cases
+from cases.selectors import (
+    follow_up_due,
+    handovers_for,
+    my_cases,
+    service_cases,
+    watched_cases,
+)
 from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
 
@@ -42,8 +48,20 @@ def start(request: HttpRequest) -> HttpResponse:
         if Role.MUNICIPAL_LEADER in roles:
             context["pyramid"] = build_pyramid(levels)
     if roles & {Role.EMPLOYEE, Role.LEADER}:
-        context["my_cases"] = list(my_cases(request.user)[:50])
-        context["today"] = timezone.localdate()
+        cases = list(my_cases(request.user)[:50])
+        for case in cases:
+            case.follow_up_due = follow_up_due(case)
+        context |= {
+            "my_cases": cases,
+            "today": timezone.localdate(),
+            "handovers": list(handovers_for(request.user)),
+            "watches": list(watched_cases(request.user)),
+        }
+    if Role.LEADER in roles:
+        led = list(service_cases(request.user)[:100])
+        for case in led:
+            case.follow_up_due = follow_up_due(case)
+        context["service_cases"] = led
     if Role.SYSTEM_ADMIN in roles:
         context["admin_overview"] = admin_overview()
     return render(request, "bts/start.html", context)

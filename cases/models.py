@@ -113,6 +113,14 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    @property
+    def wide_collaboration_or_none(self):
+        """The nivå 3 record if there is one (no query when fetched with select_related)."""
+        try:
+            return self.wide_collaboration
+        except WideCollaboration.DoesNotExist:
+            return None
+
 
 class Concern(models.Model):
     """The undring: what was seen or heard, written as facts, not interpretations."""
@@ -160,6 +168,9 @@ class RelayEntry(models.Model):
         MINUTES = "minutes", _("Referat")
         MEASURE = "measure", _("Tiltak")
         EVALUATION = "evaluation", _("Evaluering")
+        HANDOVER = "handover", _("Oppfølgingsansvar")
+        COORDINATION = "coordination", _("Koordinerende tjeneste")
+        WIDE = "wide", _("Nivå 3: tilbud")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="relay_entries")
     at = models.DateTimeField(default=timezone.now)
@@ -476,3 +487,131 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"Evaluering {self.evaluated_on:%d.%m.%Y}: {self.get_outcome_display()}"
+
+
+class Handover(models.Model):
+    """Responsibility offered to another employee; it moves only when they accept."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("Tilbudt")
+        ACCEPTED = "accepted", _("Akseptert")
+        DECLINED = "declined", _("Avslått")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="handovers_offered",
+        verbose_name=_("til"),
+    )
+    message = models.TextField(_("melding"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFERED)
+    offered_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(_("begrunnelse"), blank=True)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        ordering = ["-offered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="offered"), name="handover_one_open_offer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Overføring {self.offered_at:%d.%m.%Y} ({self.get_status_display()})"
+
+
+class Coordination(models.Model):
+    """Which service holds the coordinating responsibility, and since when (history kept)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="coordinations")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("begrunnelse"))
+    child_view = models.TextField(_("barnets syn"), blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ends_at__isnull=True), name="coordination_one_current"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} fra {self.starts_at:%d.%m.%Y}"
+
+
+class Watch(models.Model):
+    """Samtidighetsansvar: one who passed the case on still follows it, with a reminder date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="watches")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
+    )
+    since = models.DateTimeField(default=timezone.now)
+    remind_on = models.DateField(_("påminnelse"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="watch_once")]
+
+    def __str__(self) -> str:
+        return f"Følger sak {self.case_id}"
+
+
+class WideCollaboration(models.Model):
+    """What was offered at nivå 3: familiehjelpa, coordinator, barnekoordinator, individual plan."""
+
+    class Answer(models.TextChoices):
+        NOT_YET = "not_yet", _("Ikke tilbudt ennå")
+        ACCEPTED = "accepted", _("Tilbudt og ønsket")
+        DECLINED = "declined", _("Tilbudt, familien takket nei")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="wide_collaboration")
+    familiehjelpa = models.CharField(
+        _("Familiehjelpa"), max_length=10, choices=Answer.choices, default=Answer.NOT_YET
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("koordinator"),
+    )
+    child_coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("barnekoordinator"),
+    )
+    individual_plan = models.CharField(
+        _("Individuell plan"), max_length=10, choices=Answer.choices, default=Answer.NOT_YET
+    )
+    note = models.TextField(_("merknad"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Nivå 3-tilbud i sak {self.case_id}"
+
+
+class ReminderSent(models.Model):
+    """A due-date e-mail already sent, so the daily run sends each reminder once."""
+
+    key = models.CharField(max_length=80, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

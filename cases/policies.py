@@ -1,10 +1,9 @@
 """Who may do what to a case. Seeing a case is `selectors.visible_cases`; these decide acting."""
 
-from bts.models import Role, User
-from bts.selectors import active_memberships
+from bts.models import User
 
 from .models import Case
-from .selectors import case_services
+from .selectors import case_services, led_service_ids
 
 
 def may_register(user: User) -> bool:
@@ -13,9 +12,7 @@ def may_register(user: User) -> bool:
 
 
 def leads_owner_service(user: User, case: Case) -> bool:
-    return (
-        active_memberships(user).filter(role=Role.LEADER, service_id=case.owner_service_id).exists()
-    )
+    return case.owner_service_id in led_service_ids(user)
 
 
 def may_work_on(user: User, case: Case) -> bool:
@@ -35,3 +32,12 @@ def may_decide(user: User, case: Case) -> bool:
 def may_report(user: User, case: Case) -> bool:
     """The duty to report to barnevern is everyone's who sees the case, at every level."""
     return True
+
+
+def may_hand_over(user: User, case: Case) -> bool:
+    """The holder passes the case on; their leader may too (e.g. when someone leaves)."""
+    return case.is_open and (case.responsible_id == user.id or leads_owner_service(user, case))
+
+
+def may_set_coordination(user: User, case: Case) -> bool:
+    return may_decide(user, case)

@@ -1,40 +1,63 @@
 """Reads of case data, always scoped by the user: another service's case is simply not there."""
 
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from bts.models import Role, User
-from bts.selectors import active_memberships
+from bts.selectors import user_memberships
 
-from .models import Case, Child, Consent, Involvement, Measure, Meeting, RelayEntry
+from .models import (
+    Case,
+    Child,
+    Concern,
+    Consent,
+    Coordination,
+    Handover,
+    Involvement,
+    Measure,
+    Meeting,
+    RelayEntry,
+    Watch,
+    WideCollaboration,
+)
 
 
 def led_service_ids(user: User) -> list[int]:
-    return list(
-        active_memberships(user).filter(role=Role.LEADER).values_list("service_id", flat=True)
-    )
+    return [m.service_id for m in user_memberships(user) if m.role == Role.LEADER]
 
 
 def case_services(user: User) -> list[int]:
     """Services a user may register an undring for (where they work as employee or leader)."""
-    return list(
-        active_memberships(user)
-        .filter(role__in=[Role.EMPLOYEE, Role.LEADER])
-        .values_list("service_id", flat=True)
-    )
+    return [m.service_id for m in user_memberships(user) if m.role in (Role.EMPLOYEE, Role.LEADER)]
 
 
 def visible_cases(user: User) -> QuerySet[Case]:
-    """The cases this user may see: those they take part in, and those of services they lead.
+    """The cases this user may see: those they take part in, and those of services they lead
+    (owning it, or involved in it under an active consent).
 
     Ordinary employees do not see every case of their service; municipal leaders and the system
     administrator see none (they get aggregates and administration, not children).
     """
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    access = Q(responsible=user) | Q(created_by=user)
+    # Taking part: holding or registering it, an open offer to hold it, following it after
+    # passing it on, a meeting, a measure, or the nivå 3 coordinator roles.
+    access = (
+        Q(responsible=user)
+        | Q(created_by=user)
+        | Exists(Handover.objects.filter(case=OuterRef("pk"), to_user=user, status="offered"))
+        | Exists(Watch.objects.filter(case=OuterRef("pk"), user=user))
+        | Exists(Meeting.objects.filter(case=OuterRef("pk"), participants=user))
+        | Exists(Measure.objects.filter(case=OuterRef("pk"), responsible_person=user))
+        | Exists(
+            WideCollaboration.objects.filter(
+                Q(coordinator=user) | Q(child_coordinator=user), case=OuterRef("pk")
+            )
+        )
+    )
     led = led_service_ids(user)
     if led:
         involved_under_consent = Involvement.objects.filter(
@@ -82,10 +105,24 @@ def case_detail(user: User, pk: int) -> Case:
     """One visible case with what its page shows; raises Case.DoesNotExist otherwise."""
     return (
         visible_cases(user)
-        .select_related("child", "owner_service", "responsible")
+        .select_related(
+            "child",
+            "owner_service",
+            "responsible",
+            "wide_collaboration__coordinator",
+            "wide_collaboration__child_coordinator",
+        )
         .prefetch_related(
+            Prefetch(
+                "handovers",
+                queryset=Handover.objects.filter(status=Handover.Status.OFFERED).select_related(
+                    "to_user", "from_user"
+                ),
+                to_attr="open_handovers",
+            ),
+            Prefetch("coordinations", queryset=Coordination.objects.select_related("service")),
             "child__guardians",
-            "concerns__created_by",
+            Prefetch("concerns", queryset=Concern.objects.select_related("created_by")),
             Prefetch(
                 "involvements",
                 queryset=Involvement.objects.select_related("service", "consent"),
@@ -121,11 +158,87 @@ def services_with_consent(case: Case) -> int:
 
 
 def my_cases(user: User) -> QuerySet[Case]:
-    """The employee's own open cases with what is due, soonest first."""
-    return (
+    """The employee's own open cases with what is due: the nivå 0 decision, the next measure
+    evaluation, and the first follow-up meeting after measures start."""
+    return my_cases_annotated(
         Case.objects.filter(responsible=user, status=Case.Status.OPEN)
         .select_related("child", "owner_service")
-        .order_by("decision_due", "-last_activity_at")
+        .order_by(F("decision_due").asc(nulls_last=True), "-last_activity_at")
+    )
+
+
+def my_cases_annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Add the dates `follow_up_due` and the start page need, as subqueries (no row fan-out)."""
+    measures = Measure.objects.filter(case=OuterRef("pk"))
+    return cases.annotate(
+        next_evaluation=Subquery(
+            measures.filter(status=Measure.Status.ACTIVE)
+            .order_by("evaluation_due")
+            .values("evaluation_due")[:1]
+        ),
+        first_measure_on=Subquery(measures.order_by("starts_on").values("starts_on")[:1]),
+        last_meeting_at=Subquery(
+            Meeting.objects.filter(case=OuterRef("pk"))
+            .order_by("-starts_at")
+            .values("starts_at")[:1]
+        ),
+    )
+
+
+def service_cases(user: User) -> QuerySet[Case]:
+    """Open cases of the services the user leads, deadlines first."""
+    return my_cases_annotated(
+        Case.objects.filter(owner_service_id__in=led_service_ids(user), status=Case.Status.OPEN)
+        .select_related("child", "owner_service", "responsible")
+        .order_by(F("decision_due").asc(nulls_last=True), "-last_activity_at")
+    )
+
+
+def follow_up_due(case: Case) -> date | None:
+    """A follow-up meeting is due 2–4 weeks after measures start, until one is held."""
+    if case.first_measure_on is None:
+        return None
+    if case.last_meeting_at and timezone.localdate(case.last_meeting_at) >= case.first_measure_on:
+        return None
+    return case.first_measure_on + timedelta(days=settings.BTS_DEADLINES["follow_up_max_days"])
+
+
+def handovers_for(user: User) -> QuerySet[Handover]:
+    return (
+        Handover.objects.filter(to_user=user, status=Handover.Status.OFFERED)
+        .select_related("case__child", "from_user")
+        .order_by("offered_at")
+    )
+
+
+def watched_cases(user: User) -> QuerySet[Watch]:
+    """Cases the user passed on and still follows (samtidighetsansvar)."""
+    return (
+        Watch.objects.filter(user=user)
+        .select_related("case__child", "case__responsible")
+        .order_by("remind_on")
+    )
+
+
+def handover_candidates(case: Case) -> QuerySet[User]:
+    """Employees of the services in the case who could hold it."""
+    service_ids = {case.owner_service_id} | set(
+        case.involvements.filter(Consent.active_q("consent__")).values_list("service_id", flat=True)
+    )
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__service_id__in=service_ids,
+            memberships__role__in=[
+                Role.EMPLOYEE,
+                Role.LEADER,
+                Role.FAMILY_CONTACT,
+                Role.CHILD_COORDINATOR,
+            ],
+        )
+        .exclude(pk=case.responsible_id)
+        .distinct()
+        .order_by("last_name", "first_name")
     )
 
 

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from bts.idempotency import create_once
 from bts.models import Service, User
 from levels.models import Guide, Step
-from levels.rules import CLOSED, Move, MoveRefused, check_move
+from levels.rules import CLOSED, WIDE_COLLABORATION_LEVEL, Move, MoveRefused, check_move
 
+from . import notifications
 from .identity import identity_kind, validate_identity_number
 from .models import (
     AnonymousDiscussion,
@@ -29,14 +30,18 @@ from .models import (
     ChildProtectionReport,
     Concern,
     Consent,
+    Coordination,
     Decision,
     Evaluation,
     Guardian,
+    Handover,
     Involvement,
     Measure,
     Meeting,
     Minutes,
     RelayEntry,
+    Watch,
+    WideCollaboration,
 )
 from .selectors import services_with_consent
 
@@ -534,6 +539,7 @@ def meeting_invite(
                 "place": meeting.place,
             },
         )
+        notifications.meeting_invited(meeting, participants)
         return meeting
 
     meeting, _created = create_once(Meeting, key=idempotency_key, create=create)
@@ -706,3 +712,166 @@ def evaluation_add(
 
     evaluation, _created = create_once(Evaluation, key=idempotency_key, create=create)
     return evaluation
+
+
+# --- Responsibility ------------------------------------------------------------------------------
+
+
+def handover_offer(
+    *,
+    case: Case,
+    user: User,
+    to_user: User,
+    message: str = "",
+    idempotency_key: uuid.UUID | None = None,
+) -> Handover:
+    """Offer the responsibility to another employee; nothing moves until they accept."""
+    if to_user.pk == case.responsible_id:
+        raise ValidationError(_("Personen er allerede oppfølgingsansvarlig."))
+    if not to_user.is_active:
+        raise ValidationError(_("Bare aktive brukere kan overta en sak."))
+
+    @transaction.atomic
+    def create() -> Handover:
+        Case.objects.select_for_update().filter(pk=case.pk).get()
+        if case.handovers.filter(status=Handover.Status.OFFERED).exists():
+            raise ValidationError(
+                _("Saken er allerede tilbudt noen. Vent på svar, eller be dem avslå.")
+            )
+        handover = Handover.objects.create(
+            case=case,
+            from_user=user,
+            to_user=to_user,
+            message=message.strip(),
+            idempotency_key=idempotency_key,
+        )
+        _log(
+            case,
+            actor=user,
+            kind=RelayEntry.Kind.HANDOVER,
+            text=_("Oppfølgingsansvaret er tilbudt %(to)s.") % {"to": to_user},
+        )
+        notifications.handover_offered(handover)
+        return handover
+
+    handover, _created = create_once(Handover, key=idempotency_key, create=create)
+    return handover
+
+
+@transaction.atomic
+def handover_answer(*, handover: Handover, user: User, accept: bool, answer: str = "") -> Handover:
+    """The offered employee accepts (and becomes responsible) or declines, with a reason.
+
+    Samtidighetsansvar: the one who passed the case on keeps it on their list with a reminder.
+    """
+    handover = Handover.objects.select_for_update().select_related("case").get(pk=handover.pk)
+    if handover.to_user_id != user.pk:
+        raise ValidationError(_("Bare den som har fått tilbudet kan svare."))
+    if handover.status != Handover.Status.OFFERED:
+        return handover
+    if not accept and not answer.strip():
+        raise ValidationError(_("Skriv hvorfor du avslår."))
+    case = Case.objects.select_for_update().get(pk=handover.case_id)
+    handover.status = Handover.Status.ACCEPTED if accept else Handover.Status.DECLINED
+    handover.answered_at, handover.answer = timezone.now(), answer.strip()
+    handover.save(update_fields=["status", "answered_at", "answer"])
+    if accept:
+        previous = case.responsible
+        case.responsible = user
+        case.save(update_fields=["responsible"])
+        remind_on = timezone.localdate() + timedelta(
+            days=settings.BTS_DEADLINES["follow_up_max_days"]
+        )
+        Watch.objects.update_or_create(case=case, user=previous, defaults={"remind_on": remind_on})
+        Watch.objects.filter(case=case, user=user).delete()
+        text = _("%(to)s har overtatt som oppfølgingsansvarlig etter %(from)s.") % {
+            "to": user,
+            "from": previous,
+        }
+    else:
+        text = _("%(to)s avslo å overta saken: %(answer)s") % {
+            "to": user,
+            "answer": handover.answer,
+        }
+    _log(case, actor=user, kind=RelayEntry.Kind.HANDOVER, text=text)
+    return handover
+
+
+@transaction.atomic
+def watch_end(*, case: Case, user: User) -> None:
+    """Stop following a case one passed on (the samtidighetsansvar is fulfilled)."""
+    if Watch.objects.filter(case=case, user=user).delete()[0]:
+        _log(
+            case,
+            actor=user,
+            kind=RelayEntry.Kind.HANDOVER,
+            text=_("%(who)s følger ikke lenger saken.") % {"who": user},
+        )
+
+
+@transaction.atomic
+def coordination_set(
+    *, case: Case, user: User, service: Service, reason: str, child_view: str = ""
+) -> Coordination:
+    """Record which service coordinates the case; the previous one keeps its period in history."""
+    if not reason.strip():
+        raise ValidationError(_("Skriv hvorfor denne tjenesten skal koordinere."))
+    _check_services(case, [service])
+    Case.objects.select_for_update().filter(pk=case.pk).get()
+    now = timezone.now()
+    current = case.coordinations.filter(ends_at__isnull=True).first()
+    if current and current.service_id == service.pk:
+        return current
+    case.coordinations.filter(ends_at__isnull=True).update(ends_at=now)
+    coordination = Coordination.objects.create(
+        case=case,
+        service=service,
+        starts_at=now,
+        reason=reason.strip(),
+        child_view=child_view.strip(),
+        set_by=user,
+    )
+    _log(
+        case,
+        actor=user,
+        kind=RelayEntry.Kind.COORDINATION,
+        text=_("%(service)s har det koordinerende ansvaret. Begrunnelse: %(reason)s")
+        % {"service": service, "reason": coordination.reason},
+    )
+    return coordination
+
+
+@transaction.atomic
+def wide_collaboration_save(
+    *,
+    case: Case,
+    user: User,
+    familiehjelpa: str,
+    coordinator: User | None,
+    child_coordinator: User | None,
+    individual_plan: str,
+    note: str = "",
+) -> WideCollaboration:
+    """Nivå 3: record what familiehjelpa, a coordinator, a barnekoordinator and an individual
+    plan were offered, and the family's answer."""
+    if case.level != WIDE_COLLABORATION_LEVEL:
+        raise ValidationError(_("Dette gjelder saker på nivå 3."))
+    wide, _created = WideCollaboration.objects.update_or_create(
+        case=case,
+        defaults={
+            "familiehjelpa": familiehjelpa,
+            "coordinator": coordinator,
+            "child_coordinator": child_coordinator,
+            "individual_plan": individual_plan,
+            "note": note.strip(),
+            "updated_by": user,
+        },
+    )
+    parts = [
+        _("Familiehjelpa: %(a)s") % {"a": wide.get_familiehjelpa_display().lower()},
+        _("koordinator: %(c)s") % {"c": coordinator or _("ikke valgt")},
+        _("barnekoordinator: %(c)s") % {"c": child_coordinator or _("ikke valgt")},
+        _("individuell plan: %(a)s") % {"a": wide.get_individual_plan_display().lower()},
+    ]
+    _log(case, actor=user, kind=RelayEntry.Kind.WIDE, text="; ".join(parts) + ".")
+    return wide

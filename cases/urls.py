@@ -26,4 +26,9 @@ urlpatterns = [
         views.evaluation_new,
         name="evaluation_new",
     ),
+    path("<int:pk>/ansvar/", views.handover_new, name="handover_new"),
+    path("<int:pk>/ansvar/<int:handover_pk>/svar/", views.handover_answer, name="handover_answer"),
+    path("<int:pk>/folger-ikke/", views.watch_end, name="watch_end"),
+    path("<int:pk>/koordinering/", views.coordination, name="coordination"),
+    path("<int:pk>/niva-3/", views.wide_collaboration, name="wide_collaboration"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from bts.audit import audit
 from bts.models import AuditEvent, Membership, Service, User
-from levels.rules import MoveRefused
+from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
 from . import policies, services
@@ -24,9 +24,12 @@ from .forms import (
     ChildSearchForm,
     ConcernForm,
     ConsentForm,
+    CoordinationForm,
     DecisionForm,
     EvaluationForm,
     GuardianFormSet,
+    HandoverAnswerForm,
+    HandoverForm,
     InvolveForm,
     MeasureForm,
     MeetingForm,
@@ -34,12 +37,22 @@ from .forms import (
     NoteForm,
     ReportForm,
     StepCompleteForm,
+    WideCollaborationForm,
 )
-from .models import Case, Consent, Evaluation, Minutes, RelayEntry
+from .models import (
+    Case,
+    Consent,
+    Evaluation,
+    Handover,
+    Minutes,
+    RelayEntry,
+    WideCollaboration,
+)
 from .selectors import (
     case_detail,
     case_services,
     find_children,
+    handover_candidates,
     possible_duplicates,
     relay_log,
     visible_cases,
@@ -281,6 +294,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "step": step,
         "may_work": may_work,
         "may_decide": policies.may_decide(request.user, case) and step and step.is_decision,
+        "may_decide_any": policies.may_decide(request.user, case),
+        "may_hand_over": policies.may_hand_over(request.user, case),
         "step_form": StepCompleteForm(initial={"step_code": case.step_code}),
         "note_form": NoteForm(),
         "today": timezone.localdate(),
@@ -701,4 +716,148 @@ def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
         request,
         "cases/evaluation_new.html",
         {"case": case, "measure": measure, "form": form, "today": timezone.localdate()},
+    )
+
+
+# --- Responsibility ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def handover_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk, policy=policies.may_hand_over)
+    form = HandoverForm(_posted(request), candidates=handover_candidates(case))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.handover_offer(
+                case=case,
+                user=request.user,
+                to_user=data["to_user"],
+                message=data["message"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as exc:
+            form.add_error("to_user", exc)
+        else:
+            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="handover")
+            messages.success(request, _("Tilbudet er sendt. Du er ansvarlig til det er akseptert."))
+            return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Overfør oppfølgingsansvaret"),
+        intro=_("Du beholder saken på listen din med en påminnelse (samtidighetsansvar)."),
+        submit=_("Send tilbudet"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def handover_answer(request: HttpRequest, pk: int, handover_pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk, policy=lambda user, case: True)
+    handover = get_object_or_404(
+        case.handovers.filter(status=Handover.Status.OFFERED, to_user=request.user),
+        pk=handover_pk,
+    )
+    form = HandoverAnswerForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["accept"] == "ja"
+        services.handover_answer(
+            handover=handover,
+            user=request.user,
+            accept=accept,
+            answer=form.cleaned_data["answer"],
+        )
+        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="handover_answer")
+        if accept:
+            messages.success(request, _("Du er nå oppfølgingsansvarlig i saken."))
+            return redirect("cases:detail", pk=case.pk)
+        messages.success(request, _("Du har avslått å overta saken."))
+        return redirect("start")
+    intro = _("%(who)s spør om du vil overta som oppfølgingsansvarlig.") % {
+        "who": handover.from_user
+    }
+    if handover.message:
+        intro += " " + _("Melding: %(message)s") % {"message": handover.message}
+    return _case_form_page(
+        request, case, form, title=_("Vil du overta saken?"), intro=intro, submit=_("Svar")
+    )
+
+
+@require_POST
+def watch_end(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(visible_cases(request.user), pk=pk)
+    services.watch_end(case=case, user=request.user)
+    audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="watch_end")
+    return redirect("start")
+
+
+@require_http_methods(["GET", "POST"])
+def coordination(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk, policy=policies.may_set_coordination)
+    in_case = {case.owner_service_id} | {i.service_id for i in case.involvements.all()}
+    form = CoordinationForm(
+        _posted(request), services=Service.objects.filter(pk__in=in_case).order_by("name")
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.coordination_set(
+                case=case,
+                user=request.user,
+                service=data["service"],
+                reason=data["reason"],
+                child_view=data["child_view"],
+            )
+        except ValidationError as exc:
+            form.add_error("service", exc)
+        else:
+            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="coordination")
+            return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Koordinerende tjeneste"),
+        intro=_("Én tjeneste har det koordinerende ansvaret i saken. Historikken beholdes."),
+        submit=_("Lagre"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk, policy=policies.may_decide)
+    if case.level != WIDE_COLLABORATION_LEVEL:
+        raise Http404
+    current = WideCollaboration.objects.filter(case=case).first()
+    initial = (
+        {
+            "familiehjelpa": current.familiehjelpa,
+            "coordinator": current.coordinator_id,
+            "child_coordinator": current.child_coordinator_id,
+            "individual_plan": current.individual_plan,
+            "note": current.note,
+        }
+        if current
+        else {}
+    )
+    form = WideCollaborationForm(
+        _posted(request),
+        initial=initial,
+        people=handover_candidates(case) | User.objects.filter(pk=case.responsible_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.wide_collaboration_save(case=case, user=request.user, **form.cleaned_data)
+        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="wide")
+        return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Nivå 3: bredt tverrfaglig samarbeid"),
+        intro=_(
+            "Familiehjelpa skal tilbys. Vurder koordinator, barnekoordinator og individuell "
+            "plan. Aktuelle ledere skal være orientert om saken."
+        ),
+        submit=_("Lagre"),
     )

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserType, Page, Playwright, sync_playwright
 
-from bts.models import Role
+from bts.models import Role, Service
 from bts.services import membership_grant
 from levels.loader import load_guide
 from tests.factories import ServiceFactory, UserFactory
@@ -137,3 +137,18 @@ def ansatt(transactional_db):
     user = UserFactory(username="ansatt", first_name="Ingrid", last_name="Ansatt")
     membership_grant(user=user, role=Role.EMPLOYEE, service=kindergarten)
     return user
+
+
+@pytest.fixture
+def leder(ansatt):
+    """«leder» (Marius), leader of ansatt's kindergarten; password is tests.factories.PASSWORD."""
+    kindergarten = Service.objects.get(name="Solsikken barnehage")
+    user = UserFactory(username="leder", first_name="Marius", last_name="Leder")
+    membership_grant(user=user, role=Role.LEADER, service=kindergarten)
+    return user
+
+
+@pytest.fixture
+def eikebakken(transactional_db):
+    """A school: another service that can be brought into a case."""
+    return ServiceFactory(name="Eikebakken skole", kind=Service.Kind.SCHOOL)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, Request, Response, expect
 
 LOGIN_PATH = "/logg-inn/"
 
@@ -17,6 +18,18 @@ def login(page: Page, live_server, username: str, password: str) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Logg inn").click()
     page.wait_for_load_state("load")
+
+
+def logout(page: Page) -> None:
+    """Log out with the header's button and wait for the login page."""
+    with page.expect_navigation():
+        page.locator("header").get_by_role("button", name="Logg ut").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logg inn")
+
+
+def form_field(scope: Page | Locator, label: str) -> Locator:
+    """The control labelled exactly `label`; a required field's label also says "(må fylles ut)"."""
+    return scope.get_by_label(re.compile(rf"^{re.escape(label)}( \(må fylles ut\))?$"))
 
 
 def wait_for_htmx(page: Page, timeout: float = 5_000) -> None:

@@ -1,0 +1,51 @@
+"""E-mail to employees about their cases. Mail leaves the municipality's systems, so it carries
+no child's name or case content: only what happened, when, and a link to log in and see."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bts.models import User
+
+
+def case_link(case_id: int) -> str:
+    return settings.BTS_BASE_URL.rstrip("/") + reverse("cases:detail", args=[case_id])
+
+
+def notify(users, *, subject: str, body: str) -> None:
+    """Send after the transaction commits, so a rolled-back action sends nothing."""
+    recipients = sorted({u.email for u in users if u.is_active and u.email})
+    if not recipients:
+        return
+    text = body + "\n\n" + _("Meldingen inneholder ingen personopplysninger. Logg inn i BTS.")
+
+    def send() -> None:
+        for address in recipients:
+            send_mail(subject, text, None, [address])
+
+    transaction.on_commit(send)
+
+
+def meeting_invited(meeting, participants: list[User]) -> None:
+    notify(
+        participants,
+        subject=_("Invitasjon til møte i BTS"),
+        body=_("Du er invitert til %(kind)s %(when)s.\n%(link)s")
+        % {
+            "kind": meeting.get_kind_display().lower(),
+            "when": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y kl. %H:%M}",
+            "link": case_link(meeting.case_id),
+        },
+    )
+
+
+def handover_offered(handover) -> None:
+    notify(
+        [handover.to_user],
+        subject=_("Tilbud om å overta en sak i BTS"),
+        body=_("%(who)s spør om du vil være oppfølgingsansvarlig i en sak.\n%(link)s")
+        % {"who": handover.from_user, "link": case_link(handover.case_id)},
+    )

@@ -1,0 +1,93 @@
+"""Due dates by e-mail: the nivå 0 decision, measure evaluations, the follow-up meeting after
+measures start, and the reminder to follow a case one passed on. Run daily
+(`manage.py send_reminders`); each reminder is sent once. Mail names cases by number only."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from bts.models import User
+
+from . import notifications
+from .models import Case, Measure, ReminderSent, Watch
+from .selectors import follow_up_due, my_cases_annotated
+
+WARN_DAYS = 2  # remind this many days before a date falls due
+
+
+def _when(due: date, today: date) -> str:
+    return _("forfalt %(d)s") % {"d": f"{due:%d.%m.%Y}"} if due < today else f"{due:%d.%m.%Y}"
+
+
+def due_items(today: date) -> dict[User, list[tuple[str, str]]]:
+    """(reminder key, line) per user for everything due within WARN_DAYS or overdue."""
+    horizon = today + timedelta(days=WARN_DAYS)
+    items: dict[User, list[tuple[str, str]]] = defaultdict(list)
+    open_cases = Case.objects.filter(status=Case.Status.OPEN).select_related("responsible")
+    for case in open_cases.filter(decision_due__lte=horizon):
+        items[case.responsible].append(
+            (
+                f"decision:{case.pk}:{case.decision_due}",
+                _("Sak %(id)s: beslutning på nivå 0, %(when)s")
+                % {"id": case.pk, "when": _when(case.decision_due, today)},
+            )
+        )
+    measures = Measure.objects.filter(
+        status=Measure.Status.ACTIVE, evaluation_due__lte=horizon, case__status=Case.Status.OPEN
+    ).select_related("case__responsible", "responsible_person")
+    for measure in measures:
+        who = measure.responsible_person or measure.case.responsible
+        items[who].append(
+            (
+                f"evaluation:{measure.pk}:{measure.evaluation_due}",
+                _("Sak %(id)s: evaluering av tiltak, %(when)s")
+                % {"id": measure.case_id, "when": _when(measure.evaluation_due, today)},
+            )
+        )
+    for case in my_cases_annotated(open_cases.filter(measures__isnull=False).distinct()):
+        due = follow_up_due(case)
+        if due and due <= horizon:
+            items[case.responsible].append(
+                (
+                    f"followup:{case.pk}:{due}",
+                    _("Sak %(id)s: oppfølgingsmøte etter at tiltakene startet, %(when)s")
+                    % {"id": case.pk, "when": _when(due, today)},
+                )
+            )
+    for watch in Watch.objects.filter(remind_on__lte=today, case__status=Case.Status.OPEN):
+        items[watch.user].append(
+            (
+                f"watch:{watch.case_id}:{watch.user_id}:{watch.remind_on}",
+                _("Sak %(id)s: følg opp saken du ga videre (samtidighetsansvar)")
+                % {"id": watch.case_id},
+            )
+        )
+    return items
+
+
+def send_due_reminders(today: date) -> int:
+    """Mail each user the reminders not sent before; return how many users got mail."""
+    sent_to = 0
+    for user, entries in due_items(today).items():
+        fresh = []
+        for key, line in entries:
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(key=key)
+            except IntegrityError:
+                continue
+            fresh.append(line)
+        if fresh and user.is_active and user.email:
+            with transaction.atomic():
+                notifications.notify(
+                    [user],
+                    subject=_("Frister i BTS"),
+                    body="\n".join(["- " + line for line in fresh])
+                    + "\n\n"
+                    + settings.BTS_BASE_URL,
+                )
+            sent_to += 1
+    return sent_to

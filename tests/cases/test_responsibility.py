@@ -1,0 +1,258 @@
+import datetime as dt
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from bts.models import Role
+from cases import services
+from cases.models import Case, Coordination, Handover, Watch
+from cases.reminders import send_due_reminders
+from cases.selectors import visible_cases
+from levels.rules import CLOSED
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def colleague(make_user):
+    return make_user(Role.EMPLOYEE, first_name="Kari", email="kari@example.invalid")
+
+
+def sees(user, case) -> bool:
+    return visible_cases(user).filter(pk=case.pk).exists()
+
+
+def test_an_offer_changes_nothing_until_accepted(
+    make_case, employee, colleague, django_capture_on_commit_callbacks
+):
+    case = make_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.handover_offer(case=case, user=employee, to_user=colleague, message="Ferie.")
+    case.refresh_from_db()
+    assert case.responsible == employee
+    assert sees(colleague, case), "the one offered must see what they are asked to hold"
+    assert case.relay_entries.filter(kind="handover").count() == 1
+    [message] = mail.outbox
+    assert message.to == ["kari@example.invalid"]
+    assert "Emma" not in message.body and "Hansen" not in message.body
+    assert reverse("cases:detail", args=[case.pk]) in message.body
+
+
+def test_one_open_offer_at_a_time(make_case, employee, colleague, make_user):
+    case = make_case()
+    services.handover_offer(case=case, user=employee, to_user=colleague)
+    with pytest.raises(ValidationError, match="allerede tilbudt"):
+        services.handover_offer(case=case, user=employee, to_user=make_user(Role.EMPLOYEE))
+
+
+def test_accepting_moves_the_responsibility_and_keeps_the_giver_following(
+    make_case, employee, colleague, make_user, settings
+):
+    case = make_case()
+    offer = services.handover_offer(case=case, user=employee, to_user=colleague)
+    services.handover_answer(handover=offer, user=colleague, accept=True)
+    case.refresh_from_db()
+    assert case.responsible == colleague
+    watch = Watch.objects.get(case=case, user=employee)
+    days = settings.BTS_DEADLINES["follow_up_max_days"]
+    assert watch.remind_on == timezone.localdate() + dt.timedelta(days=days)
+
+    # The colleague passes it on again: they keep following it although they never created it.
+    third = make_user(Role.EMPLOYEE)
+    offer = services.handover_offer(case=case, user=colleague, to_user=third)
+    services.handover_answer(handover=offer, user=third, accept=True)
+    assert sees(colleague, case)
+    texts = list(case.relay_entries.filter(kind="handover").values_list("text", flat=True))
+    assert any("har overtatt som oppfølgingsansvarlig" in t for t in texts)
+
+
+def test_declining_needs_a_reason_and_leaves_the_holder(make_case, employee, colleague):
+    case = make_case()
+    offer = services.handover_offer(case=case, user=employee, to_user=colleague)
+    with pytest.raises(ValidationError, match="avslår"):
+        services.handover_answer(handover=offer, user=colleague, accept=False)
+    services.handover_answer(handover=offer, user=colleague, accept=False, answer="Full liste.")
+    case.refresh_from_db()
+    assert case.responsible == employee
+    assert Handover.objects.get().status == Handover.Status.DECLINED
+    assert not sees(colleague, case)
+
+
+def test_only_the_one_offered_may_answer(make_case, employee, colleague, make_user):
+    case = make_case()
+    offer = services.handover_offer(case=case, user=employee, to_user=colleague)
+    with pytest.raises(ValidationError):
+        services.handover_answer(handover=offer, user=make_user(Role.EMPLOYEE), accept=True)
+
+
+def test_handover_through_the_pages(client, make_case, employee, colleague):
+    case = make_case()
+    client.force_login(employee)
+    response = client.post(
+        reverse("cases:handover_new", args=[case.pk]),
+        {"idempotency_key": str(uuid.uuid4()), "to_user": colleague.pk, "message": ""},
+    )
+    assert response.status_code == 302
+    offer = Handover.objects.get()
+
+    client.force_login(colleague)
+    assert reverse("cases:handover_answer", args=[case.pk, offer.pk]) in client.get("/").text
+    response = client.post(
+        reverse("cases:handover_answer", args=[case.pk, offer.pk]), {"accept": "ja"}
+    )
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    case.refresh_from_db()
+    assert case.responsible == colleague
+
+    client.force_login(employee)
+    start = client.get("/").text
+    assert 'id="watching"' in start and reverse("cases:detail", args=[case.pk]) in start
+
+
+def test_coordinating_service_keeps_its_history(
+    make_case, employee, school, consent_for, django_assert_max_num_queries
+):
+    case = make_case()
+    with pytest.raises(ValidationError, match="ikke med i saken"):
+        services.coordination_set(case=case, user=employee, service=school, reason="Skolen.")
+    services.coordination_set(
+        case=case, user=employee, service=case.owner_service, reason="Barnehagen kjenner Emma."
+    )
+    consent_for(case, school)
+    services.service_involve(case=case, user=employee, service=school)
+    services.coordination_set(
+        case=case, user=employee, service=school, reason="Skolestart.", child_view="Vil det."
+    )
+    history = list(Coordination.objects.order_by("starts_at"))
+    assert [c.service for c in history] == [case.owner_service, school]
+    assert history[0].ends_at is not None and history[1].ends_at is None
+    assert history[1].child_view == "Vil det."
+    assert case.relay_entries.filter(kind="coordination").count() == 2
+
+
+def _raise_to_3(case, employee, school, consent_for):
+    services.case_decide(case=case, user=employee, to_level=1, reason="Ja.")
+    consent_for(case, school)
+    services.service_involve(case=case, user=employee, service=school)
+    services.case_decide(case=case, user=employee, to_level=3, reason="Sammensatt.")
+    case.refresh_from_db()
+
+
+def test_nivå_3_records_what_was_offered(make_case, employee, school, consent_for, make_user):
+    case = make_case()
+    with pytest.raises(ValidationError, match="nivå 3"):
+        services.wide_collaboration_save(
+            case=case, user=employee, familiehjelpa="accepted", coordinator=None,
+            child_coordinator=None, individual_plan="not_yet",
+        )  # fmt: skip
+    _raise_to_3(case, employee, school, consent_for)
+    coordinator = make_user(Role.FAMILY_CONTACT)
+    services.wide_collaboration_save(
+        case=case, user=employee, familiehjelpa="accepted", coordinator=coordinator,
+        child_coordinator=None, individual_plan="declined", note="",
+    )  # fmt: skip
+    entry = case.relay_entries.get(kind="wide").text
+    assert "Familiehjelpa: tilbudt og ønsket" in entry
+    assert "individuell plan: tilbudt, familien takket nei" in entry
+    assert sees(coordinator, case)
+
+
+def test_nivå_3_panel_on_the_case_page(employee_client, make_case, employee, school, consent_for):
+    case = make_case()
+    assert "Nivå 3: bredt" not in employee_client.get(f"/saker/{case.pk}/").text
+    _raise_to_3(case, employee, school, consent_for)
+    page = employee_client.get(f"/saker/{case.pk}/").text
+    assert "Familiehjelpa skal tilbys" in page
+    assert reverse("cases:wide_collaboration", args=[case.pk]) in page
+
+
+def test_meeting_invitations_are_mailed_after_commit_without_names(
+    make_case, employee, colleague, django_capture_on_commit_callbacks
+):
+    case = make_case()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_invite(
+            case=case, user=employee, kind="samarbeidsmote",
+            starts_at=timezone.now() + dt.timedelta(days=3), place="Solsikken",
+            agenda="Emmas trivsel", participants=[colleague],
+            participant_services=[case.owner_service],
+        )  # fmt: skip
+    [message] = mail.outbox
+    assert message.to == [colleague.email]
+    assert "Invitasjon" in message.subject
+    assert "Emma" not in message.body
+
+
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks):
+    """Run the daily reminders; mail goes out when the transaction commits."""
+
+    def run(today):
+        with django_capture_on_commit_callbacks(execute=True):
+            return send_due_reminders(today)
+
+    return run
+
+
+class TestReminders:
+    def test_decision_due_is_mailed_once(self, make_case, employee, settings, remind):
+        employee.email = "ingrid@example.invalid"
+        employee.save()
+        case = make_case()
+        today = case.decision_due - dt.timedelta(days=1)
+        assert remind(today) == 1
+        assert remind(today) == 0
+        [message] = mail.outbox
+        assert f"Sak {case.pk}: beslutning på nivå 0" in message.body
+        assert "Emma" not in message.body
+
+    def test_nothing_far_ahead_and_nothing_for_closed_cases(self, make_case, employee, remind):
+        employee.email = "ingrid@example.invalid"
+        employee.save()
+        case = make_case()
+        assert remind(case.decision_due - dt.timedelta(days=5)) == 0
+        services.case_decide(case=case, user=employee, to_level=CLOSED, reason="Avklart.")
+        assert remind(case.decision_due + dt.timedelta(days=5)) == 0
+        assert mail.outbox == []
+
+    def test_overdue_evaluation_and_the_follow_up_meeting(self, make_case, employee, remind):
+        employee.email = "ingrid@example.invalid"
+        employee.save()
+        case = make_case()
+        Case.objects.filter(pk=case.pk).update(decision_due=None)
+        start = timezone.localdate() - dt.timedelta(days=40)
+        services.measure_add(
+            case=case, user=employee, description="Matpakke", goal="Hver dag", location="Hjem",
+            responsible_service=case.owner_service, starts_on=start,
+            evaluation_due=start + dt.timedelta(days=30),
+        )  # fmt: skip
+        assert remind(timezone.localdate()) == 1
+        body = mail.outbox[0].body
+        assert "evaluering av tiltak, forfalt" in body
+        assert "oppfølgingsmøte etter at tiltakene startet, forfalt" in body
+
+    def test_the_giver_is_reminded_to_follow_up(self, make_case, employee, colleague, remind):
+        employee.email = "ingrid@example.invalid"
+        employee.save()
+        case = make_case()
+        Case.objects.filter(pk=case.pk).update(decision_due=None)
+        offer = services.handover_offer(case=case, user=employee, to_user=colleague)
+        services.handover_answer(handover=offer, user=colleague, accept=True)
+        remind_on = Watch.objects.get().remind_on
+        assert remind(remind_on - dt.timedelta(days=1)) == 0
+        assert remind(remind_on) == 1
+        assert "samtidighetsansvar" in mail.outbox[0].body
+
+
+def test_leader_start_page_lists_the_services_open_cases(client, make_case, leader, make_user):
+    case = make_case()
+    client.force_login(leader)
+    page = client.get("/").text
+    assert reverse("cases:detail", args=[case.pk]) in page
+    assert "har ingen åpne saker" not in page
+    client.force_login(make_user(Role.EMPLOYEE))
+    assert reverse("cases:detail", args=[case.pk]) not in client.get("/").text
