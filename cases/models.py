@@ -615,3 +615,23 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class StepCheck(models.Model):
+    """A checklist item of a step ticked off in this case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="step_checks")
+    step_code = models.CharField(max_length=8)
+    item = models.CharField(max_length=200)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "step_code", "item"], name="stepcheck_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_code}: {self.item}"

@@ -129,6 +129,7 @@ def case_detail(user: User, pk: int) -> Case:
             ),
             Prefetch("consents", queryset=Consent.objects.prefetch_related("services")),
             "decisions",
+            "step_checks",
             Prefetch("meetings", queryset=Meeting.objects.select_related("minutes")),
             Prefetch(
                 "measures",

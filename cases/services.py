@@ -40,6 +40,7 @@ from .models import (
     Meeting,
     Minutes,
     RelayEntry,
+    StepCheck,
     Watch,
     WideCollaboration,
 )
@@ -222,6 +223,13 @@ def step_complete(*, case: Case, user: User, step_code: str, summary: str) -> Ca
     if codes.index(step_code) + 1 >= len(codes):
         raise ValidationError(_("Dette er siste trinn på nivået."))
     text = _("%(code)s %(title)s er gjort.") % {"code": current.code, "title": current.title}
+    ticked = set(case.step_checks.filter(step_code=step_code).values_list("item", flat=True))
+    done = [item for item in current.checklist_items if item in ticked]
+    if current.checklist_items:
+        text += " " + _("Sjekkliste: %(done)s av %(all)s punkter.") % {
+            "done": len(done),
+            "all": len(current.checklist_items),
+        }
     if summary.strip():
         text = f"{text} {summary.strip()}"
     _log(case, actor=user, kind=RelayEntry.Kind.STEP_DONE, text=text)
@@ -875,3 +883,24 @@ def wide_collaboration_save(
     ]
     _log(case, actor=user, kind=RelayEntry.Kind.WIDE, text="; ".join(parts) + ".")
     return wide
+
+
+@transaction.atomic
+def checklist_save(*, case: Case, user: User, step_code: str, checked: set[str]) -> set[str]:
+    """Record which checklist items of the case's current step are done; return that set.
+
+    Only the guide's own items for the step count; a stale form for an earlier step is refused.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if step_code != case.step_code:
+        raise ValidationError(_("Saken har gått videre til et annet trinn. Last siden på nytt."))
+    step = Step.objects.filter(level__guide=_active_guide(), code=step_code).first()
+    allowed = set(step.checklist_items) if step else set()
+    checked &= allowed
+    existing = set(case.step_checks.filter(step_code=step_code).values_list("item", flat=True))
+    StepCheck.objects.bulk_create(
+        StepCheck(case=case, step_code=step_code, item=item, checked_by=user)
+        for item in sorted(checked - existing)
+    )
+    case.step_checks.filter(step_code=step_code, item__in=existing - checked).delete()
+    return checked

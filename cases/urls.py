@@ -12,6 +12,7 @@ urlpatterns = [
     path("anonym-drofting/", views.anonymous_new, name="anonymous_new"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/trinn/", views.step_done, name="step_done"),
+    path("<int:pk>/sjekkliste/", views.checklist, name="checklist"),
     path("<int:pk>/notat/", views.note_add, name="note_add"),
     path("<int:pk>/undring/", views.concern_add, name="concern_add"),
     path("<int:pk>/samtykke/", views.consent_new, name="consent_new"),

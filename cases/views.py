@@ -299,6 +299,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "step_form": StepCompleteForm(initial={"step_code": case.step_code}),
         "note_form": NoteForm(),
         "today": timezone.localdate(),
+        "checklist": _checklist(case, step),
     }
     return render(request, "cases/detail.html", context)
 
@@ -861,3 +862,37 @@ def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         submit=_("Lagre"),
     )
+
+
+@require_POST
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    try:
+        services.checklist_save(
+            case=case,
+            user=request.user,
+            step_code=request.POST.get("step_code", ""),
+            checked=set(request.POST.getlist("item")),
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        if request.htmx:
+            # The page is stale: reload it whole rather than patch a part of it.
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        return redirect("cases:detail", pk=case.pk)
+    audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="checklist")
+    if request.htmx:
+        step = guide_step(request_guide(request), case.step_code)
+        return render(
+            request,
+            "cases/detail.html#checklist",
+            {"case": case, "may_work": True, "checklist": _checklist(case, step)},
+        )
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _checklist(case: Case, step) -> list[dict]:
+    if step is None:
+        return []
+    done = {c.item for c in case.step_checks.all() if c.step_code == step.code}
+    return [{"text": item, "done": item in done} for item in step.checklist_items]

@@ -70,6 +70,7 @@ STEP_FIELDS = {
     "responsible": Field(),
     "tools": Field(required=False, kind=list),
     "guidance": Field(required=False, kind=list),
+    "checklist": Field(required=False, kind=list),
     "decision": Field(required=False, kind=bool),
 }
 TYPE_NAMES = {str: "tekst", int: "heltall", list: "liste", bool: "true/false", dict: "tabell"}
@@ -261,7 +262,7 @@ class _Validator:
                     self.problem(s_line, s_key, "skal være en tabell [[levels.steps]]")
                     continue
                 self.table(step, STEP_FIELDS, s_key, s_line)
-                for list_key in ("tools", "guidance"):
+                for list_key in ("tools", "guidance", "checklist"):
                     if isinstance(step.get(list_key), list):
                         self.string_list(
                             step[list_key], f"{s_key}.{list_key}", self.loc.key(s_line, list_key)
@@ -375,6 +376,7 @@ def load_guide(path: Path, *, activate: bool = True) -> Guide:
                 responsible=s["responsible"].strip(),
                 tools=[t.strip() for t in s.get("tools", [])],
                 guidance=[t.strip() for t in s.get("guidance", [])],
+                checklist=[t.strip() for t in s.get("checklist", [])],
                 is_decision=s.get("decision", False),
             )
             for j, s in enumerate(lv["steps"])

@@ -105,6 +105,9 @@ class Step(models.Model):
     guidance = ArrayField(
         models.CharField(max_length=200), verbose_name=_("veiledninger"), default=list, blank=True
     )
+    checklist = ArrayField(
+        models.CharField(max_length=200), verbose_name=_("sjekkliste"), default=list, blank=True
+    )
     is_decision = models.BooleanField(_("beslutningspunkt"), default=False)
 
     class Meta:
@@ -118,3 +121,11 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def checklist_items(self) -> list[str]:
+        """What to tick off at this step: the guide's checklist, else the bullets of what to do."""
+        if self.checklist:
+            return list(self.checklist)
+        lines = (line.strip() for line in self.what_to_do.splitlines())
+        return [line[2:].strip() for line in lines if line.startswith(("- ", "• "))]

@@ -17,6 +17,7 @@ from cases.models import (
     Involvement,
     RelayEntry,
 )
+from levels.models import Step
 from levels.rules import CLOSED, MoveRefused
 from tests.cases.conftest import concern
 
@@ -88,7 +89,9 @@ def test_completing_a_step_moves_to_the_next_one_and_logs_it(make_case, employee
     case = services.step_complete(case=case, user=employee, step_code="0.1", summary="Notert.")
     assert case.step_code == "0.2"
     entry = case.relay_entries.get(kind=RelayEntry.Kind.STEP_DONE)
-    assert entry.step_code == "0.1" and entry.text == "0.1 Undring oppstår er gjort. Notert."
+    items = len(Step.objects.get(code="0.1").checklist_items)
+    assert entry.step_code == "0.1"
+    assert entry.text == f"0.1 Undring oppstår er gjort. Sjekkliste: 0 av {items} punkter. Notert."
 
 
 def test_a_stale_step_completion_changes_nothing(make_case, employee):

@@ -278,9 +278,9 @@ def test_case_page_keeps_a_fixed_query_count_with_a_long_log(
     case = make_case()
     _bulk_log(case, 250)
     # session, user, memberships, guide, contacts, case, guardians, concerns(+authors),
-    # involvements, consents(+services), decisions, meetings, measures, log, step, policy,
-    # audit, session save.
-    with django_assert_max_num_queries(21) as queries:
+    # involvements, consents(+services), decisions, step checks, meetings, measures, log,
+    # step, audit, session save. Fixed, but above the 12-query target: see the README.
+    with django_assert_max_num_queries(22) as queries:
         page = employee_client.get(reverse("cases:detail", args=[case.pk])).text
     assert "Notat 249" in page
     count = len(queries)

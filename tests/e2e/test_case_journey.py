@@ -50,6 +50,32 @@ def status_fact(page: Page, term: str) -> Locator:
     )
 
 
+def step_done(code: str, title: str, ticked: int = 0, summary: str = "") -> str:
+    """The relay-log text of a completed step, with its checklist tally from the loaded guide."""
+    from levels.models import Step
+
+    items = len(Step.objects.get(level__guide__is_active=True, code=code).checklist_items)
+    text = f"{code} {title} er gjort."
+    if items:
+        text += f" Sjekkliste: {ticked} av {items} punkter."
+    return f"{text} {summary}" if summary else text
+
+
+def tick_checklist(page: Page) -> int:
+    """Tick every item of the step's checklist (each tick saves through htmx); return the count."""
+    checklist = page.get_by_role("group", name="Sjekkliste for trinnet")
+    boxes = checklist.get_by_role("checkbox")
+    for i in range(boxes.count()):
+        page.get_by_role("group", name="Sjekkliste for trinnet").get_by_role("checkbox").nth(
+            i
+        ).check()
+        wait_for_htmx(page)
+    count = boxes.count()
+    for i in range(count):
+        expect(boxes.nth(i)).to_be_checked()
+    return count
+
+
 def expect_at_step(page: Page, level: int, code: str) -> None:
     expect(status_fact(page, "Nivå")).to_contain_text(f"Nivå {level} ")
     expect(status_fact(page, "Trinn")).to_contain_text(re.compile(f"^{re.escape(code)} "))
@@ -149,6 +175,12 @@ def test_case_from_undring_to_closure_with_relay_log(
     browser_log.assert_clean("undring registered")
 
     # --- 2. Concretising: 0.1 done, a new observation, 0.2 done ---------------------------------
+    ticked_0_1 = tick_checklist(page)
+    assert ticked_0_1 >= 2
+    page.reload()  # the ticks were saved, not only shown
+    expect(
+        page.get_by_role("group", name="Sjekkliste for trinnet").get_by_role("checkbox").first
+    ).to_be_checked()
     complete_step(page, "0.1")
     expect_at_step(page, 0, "0.2")
     page.get_by_role("navigation", name="Handlinger i saken").get_by_role(
@@ -331,10 +363,10 @@ def test_case_from_undring_to_closure_with_relay_log(
     expect(page.get_by_role("heading", level=2, name="Stafettlogg")).to_be_visible()
     expected = [
         (INGRID, "Undring registrert", "0", "0.1", "Undring registrert i Solsikken barnehage."),
-        (INGRID, "Trinn fullført", "0", "0.1", "0.1 Undring oppstår er gjort."),
+        (INGRID, "Trinn fullført", "0", "0.1", step_done("0.1", "Undring oppstår", ticked_0_1)),
         (INGRID, "Undring konkretisert", "0", "0.2", OBSERVATION_2),
-        (INGRID, "Trinn fullført", "0", "0.2", "0.2 Konkretiser undringen er gjort."),
-        (INGRID, "Trinn fullført", "0", "0.3", f"0.3 Del undringen er gjort. {SHARED}"),
+        (INGRID, "Trinn fullført", "0", "0.2", step_done("0.2", "Konkretiser undringen")),
+        (INGRID, "Trinn fullført", "0", "0.3", step_done("0.3", "Del undringen", 0, SHARED)),
         (
             MARIUS,
             "Beslutning",
@@ -373,10 +405,10 @@ def test_case_from_undring_to_closure_with_relay_log(
             "Trinn fullført",
             "1",
             "1.1",
-            "1.1 Innkalle til møte, planlegging og forberedelser er gjort.",
+            step_done("1.1", "Innkalle til møte, planlegging og forberedelser"),
         ),
-        (INGRID, "Trinn fullført", "1", "1.2", "1.2 Samarbeidsmøte med foresatte er gjort."),
-        (INGRID, "Trinn fullført", "1", "1.3", "1.3 Gjennomføre og evaluere tiltak er gjort."),
+        (INGRID, "Trinn fullført", "1", "1.2", step_done("1.2", "Samarbeidsmøte med foresatte")),
+        (INGRID, "Trinn fullført", "1", "1.3", step_done("1.3", "Gjennomføre og evaluere tiltak")),
         (
             INGRID,
             "Samtykke",
@@ -397,10 +429,10 @@ def test_case_from_undring_to_closure_with_relay_log(
             "Trinn fullført",
             "2",
             "2.1",
-            "2.1 Innkall til møte, etabler kontakt med annen tjeneste er gjort.",
+            step_done("2.1", "Innkall til møte, etabler kontakt med annen tjeneste"),
         ),
-        (INGRID, "Trinn fullført", "2", "2.2", "2.2 Planlegg tiltak er gjort."),
-        (INGRID, "Trinn fullført", "2", "2.3", "2.3 Iverksett tiltak er gjort."),
+        (INGRID, "Trinn fullført", "2", "2.2", step_done("2.2", "Planlegg tiltak")),
+        (INGRID, "Trinn fullført", "2", "2.3", step_done("2.3", "Iverksett tiltak")),
         (MARIUS, "Beslutning", "2", "2.4", f"Saken er avsluttet. Begrunnelse: {REASON_CLOSE}"),
     ]
     log = page.locator("#relay-log > li")
