@@ -26,15 +26,29 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 PAGES = [
     ("innlogging", None, "/logg-inn/"),
     ("start (ansatt)", "ansatt", "/"),
+    ("start (leder)", "leder", "/"),
     ("start (kommunalsjef)", "kommunalsjef", "/"),
     ("veileder", "ansatt", "/veileder/"),
     ("trinn 1.2", "ansatt", "/veileder/trinn/1.2/"),
+    ("sak", "ansatt", "{case}"),
 ]
+
+
+def demo_case_url() -> str:
+    """The page of one of ansatt's cases, if the demo data has any."""
+    from cases.models import Case
+
+    case = Case.objects.filter(responsible__username="ansatt").order_by("-pk").first()
+    return f"/saker/{case.pk}/" if case else ""
 
 
 def main(n: int) -> None:
     print(f"{'side':<22} {'p50 ms':>8} {'p95 ms':>8} {'spørringer':>11}")
+    case_url = demo_case_url()
     for label, username, url in PAGES:
+        url = url.format(case=case_url)
+        if not url:
+            continue
         client = Client()
         if username:
             client.login(username=username, password="demo")  # noqa: S106 - demo login

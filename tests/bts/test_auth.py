@@ -104,3 +104,16 @@ def test_session_ends_after_ten_hours_however_active(employee_client, settings):
 def test_idle_session_lasts_thirty_minutes_and_is_renewed(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_with_a_guide_loaded_the_demo_has_cases_at_several_levels_once(settings, guide):
+    from cases.models import Case
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert sorted(Case.objects.values_list("level", flat=True)) == [0, 0, 1, 2]
+    from django.utils import timezone
+
+    assert Case.objects.get(child__first_name="Ali").decision_due < timezone.localdate()
+    assert Case.objects.get(child__first_name="Jonas").meetings.get().minutes.version == 1

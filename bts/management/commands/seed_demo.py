@@ -6,6 +6,10 @@ from django.db import transaction
 
 from bts.models import Role, Service, User
 from bts.services import membership_grant
+from cases.models import Case
+from levels.models import Guide
+
+from ._demo_cases import create_demo_cases
 
 K = Service.Kind
 SERVICES = [
@@ -62,9 +66,15 @@ class Command(BaseCommand):
             user.is_demo = True
             user.save()
             membership_grant(user=user, role=role, service=services.get(service))
+        users = {u.username: u for u in User.objects.filter(username__in=[u[0] for u in USERS])}
+        cases = ""
+        if not Guide.objects.filter(is_active=True).exists():
+            self.stdout.write("Ingen handlingsveileder er lastet: hopper over demosakene.")
+        elif not Case.objects.filter(created_by__in=users.values()).exists():
+            cases = f", {create_demo_cases(users, services)} demosaker"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodata klar: {len(SERVICES)} tjenester, {len(USERS)} demobrukere "
-                f"({', '.join(u[0] for u in USERS)}) med passordet «{DEMO_PASSWORD}»."
+                f"({', '.join(u[0] for u in USERS)}) med passordet «{DEMO_PASSWORD}»{cases}."
             )
         )
