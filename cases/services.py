@@ -71,16 +71,13 @@ class ConsentMissing(Exception):
 
 
 def _log(case: Case, *, actor: User, kind: RelayEntry.Kind, text: str) -> RelayEntry:
+    """One line of the relay log, at the level and step the case is at now (read from the
+    database: the caller's object may predate a decision taken in the same request)."""
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(last_activity_at=now)
+    level, step_code = Case.objects.filter(pk=case.pk).values_list("level", "step_code").get()
     return RelayEntry.objects.create(
-        case=case,
-        actor=actor,
-        kind=kind,
-        text=text,
-        level=case.level,
-        step_code=case.step_code,
-        at=now,
+        case=case, actor=actor, kind=kind, text=text, level=level, step_code=step_code, at=now
     )
 
 

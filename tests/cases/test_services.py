@@ -258,3 +258,11 @@ def test_anonymous_discussion_has_no_link_to_any_person(employee, kindergarten):
         if f.is_relation and f.related_model
     }
     assert Child not in related and Case not in related
+
+
+def test_the_log_records_the_level_the_case_is_at_even_from_a_stale_object(make_case, employee):
+    case = make_case()  # this object stays at nivå 0 in memory
+    services.case_decide(case=case, user=employee, to_level=1, reason="Ja.")
+    services.note_add(case=case, user=employee, text="Etter beslutningen.")
+    note = RelayEntry.objects.get(kind=RelayEntry.Kind.NOTE)
+    assert (note.level, note.step_code) == (1, "1.1")
