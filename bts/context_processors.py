@@ -1,8 +1,15 @@
+from django.utils.functional import SimpleLazyObject
+
 from levels.selectors import request_guide
 
 from .navigation import navigation_for
 
 
 def layout(request):
-    """What the base layout needs on every page: the municipality, the akutt box, the menu."""
-    return {"active_guide": request_guide(request), "navigation": navigation_for(request)}
+    """What the base layout needs on every page: the municipality, the akutt box, the menu.
+
+    Lazy, so an htmx fragment that never shows the layout never queries for it."""
+    return {
+        "active_guide": SimpleLazyObject(lambda: request_guide(request)),
+        "navigation": SimpleLazyObject(lambda: navigation_for(request)),
+    }

@@ -93,6 +93,8 @@ else:
     DATABASES = {
         "default": database_settings(BASE_DIR, os.environ.get("BTS_LOCAL_DB", "persistent"))
     }
+# A view's writes and the audit events that record them commit together, or not at all.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FORM_RENDERER = "bts.forms.FormRenderer"

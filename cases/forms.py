@@ -151,7 +151,7 @@ class ConcernForm(Form):
         return value
 
 
-class NoteForm(DesignSystemMixin, forms.Form):
+class NoteForm(Form):
     text = forms.CharField(label=_("Notat"), widget=forms.Textarea, max_length=5000)
 
 
@@ -204,6 +204,8 @@ class InvolveForm(DesignSystemMixin, forms.Form):
 
 
 class DecisionForm(Form):
+    # The step the decider saw: a decision on a case that moved meanwhile is refused.
+    step_code = forms.CharField(widget=forms.HiddenInput)
     to_level = forms.ChoiceField(label=_("Beslutning"), widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Begrunnelse"),

@@ -142,6 +142,7 @@ class Concern(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
 
     class Meta:
         verbose_name = _("undring")
@@ -179,6 +180,8 @@ class RelayEntry(models.Model):
     level = models.PositiveSmallIntegerField()
     step_code = models.CharField(max_length=8, blank=True)
     text = models.TextField()
+    # Set for entries a person writes directly (notes), so a double submit makes one.
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
 
     class Meta:
         verbose_name = _("stafettlogg-oppføring")

@@ -26,7 +26,8 @@ def notify(users, *, subject: str, body: str) -> None:
         for address in recipients:
             send_mail(subject, text, None, [address])
 
-    transaction.on_commit(send)
+    # robust: a mail server error must not turn a saved action into an error page.
+    transaction.on_commit(send, robust=True)
 
 
 def meeting_invited(meeting, participants: list[User]) -> None:

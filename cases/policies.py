@@ -17,11 +17,7 @@ def leads_owner_service(user: User, case: Case) -> bool:
 
 def may_work_on(user: User, case: Case) -> bool:
     """Add to the case (notes, concerns, consents, services, steps): its holder or their leader."""
-    return case.is_open and (
-        case.responsible_id == user.id
-        or case.created_by_id == user.id
-        or leads_owner_service(user, case)
-    )
+    return case.is_open and (case.responsible_id == user.id or leads_owner_service(user, case))
 
 
 def may_decide(user: User, case: Case) -> bool:

@@ -6,12 +6,11 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
 from bts.models import User
 
-from . import notifications
 from .models import Case, Measure, ReminderSent, Watch
 from .selectors import follow_up_due, my_cases_annotated
 
@@ -57,7 +56,8 @@ def due_items(today: date) -> dict[User, list[tuple[str, str]]]:
                     % {"id": case.pk, "when": _when(due, today)},
                 )
             )
-    for watch in Watch.objects.filter(remind_on__lte=today, case__status=Case.Status.OPEN):
+    watches = Watch.objects.filter(remind_on__lte=today, case__status=Case.Status.OPEN)
+    for watch in watches.select_related("user"):
         items[watch.user].append(
             (
                 f"watch:{watch.case_id}:{watch.user_id}:{watch.remind_on}",
@@ -69,25 +69,33 @@ def due_items(today: date) -> dict[User, list[tuple[str, str]]]:
 
 
 def send_due_reminders(today: date) -> int:
-    """Mail each user the reminders not sent before; return how many users got mail."""
+    """Mail each user the reminders not sent before; return how many users got mail.
+
+    A reminder is marked as sent only once its mail has gone, so a failed send is tried again
+    the next day; users without an e-mail address use up nothing.
+    """
     sent_to = 0
     for user, entries in due_items(today).items():
-        fresh = []
-        for key, line in entries:
-            try:
-                with transaction.atomic():
-                    ReminderSent.objects.create(key=key)
-            except IntegrityError:
-                continue
-            fresh.append(line)
-        if fresh and user.is_active and user.email:
-            with transaction.atomic():
-                notifications.notify(
-                    [user],
-                    subject=_("Frister i BTS"),
-                    body="\n".join(["- " + line for line in fresh])
-                    + "\n\n"
-                    + settings.BTS_BASE_URL,
-                )
-            sent_to += 1
+        if not (user.is_active and user.email):
+            continue
+        sent = set(
+            ReminderSent.objects.filter(key__in=[k for k, _ in entries]).values_list(
+                "key", flat=True
+            )
+        )
+        fresh = [(key, line) for key, line in entries if key not in sent]
+        if not fresh:
+            continue
+        body = "\n".join("- " + line for _, line in fresh)
+        send_mail(
+            _("Frister i BTS"),
+            f"{body}\n\n{settings.BTS_BASE_URL}\n\n"
+            + _("Meldingen inneholder ingen personopplysninger. Logg inn i BTS."),
+            None,
+            [user.email],
+        )
+        ReminderSent.objects.bulk_create(
+            [ReminderSent(key=key) for key, _ in fresh], ignore_conflicts=True
+        )
+        sent_to += 1
     return sent_to

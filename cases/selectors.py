@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from bts.models import Role, User
@@ -44,8 +45,8 @@ def visible_cases(user: User) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
     # Taking part: holding or registering it, an open offer to hold it, following it after
-    # passing it on, a meeting, a measure, or the nivå 3 coordinator roles.
-    access = (
+    # passing it on, a meeting, a measure, or the nivå 3 coordinator roles …
+    taking_part = (
         Q(responsible=user)
         | Q(created_by=user)
         | Exists(Handover.objects.filter(case=OuterRef("pk"), to_user=user, status="offered"))
@@ -58,6 +59,15 @@ def visible_cases(user: User) -> QuerySet[Case]:
             )
         )
     )
+    # … counts only while the user works in a service that is in the case: the owner, or one
+    # involved under an active consent. Withdrawal or leaving the service ends access.
+    own = [m.service_id for m in user_memberships(user) if m.service_id]
+    in_case_service = Q(owner_service_id__in=own) | Exists(
+        Involvement.objects.filter(
+            Consent.active_q("consent__"), case=OuterRef("pk"), service_id__in=own
+        )
+    )
+    access = taking_part & in_case_service
     led = led_service_ids(user)
     if led:
         involved_under_consent = Involvement.objects.filter(
@@ -178,8 +188,9 @@ def my_cases_annotated(cases: QuerySet[Case]) -> QuerySet[Case]:
             .values("evaluation_due")[:1]
         ),
         first_measure_on=Subquery(measures.order_by("starts_on").values("starts_on")[:1]),
+        # Only a meeting already held counts as the follow-up, not one still ahead.
         last_meeting_at=Subquery(
-            Meeting.objects.filter(case=OuterRef("pk"))
+            Meeting.objects.filter(case=OuterRef("pk"), starts_at__lte=Now())
             .order_by("-starts_at")
             .values("starts_at")[:1]
         ),
@@ -199,7 +210,8 @@ def follow_up_due(case: Case) -> date | None:
     """A follow-up meeting is due 2–4 weeks after measures start, until one is held."""
     if case.first_measure_on is None:
         return None
-    if case.last_meeting_at and timezone.localdate(case.last_meeting_at) >= case.first_measure_on:
+    # The meeting that agreed the measures (on the start day) is not the follow-up.
+    if case.last_meeting_at and timezone.localdate(case.last_meeting_at) > case.first_measure_on:
         return None
     return case.first_measure_on + timedelta(days=settings.BTS_DEADLINES["follow_up_max_days"])
 
@@ -215,7 +227,7 @@ def handovers_for(user: User) -> QuerySet[Handover]:
 def watched_cases(user: User) -> QuerySet[Watch]:
     """Cases the user passed on and still follows (samtidighetsansvar)."""
     return (
-        Watch.objects.filter(user=user)
+        Watch.objects.filter(user=user, case__status=Case.Status.OPEN)
         .select_related("case__child", "case__responsible")
         .order_by("remind_on")
     )

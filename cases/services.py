@@ -70,14 +70,28 @@ class ConsentMissing(Exception):
     """Bringing a service into a case needs an active consent that covers it."""
 
 
-def _log(case: Case, *, actor: User, kind: RelayEntry.Kind, text: str) -> RelayEntry:
+def _log(
+    case: Case,
+    *,
+    actor: User,
+    kind: RelayEntry.Kind,
+    text: str,
+    idempotency_key: uuid.UUID | None = None,
+) -> RelayEntry:
     """One line of the relay log, at the level and step the case is at now (read from the
     database: the caller's object may predate a decision taken in the same request)."""
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(last_activity_at=now)
     level, step_code = Case.objects.filter(pk=case.pk).values_list("level", "step_code").get()
     return RelayEntry.objects.create(
-        case=case, actor=actor, kind=kind, text=text, level=level, step_code=step_code, at=now
+        case=case,
+        actor=actor,
+        kind=kind,
+        text=text,
+        level=level,
+        step_code=step_code,
+        at=now,
+        idempotency_key=idempotency_key,
     )
 
 
@@ -187,17 +201,37 @@ def case_open(
     return case
 
 
-@transaction.atomic
-def concern_add(*, case: Case, user: User, concern: ConcernData) -> Concern:
+def concern_add(
+    *, case: Case, user: User, concern: ConcernData, idempotency_key: uuid.UUID | None = None
+) -> Concern:
     """Concretise the undring with more observations (step 0.2)."""
-    added = Concern.objects.create(case=case, created_by=user, **concern.__dict__)
-    _log(case, actor=user, kind=RelayEntry.Kind.CONCERN, text=concern.observation)
+
+    @transaction.atomic
+    def create() -> Concern:
+        added = Concern.objects.create(
+            case=case, created_by=user, idempotency_key=idempotency_key, **concern.__dict__
+        )
+        _log(case, actor=user, kind=RelayEntry.Kind.CONCERN, text=concern.observation)
+        return added
+
+    added, _created = create_once(Concern, key=idempotency_key, create=create)
     return added
 
 
-@transaction.atomic
-def note_add(*, case: Case, user: User, text: str) -> RelayEntry:
-    return _log(case, actor=user, kind=RelayEntry.Kind.NOTE, text=text.strip())
+def note_add(
+    *, case: Case, user: User, text: str, idempotency_key: uuid.UUID | None = None
+) -> RelayEntry:
+    def create() -> RelayEntry:
+        return _log(
+            case,
+            actor=user,
+            kind=RelayEntry.Kind.NOTE,
+            text=text.strip(),
+            idempotency_key=idempotency_key,
+        )
+
+    entry, _created = create_once(RelayEntry, key=idempotency_key, create=create)
+    return entry
 
 
 @transaction.atomic
@@ -312,11 +346,14 @@ def case_decide(
     to_level: int | None,
     reason: str,
     child_view: str = "",
+    step_code: str | None = None,
     idempotency_key: uuid.UUID | None = None,
 ) -> Decision:
     """Decide at a decision step: close, continue, raise or lower, always with a reason.
 
-    Raises MoveRefused when the transition table or its conditions do not allow the move.
+    `step_code` is the step the decider saw; if the case has moved since (someone else decided),
+    the decision is refused rather than applied to a case they have not seen. Raises
+    MoveRefused when the step, the transition table or its conditions do not allow the move.
     """
     if not reason.strip():
         raise ValidationError(_("Skriv hvorfor dere beslutter dette."))
@@ -326,6 +363,16 @@ def case_decide(
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if not locked.is_open:
             raise MoveRefused(_("Saken er allerede avsluttet."))
+        if step_code is not None and step_code != locked.step_code:
+            raise MoveRefused(
+                _("Saken har endret seg siden du åpnet siden: den er nå på trinn %(step)s.")
+                % {"step": locked.step_code}
+            )
+        step = Step.objects.filter(level__guide=_active_guide(), code=locked.step_code).first()
+        if step is None or not step.is_decision:
+            raise MoveRefused(
+                _("Beslutningen tas på nivåets beslutningstrinn. Fullfør trinnene før det først.")
+            )
         move = check_move(
             locked.level, to_level, services_with_consent=services_with_consent(locked)
         )
@@ -354,6 +401,11 @@ def case_decide(
         )
         if to_level is CLOSED:
             locked.status, locked.closed_at = Case.Status.CLOSED, timezone.now()
+            locked.handovers.filter(status=Handover.Status.OFFERED).update(
+                status=Handover.Status.DECLINED,
+                answered_at=locked.closed_at,
+                answer=_("Saken ble avsluttet."),
+            )
         else:
             locked.level = to_level
             locked.step_code = _first_step_code(_active_guide(), to_level)
@@ -731,6 +783,8 @@ def handover_offer(
     idempotency_key: uuid.UUID | None = None,
 ) -> Handover:
     """Offer the responsibility to another employee; nothing moves until they accept."""
+    if not case.is_open:
+        raise ValidationError(_("Saken er avsluttet."))
     if to_user.pk == case.responsible_id:
         raise ValidationError(_("Personen er allerede oppfølgingsansvarlig."))
     if not to_user.is_active:
@@ -777,6 +831,8 @@ def handover_answer(*, handover: Handover, user: User, accept: bool, answer: str
     if not accept and not answer.strip():
         raise ValidationError(_("Skriv hvorfor du avslår."))
     case = Case.objects.select_for_update().get(pk=handover.case_id)
+    if accept and not case.is_open:
+        raise ValidationError(_("Saken er avsluttet og kan ikke overtas."))
     handover.status = Handover.Status.ACCEPTED if accept else Handover.Status.DECLINED
     handover.answered_at, handover.answer = timezone.now(), answer.strip()
     handover.save(update_fields=["status", "answered_at", "answer"])

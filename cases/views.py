@@ -120,11 +120,12 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/new.html", {"form": form})
 
 
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def child_search(request: HttpRequest) -> HttpResponse:
     """Find before create: only among children the user may already see."""
     _user_services(request)
-    form = ChildSearchForm(request.GET or None)
+    # POST keeps names and birth dates out of URLs, browser history and access logs.
+    form = ChildSearchForm(_posted(request))
     results = None
     if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
         results = list(
@@ -278,15 +279,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if kind not in RelayEntry.Kind.values:
         kind = ""
     fragment = bool(request.htmx) and request.htmx.target == "relay-log"
-    case = _case(request, pk, detail="fragment:log" if fragment else "")
+    if fragment:
+        # The log alone needs only the case row, not every section of the page.
+        case = get_object_or_404(visible_cases(request.user), pk=pk)
+        audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="fragment:log")
+        return render(
+            request,
+            "cases/detail.html#log",
+            {"case": case, "log": relay_log(case, kind=kind), "kind": kind},
+        )
+    case = _case(request, pk)
     context = {
         "case": case,
         "log": relay_log(case, kind=kind),
         "kind": kind,
         "kinds": RelayEntry.Kind.choices,
     }
-    if fragment:
-        return render(request, "cases/detail.html#log", context)
     guide = request_guide(request)
     step = guide_step(guide, case.step_code) if guide and case.level is not None else None
     may_work = policies.may_work_on(request.user, case)
@@ -327,7 +335,12 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     form = NoteForm(request.POST)
     if form.is_valid():
-        services.note_add(case=case, user=request.user, text=form.cleaned_data["text"])
+        services.note_add(
+            case=case,
+            user=request.user,
+            text=form.cleaned_data["text"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
         audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="note")
     else:
         messages.error(request, _("Notatet kan ikke være tomt."))
@@ -349,7 +362,12 @@ def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     form = ConcernForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        services.concern_add(case=case, user=request.user, concern=_concern_data(form.cleaned_data))
+        services.concern_add(
+            case=case,
+            user=request.user,
+            concern=_concern_data(form.cleaned_data),
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
         audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="concern")
         return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
@@ -424,7 +442,7 @@ def involve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=policies.may_decide)
-    form = DecisionForm(_posted(request), level=case.level)
+    form = DecisionForm(_posted(request), level=case.level, initial={"step_code": case.step_code})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -434,10 +452,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 to_level=data["to_level"],
                 reason=data["reason"],
                 child_view=data["child_view"],
+                step_code=data["step_code"],
                 idempotency_key=data["idempotency_key"],
             )
-        except MoveRefused as exc:
-            form.add_error("to_level", str(exc))
+        except (MoveRefused, ValidationError) as exc:
+            form.add_error("to_level", exc.messages[0] if hasattr(exc, "messages") else str(exc))
         else:
             audit(request, kind=Kind.CASE_DECIDED, case_id=case.pk)
             return redirect("cases:detail", pk=case.pk)
@@ -842,11 +861,10 @@ def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
         if current
         else {}
     )
-    form = WideCollaborationForm(
-        _posted(request),
-        initial=initial,
-        people=handover_candidates(case) | User.objects.filter(pk=case.responsible_id),
-    )
+    people = User.objects.filter(
+        Q(pk__in=handover_candidates(case).values("pk")) | Q(pk=case.responsible_id)
+    ).order_by("last_name", "first_name")
+    form = WideCollaborationForm(_posted(request), initial=initial, people=people)
     if request.method == "POST" and form.is_valid():
         services.wide_collaboration_save(case=case, user=request.user, **form.cleaned_data)
         audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="wide")

@@ -13,6 +13,7 @@ from cases.models import Case, Coordination, Handover, Watch
 from cases.reminders import send_due_reminders
 from cases.selectors import visible_cases
 from levels.rules import CLOSED
+from tests.cases.conftest import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -135,10 +136,10 @@ def test_coordinating_service_keeps_its_history(
 
 
 def _raise_to_3(case, employee, school, consent_for):
-    services.case_decide(case=case, user=employee, to_level=1, reason="Ja.")
+    decide(case, employee, 1, "Ja.")
     consent_for(case, school)
     services.service_involve(case=case, user=employee, service=school)
-    services.case_decide(case=case, user=employee, to_level=3, reason="Sammensatt.")
+    decide(case, employee, 3, "Sammensatt.")
     case.refresh_from_db()
 
 
@@ -215,7 +216,7 @@ class TestReminders:
         employee.save()
         case = make_case()
         assert remind(case.decision_due - dt.timedelta(days=5)) == 0
-        services.case_decide(case=case, user=employee, to_level=CLOSED, reason="Avklart.")
+        decide(case, employee, CLOSED, "Avklart.")
         assert remind(case.decision_due + dt.timedelta(days=5)) == 0
         assert mail.outbox == []
 
@@ -256,3 +257,65 @@ def test_leader_start_page_lists_the_services_open_cases(client, make_case, lead
     assert "har ingen åpne saker" not in page
     client.force_login(make_user(Role.EMPLOYEE))
     assert reverse("cases:detail", args=[case.pk]) not in client.get("/").text
+
+
+def test_nivå_3_form_through_the_pages(employee_client, make_case, employee, school, consent_for):
+    case = make_case()
+    url = reverse("cases:wide_collaboration", args=[case.pk])
+    assert employee_client.get(url).status_code == 404  # only at nivå 3
+    _raise_to_3(case, employee, school, consent_for)
+    page = employee_client.get(url)
+    assert page.status_code == 200
+    assert "Barnekoordinator" in page.text and "Individuell plan" in page.text
+    response = employee_client.post(
+        url,
+        {"familiehjelpa": "accepted", "coordinator": employee.pk, "child_coordinator": "",
+         "individual_plan": "not_yet", "note": ""},
+    )  # fmt: skip
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert case.wide_collaboration.coordinator == employee
+    assert "Tilbudt og ønsket" in employee_client.get(f"/saker/{case.pk}/").text
+
+
+def test_closing_declines_an_open_offer(make_case, employee, colleague):
+    case = make_case()
+    offer = services.handover_offer(case=case, user=employee, to_user=colleague)
+    decide(case, employee, CLOSED, "Avklart.")
+    offer.refresh_from_db()
+    assert offer.status == Handover.Status.DECLINED and offer.answer == "Saken ble avsluttet."
+    services.handover_answer(handover=offer, user=colleague, accept=True)
+    case.refresh_from_db()
+    assert case.responsible == employee
+    with pytest.raises(ValidationError, match="avsluttet"):
+        services.handover_offer(case=case, user=employee, to_user=colleague)
+
+
+def test_follow_up_meeting_is_due_until_one_is_held_after_the_measures_start(make_case, employee):
+    from cases.selectors import follow_up_due, my_cases
+
+    case = make_case()
+    start = timezone.localdate() - dt.timedelta(days=20)
+    services.measure_add(
+        case=case, user=employee, description="Tiltak", goal="Mål", location="Barnehagen",
+        responsible_service=case.owner_service, starts_on=start,
+        evaluation_due=start + dt.timedelta(days=60),
+    )  # fmt: skip
+
+    def due():
+        return follow_up_due(my_cases(employee).get(pk=case.pk))
+
+    def meeting(when):
+        services.meeting_invite(
+            case=case, user=employee, kind="evalueringsmote", starts_at=when, place="Her",
+            agenda="Oppfølging", participants=[employee],
+            participant_services=[case.owner_service],
+        )  # fmt: skip
+
+    expected = start + dt.timedelta(days=28)
+    assert due() == expected
+    meeting(timezone.make_aware(dt.datetime.combine(start, dt.time(9))))  # the agreeing meeting
+    assert due() == expected
+    meeting(timezone.now() + dt.timedelta(days=30))  # planned, not held
+    assert due() == expected
+    meeting(timezone.now() - dt.timedelta(days=2))  # held after the start
+    assert due() is None

@@ -95,3 +95,29 @@ def test_duplicates_are_not_revealed_across_services(make_case, make_user, schoo
         teacher, national_id="02013299997", first_name="Emma", last_name="Hansen",
         birth_date=dt.date(2020, 3, 14),
     ).exists()  # fmt: skip
+
+
+def test_a_meeting_participant_from_another_service_loses_access_with_the_consent(
+    make_case, make_user, school, consent_for, employee
+):
+    from django.utils import timezone
+
+    case = make_case()
+    teacher = make_user(Role.EMPLOYEE, service=school)
+    consent = consent_for(case, school)
+    services.service_involve(case=case, user=employee, service=school)
+    services.meeting_invite(
+        case=case, user=employee, kind="samarbeidsmote", starts_at=timezone.now(),
+        place="Skolen", agenda="Overgang", participants=[teacher],
+        participant_services=[school],
+    )  # fmt: skip
+    assert sees(teacher, case)
+    Consent.objects.filter(pk=consent.pk).update(withdrawn_on=dt.date(2026, 11, 22))
+    assert not sees(teacher, case)
+
+
+def test_leaving_the_service_ends_the_access_of_the_one_who_registered_it(make_case, employee):
+    case = make_case()
+    employee.memberships.update(valid_to=dt.date(2000, 1, 1))
+    employee = type(employee).objects.get(pk=employee.pk)  # a new request, a fresh user
+    assert not sees(employee, case)

@@ -19,7 +19,7 @@ from cases.models import (
 )
 from levels.models import Step
 from levels.rules import CLOSED, MoveRefused
-from tests.cases.conftest import concern
+from tests.cases.conftest import concern, decide, to_decision_step
 
 pytestmark = pytest.mark.django_db
 
@@ -113,9 +113,7 @@ def test_a_decision_step_is_decided_not_completed(make_case, employee):
 
 def test_decision_raises_to_nivå_1_at_its_first_step(make_case, employee):
     case = make_case()
-    decision = services.case_decide(
-        case=case, user=employee, to_level=1, reason="Grunn til bekymring.", child_view="Trist."
-    )
+    decision = decide(case, employee, 1, "Grunn til bekymring.", child_view="Trist.")
     case.refresh_from_db()
     assert (case.level, case.step_code, case.decision_due) == (1, "1.1", None)
     assert (decision.from_level, decision.to_level, decision.move) == (0, 1, "raise")
@@ -124,13 +122,31 @@ def test_decision_raises_to_nivå_1_at_its_first_step(make_case, employee):
 
 
 def test_refused_move_writes_nothing(make_case, employee):
-    case = make_case()
+    case = to_decision_step(make_case(), employee)
+    entries = case.relay_entries.count()
     with pytest.raises(MoveRefused):
         services.case_decide(case=case, user=employee, to_level=2, reason="Hopp over.")
     case.refresh_from_db()
-    assert case.level == 0
+    assert (case.level, case.step_code) == (0, "0.4")
     assert not Decision.objects.exists()
-    assert kinds(case) == [RelayEntry.Kind.OPENED]
+    assert case.relay_entries.count() == entries
+
+
+def test_a_decision_is_taken_at_the_decision_step_only(make_case, employee):
+    case = make_case()
+    with pytest.raises(MoveRefused, match="beslutningstrinn"):
+        services.case_decide(case=case, user=employee, to_level=1, reason="For tidlig.")
+    assert not Decision.objects.exists()
+
+
+def test_a_decision_on_a_case_that_moved_meanwhile_is_refused(make_case, employee, leader):
+    case = to_decision_step(make_case(), employee)
+    services.case_decide(case=case, user=leader, to_level=1, reason="Ja.", step_code="0.4")
+    with pytest.raises(MoveRefused, match="endret seg"):
+        services.case_decide(
+            case=case, user=employee, to_level=1, reason="Ja, jeg også.", step_code="0.4"
+        )
+    assert Decision.objects.count() == 1
 
 
 def test_decision_needs_a_reason(make_case, employee):
@@ -142,28 +158,28 @@ def test_raising_to_nivå_2_needs_another_service_involved_with_consent(
     make_case, employee, school, consent_for
 ):
     case = make_case()
-    services.case_decide(case=case, user=employee, to_level=1, reason="Tiltak i barnehagen.")
+    decide(case, employee, 1, "Tiltak i barnehagen.")
     with pytest.raises(MoveRefused, match="annen tjeneste"):
-        services.case_decide(case=case, user=employee, to_level=2, reason="Trenger skolen.")
+        decide(case, employee, 2, "Trenger skolen.")
 
     consent_for(case, school)
     services.service_involve(case=case, user=employee, service=school)
-    services.case_decide(case=case, user=employee, to_level=2, reason="Trenger skolen.")
+    decide(case, employee, 2, "Trenger skolen.")
     case.refresh_from_db()
     assert (case.level, case.step_code) == (2, "2.1")
 
 
 def test_closing_a_case(make_case, employee):
     case = make_case()
-    services.case_decide(case=case, user=employee, to_level=CLOSED, reason="Avkreftet.")
+    decide(case, employee, CLOSED, "Avkreftet.")
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED and case.closed_at is not None
     with pytest.raises(MoveRefused, match="avsluttet"):
-        services.case_decide(case=case, user=employee, to_level=1, reason="Igjen.")
+        decide(case, employee, 1, "Igjen.")
 
 
 def test_a_double_submitted_decision_moves_the_case_once(make_case, employee):
-    case = make_case()
+    case = to_decision_step(make_case(), employee)
     key = uuid.uuid4()
     for _ in range(2):
         services.case_decide(
@@ -219,30 +235,42 @@ class TestConsentGate:
             services.service_involve(case=make_case(), user=employee, service=kindergarten)
 
 
-def test_report_to_barnevern_is_logged_and_tells_no_one(make_case, employee):
+def test_report_to_barnevern_is_logged_and_tells_no_one(
+    make_case, employee, django_capture_on_commit_callbacks
+):
     case = make_case()
-    services.report_file(
-        case=case, user=employee, reported_at=timezone.now(), channel="phone",
-        reason="Blåmerker på armene.", police_contacted=True,
-    )  # fmt: skip
+    assert case.child.guardians.get().email == "lise@example.invalid"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.report_file(
+            case=case, user=employee, reported_at=timezone.now(), channel="phone",
+            reason="Blåmerker på armene.", police_contacted=True,
+        )  # fmt: skip
     report = ChildProtectionReport.objects.get()
     assert report.reported_by == employee
     entry = case.relay_entries.get(kind=RelayEntry.Kind.REPORT)
     assert entry.text == "Melding sendt til barnevernet (telefon). Politiet er kontaktet."
     assert "Blåmerker" not in entry.text
+    assert callbacks == [], "nothing is queued to be sent when the report commits"
     assert mail.outbox == []
 
 
-def test_akutt_path_the_report_is_the_first_and_only_entry(guide, employee, kindergarten):
-    case = services.case_open_with_report(
-        user=employee, service=kindergarten,
-        child=services.ChildData("Emma", "Hansen", dt.date(2020, 3, 14)),
-        reported_at=timezone.now(), channel="phone", reason="Forteller om slag.",
-    )  # fmt: skip
+def test_akutt_path_the_report_is_the_first_and_only_entry(
+    guide, employee, kindergarten, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        case = services.case_open_with_report(
+            user=employee,
+            service=kindergarten,
+            child=services.ChildData("Emma", "Hansen", dt.date(2020, 3, 14)),
+            reported_at=timezone.now(),
+            channel="phone",
+            reason="Forteller om slag.",
+        )
     assert kinds(case) == [RelayEntry.Kind.REPORT]
     assert not case.concerns.exists()
     assert case.decision_due is None
     assert case.child.guardians.count() == 0
+    assert callbacks == []
     assert mail.outbox == []
 
 
@@ -262,7 +290,7 @@ def test_anonymous_discussion_has_no_link_to_any_person(employee, kindergarten):
 
 def test_the_log_records_the_level_the_case_is_at_even_from_a_stale_object(make_case, employee):
     case = make_case()  # this object stays at nivå 0 in memory
-    services.case_decide(case=case, user=employee, to_level=1, reason="Ja.")
+    decide(case, employee, 1, "Ja.")
     services.note_add(case=case, user=employee, text="Etter beslutningen.")
     note = RelayEntry.objects.get(kind=RelayEntry.Kind.NOTE)
     assert (note.level, note.step_code) == (1, "1.1")

@@ -174,6 +174,8 @@ def create_demo_cases(users: dict[str, User], service: dict[str, Service]) -> in
         given_on=today - dt.timedelta(days=3),
     )
     services.service_involve(case=sara, user=rektor, service=health)
+    for code in ("1.1", "1.2", "1.3"):
+        services.step_complete(case=sara, user=rektor, step_code=code, summary="")
     services.case_decide(
         case=sara,
         user=rektor,
