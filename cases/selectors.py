@@ -35,6 +35,21 @@ def case_services(user: User) -> list[int]:
     return [m.service_id for m in user_memberships(user) if m.role in (Role.EMPLOYEE, Role.LEADER)]
 
 
+def covered_involvements() -> QuerySet[Involvement]:
+    """Involvements an active consent of their case still covers for their service.
+
+    Any active consent counts, not only the one the service joined under: a renewed consent
+    keeps the service in; withdrawal or expiry of the last one takes it out at once.
+    """
+    return Involvement.objects.filter(
+        Exists(
+            Consent.objects.filter(
+                Consent.active_q(), case=OuterRef("case"), services=OuterRef("service")
+            )
+        )
+    )
+
+
 def visible_cases(user: User) -> QuerySet[Case]:
     """The cases this user may see: those they take part in, and those of services they lead
     (owning it, or involved in it under an active consent).
@@ -63,15 +78,13 @@ def visible_cases(user: User) -> QuerySet[Case]:
     # involved under an active consent. Withdrawal or leaving the service ends access.
     own = [m.service_id for m in user_memberships(user) if m.service_id]
     in_case_service = Q(owner_service_id__in=own) | Exists(
-        Involvement.objects.filter(
-            Consent.active_q("consent__"), case=OuterRef("pk"), service_id__in=own
-        )
+        covered_involvements().filter(case=OuterRef("pk"), service_id__in=own)
     )
     access = taking_part & in_case_service
     led = led_service_ids(user)
     if led:
-        involved_under_consent = Involvement.objects.filter(
-            Consent.active_q("consent__"), case=OuterRef("pk"), service_id__in=led
+        involved_under_consent = covered_involvements().filter(
+            case=OuterRef("pk"), service_id__in=led
         )
         access |= Q(owner_service_id__in=led) | Exists(involved_under_consent)
     return Case.objects.filter(access)
@@ -162,9 +175,7 @@ def relay_log(case: Case, *, kind: str = "", limit: int = 200) -> QuerySet[Relay
 def services_with_consent(case: Case) -> int:
     """Other services taking part under an active consent (what raising to nivå 2 needs)."""
     return (
-        case.involvements.filter(Consent.active_q("consent__"))
-        .exclude(service_id=case.owner_service_id)
-        .count()
+        covered_involvements().filter(case=case).exclude(service_id=case.owner_service_id).count()
     )
 
 
@@ -236,7 +247,7 @@ def watched_cases(user: User) -> QuerySet[Watch]:
 def handover_candidates(case: Case) -> QuerySet[User]:
     """Employees of the services in the case who could hold it."""
     service_ids = {case.owner_service_id} | set(
-        case.involvements.filter(Consent.active_q("consent__")).values_list("service_id", flat=True)
+        covered_involvements().filter(case=case).values_list("service_id", flat=True)
     )
     return (
         User.objects.filter(

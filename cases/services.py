@@ -44,7 +44,7 @@ from .models import (
     Watch,
     WideCollaboration,
 )
-from .selectors import services_with_consent
+from .selectors import covered_involvements, services_with_consent
 
 
 @dataclass(frozen=True)
@@ -313,9 +313,8 @@ def service_involve(*, case: Case, user: User, service: Service) -> Involvement:
     """Bring another service into the case; refused unless an active consent covers it."""
     if service.pk == case.owner_service_id:
         raise ValidationError(_("Tjenesten eier allerede saken."))
-    existing = case.involvements.filter(service=service).first()
-    if existing:
-        return existing
+    # Two clicks at once must not both pass the check below.
+    Case.objects.select_for_update().filter(pk=case.pk).get()
     consent = (
         case.consents.filter(Consent.active_q(), services=service).order_by("-given_on").first()
     )
@@ -327,6 +326,9 @@ def service_involve(*, case: Case, user: User, service: Service) -> Involvement:
             )
             % {"service": service.name}
         )
+    existing = case.involvements.filter(service=service).first()
+    if existing:
+        return existing
     involvement = Involvement.objects.create(
         case=case, service=service, consent=consent, added_by=user
     )
@@ -528,9 +530,7 @@ class MinutesConflict(Exception):
 
 def _collaborating_service_ids(case: Case) -> set[int]:
     """The owner service and the services taking part under an active consent."""
-    involved = case.involvements.filter(Consent.active_q("consent__")).values_list(
-        "service_id", flat=True
-    )
+    involved = covered_involvements().filter(case=case).values_list("service_id", flat=True)
     return {case.owner_service_id, *involved}
 
 

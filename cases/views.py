@@ -41,7 +41,6 @@ from .forms import (
 )
 from .models import (
     Case,
-    Consent,
     Evaluation,
     Handover,
     Minutes,
@@ -51,6 +50,7 @@ from .models import (
 from .selectors import (
     case_detail,
     case_services,
+    covered_involvements,
     find_children,
     handover_candidates,
     possible_duplicates,
@@ -510,7 +510,7 @@ def _may_read(user: User, case: Case) -> bool:
 
 def _collaborating_services(case: Case) -> QuerySet[Service]:
     """The owner service and the services taking part under an active consent."""
-    involved = case.involvements.filter(Consent.active_q("consent__")).values("service_id")
+    involved = covered_involvements().filter(case=case).values("service_id")
     return Service.objects.filter(
         Q(pk=case.owner_service_id) | Q(pk__in=involved), is_active=True
     ).order_by("name")

@@ -121,3 +121,21 @@ def test_leaving_the_service_ends_the_access_of_the_one_who_registered_it(make_c
     employee.memberships.update(valid_to=dt.date(2000, 1, 1))
     employee = type(employee).objects.get(pk=employee.pk)  # a new request, a fresh user
     assert not sees(employee, case)
+
+
+def test_a_renewed_consent_keeps_the_involved_service_in(
+    make_case, make_user, school, consent_for, employee
+):
+    from cases.selectors import services_with_consent
+
+    case = make_case()
+    principal = make_user(Role.LEADER, service=school)
+    first = consent_for(case, school)
+    services.service_involve(case=case, user=employee, service=school)
+    Consent.objects.filter(pk=first.pk).update(withdrawn_on=dt.date(2026, 11, 22))
+    assert not sees(principal, case) and services_with_consent(case) == 0
+    with pytest.raises(services.ConsentMissing):
+        services.service_involve(case=case, user=employee, service=school)
+
+    consent_for(case, school, given_on=dt.date(2026, 11, 23))
+    assert sees(principal, case) and services_with_consent(case) == 1
