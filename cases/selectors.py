@@ -1,6 +1,7 @@
 """Reads of case data, always scoped by the user: another service's case is simply not there."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -165,11 +166,39 @@ def case_detail(user: User, pk: int) -> Case:
     )
 
 
-def relay_log(case: Case, *, kind: str = "", limit: int = 200) -> QuerySet[RelayEntry]:
-    entries = case.relay_entries.select_related("actor")
+LOG_PAGE = 50
+
+
+@dataclass(frozen=True)
+class LogPage:
+    entries: list[RelayEntry]
+    older: str  # cursor for the next (older) page, "" when there is none
+
+
+def relay_log(case: Case, *, kind: str = "", before: str = "") -> LogPage:
+    """One page of the relay log, newest first, by keyset on (at, id): a page costs the same
+    however long the log is. `before` is the cursor of the previous page ("" for the newest)."""
+    entries = case.relay_entries.select_related("actor").order_by("-at", "-id")
     if kind:
         entries = entries.filter(kind=kind)
-    return entries[:limit]
+    cursor = _parse_cursor(before)
+    if cursor:
+        at, pk = cursor
+        entries = entries.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
+    rows = list(entries[: LOG_PAGE + 1])
+    older = ""
+    if len(rows) > LOG_PAGE:
+        rows = rows[:LOG_PAGE]
+        older = f"{rows[-1].at.isoformat()}~{rows[-1].pk}"
+    return LogPage(rows, older)
+
+
+def _parse_cursor(value: str):
+    at, _, pk = value.partition("~")
+    try:
+        return datetime.fromisoformat(at), int(pk)
+    except ValueError:
+        return None
 
 
 def services_with_consent(case: Case) -> int:

@@ -278,20 +278,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     kind = request.GET.get("type", "")
     if kind not in RelayEntry.Kind.values:
         kind = ""
-    fragment = bool(request.htmx) and request.htmx.target == "relay-log"
-    if fragment:
-        # The log alone needs only the case row, not every section of the page.
+    older = request.GET.get("eldre", "")
+    target = request.htmx.target if request.htmx else None
+    if target in ("relay-log", "relay-log-more"):
+        # The log alone (filtered, or its next page) needs only the case row.
         case = get_object_or_404(visible_cases(request.user), pk=pk)
         audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="fragment:log")
+        partial = "log" if target == "relay-log" else "log_items"
         return render(
             request,
-            "cases/detail.html#log",
-            {"case": case, "log": relay_log(case, kind=kind), "kind": kind},
+            f"cases/detail.html#{partial}",
+            {"case": case, "log": relay_log(case, kind=kind, before=older), "kind": kind},
         )
     case = _case(request, pk)
     context = {
         "case": case,
-        "log": relay_log(case, kind=kind),
+        "log": relay_log(case, kind=kind, before=older),
         "kind": kind,
         "kinds": RelayEntry.Kind.choices,
     }

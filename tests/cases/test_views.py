@@ -1,6 +1,7 @@
 import datetime as dt
 import re
 import uuid
+from urllib.parse import unquote
 
 import pytest
 from django.core import mail
@@ -360,3 +361,30 @@ def test_a_report_can_be_filed_on_a_closed_case(employee_client, make_case, empl
     )  # fmt: skip
     assert response.status_code == 302
     assert case.reports.count() == 1
+
+
+def test_the_whole_relay_log_is_reachable_page_by_page(
+    employee_client, make_case, django_assert_max_num_queries
+):
+    case = make_case()
+    _bulk_log(case, 119)  # 120 entries with the opening one
+    url = reverse("cases:detail", args=[case.pk])
+    page = employee_client.get(url).text
+    assert page.count('class="bts-log__entry"') == 50
+    older = re.search(r'eldre=([^"#&]+)', page)[1]
+
+    more = {"HX-Request": "true", "HX-Target": "relay-log-more"}
+    seen = 50
+    while older:
+        with django_assert_max_num_queries(11):
+            fragment = employee_client.get(url, {"eldre": unquote(older)}, headers=more).text
+        assert "<ol" not in fragment  # only the next entries, appended in place
+        seen += fragment.count('class="bts-log__entry"')
+        match = re.search(r'eldre=([^"#&]+)', fragment)
+        older = match[1] if match else ""
+    assert seen == 120
+    assert "Undring registrert i" in fragment  # the oldest entry, on the last page
+
+    # Without JavaScript the same link opens the case page at the older entries.
+    no_js = employee_client.get(url, {"eldre": unquote(re.search(r'eldre=([^"#&]+)', page)[1])})
+    assert "Notat 68" in no_js.text and "Notat 69" not in no_js.text
