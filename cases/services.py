@@ -458,18 +458,19 @@ def case_open_with_report(
     *,
     user: User,
     service: Service,
-    child: ChildData,
+    child: ChildData | Child,
     reported_at,
     channel: str,
     reason: str,
     police_contacted: bool = False,
     idempotency_key: uuid.UUID | None = None,
 ) -> Case:
-    """The akutt path: a new child and a case whose first and only entry is the report."""
+    """The akutt path: a case whose first and only entry is the report, for a child already
+    registered or a new one."""
 
     @transaction.atomic
     def create() -> Case:
-        registered = child_create(user=user, child=child)
+        registered = child if isinstance(child, Child) else child_create(user=user, child=child)
         case = Case.objects.create(
             child=registered,
             owner_service=service,

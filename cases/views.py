@@ -219,29 +219,46 @@ def acute(request: HttpRequest) -> HttpResponse:
         _posted(request), prefix="child", services=_service_choice(request, user_services)
     )
     report_form = ReportForm(_posted(request), prefix="report")
+    duplicates = []
     if request.method == "POST" and child_form.is_valid() and report_form.is_valid():
         c, r = child_form.cleaned_data, report_form.cleaned_data
-        try:
-            case = services.case_open_with_report(
-                user=request.user,
-                service=_chosen_service(child_form, user_services),
-                child=services.ChildData(
-                    c["first_name"], c["last_name"], c["birth_date"], c["national_id"]
-                ),
-                reported_at=r["reported_at"],
-                channel=r["channel"],
-                reason=r["reason"],
-                police_contacted=r["police_contacted"],
-                idempotency_key=r["idempotency_key"],
+        duplicates = list(
+            possible_duplicates(
+                request.user,
+                national_id=c["national_id"],
+                first_name=c["first_name"],
+                last_name=c["last_name"],
+                birth_date=c["birth_date"],
             )
-        except ValidationError as exc:
-            report_form.add_error(None, exc)
-        else:
-            audit(request, kind=Kind.REPORT_FILED, case_id=case.pk)
-            messages.success(request, _("Meldingen til barnevernet er registrert."))
-            return redirect("cases:detail", pk=case.pk)
+        )
+        chosen = next(
+            (d for d in duplicates if str(d.pk) == request.POST.get("existing_child")), None
+        )
+        if chosen or not duplicates or c["confirm_new"]:
+            child = chosen or services.ChildData(
+                c["first_name"], c["last_name"], c["birth_date"], c["national_id"]
+            )
+            try:
+                case = services.case_open_with_report(
+                    user=request.user,
+                    service=_chosen_service(child_form, user_services),
+                    child=child,
+                    reported_at=r["reported_at"],
+                    channel=r["channel"],
+                    reason=r["reason"],
+                    police_contacted=r["police_contacted"],
+                    idempotency_key=r["idempotency_key"],
+                )
+            except ValidationError as exc:
+                report_form.add_error(None, exc)
+            else:
+                audit(request, kind=Kind.REPORT_FILED, case_id=case.pk)
+                messages.success(request, _("Meldingen til barnevernet er registrert."))
+                return redirect("cases:detail", pk=case.pk)
     return render(
-        request, "cases/acute.html", {"child_form": child_form, "report_form": report_form}
+        request,
+        "cases/acute.html",
+        {"child_form": child_form, "report_form": report_form, "duplicates": duplicates},
     )
 
 

@@ -388,3 +388,36 @@ def test_the_whole_relay_log_is_reachable_page_by_page(
     # Without JavaScript the same link opens the case page at the older entries.
     no_js = employee_client.get(url, {"eldre": unquote(re.search(r'eldre=([^"#&]+)', page)[1])})
     assert "Notat 68" in no_js.text and "Notat 69" not in no_js.text
+
+
+def _acute_post(**extra) -> dict:
+    return {
+        "child-first_name": "Emma", "child-last_name": "Hansen",
+        "child-birth_date": "2020-03-14", "child-national_id": "",
+        "report-idempotency_key": str(uuid.uuid4()),
+        "report-reported_at": "2026-11-23T10:15", "report-channel": "phone",
+        "report-reason": "Forteller om slag hjemme.",
+        **extra,
+    }  # fmt: skip
+
+
+def test_akutt_path_shows_a_possible_duplicate_and_can_use_the_registered_child(
+    employee_client, make_case
+):
+    existing = make_case().child
+    page = employee_client.post(reverse("cases:acute"), _acute_post()).text
+    assert 'id="duplicates"' in page and f'value="{existing.pk}"' in page
+    assert Child.objects.count() == 1 and Case.objects.count() == 1
+
+    response = employee_client.post(
+        reverse("cases:acute"), _acute_post(existing_child=str(existing.pk))
+    )
+    assert response.status_code == 302
+    assert Child.objects.count() == 1
+    assert Case.objects.filter(child=existing).count() == 2
+
+
+def test_akutt_path_creates_another_child_only_when_confirmed(employee_client, make_case):
+    make_case()
+    employee_client.post(reverse("cases:acute"), _acute_post(**{"child-confirm_new": "on"}))
+    assert Child.objects.count() == 2
