@@ -48,7 +48,9 @@ def start(request: HttpRequest) -> HttpResponse:
         if Role.MUNICIPAL_LEADER in roles:
             context["pyramid"] = build_pyramid(levels)
     if roles & {Role.EMPLOYEE, Role.LEADER}:
-        cases = list(my_cases(request.user)[:50])
+        cases = list(my_cases(request.user)[:51])
+        context["more_cases"] = len(cases) > 50
+        cases = cases[:50]
         for case in cases:
             case.follow_up_due = follow_up_due(case)
         context |= {

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -241,6 +243,12 @@ class ReportForm(Form):
         help_text=_("Foresatte varsles ikke fra BTS."),
     )
     police_contacted = forms.BooleanField(label=_("Politiet er kontaktet"), required=False)
+
+    def clean_reported_at(self):
+        value = self.cleaned_data["reported_at"]
+        if value > timezone.now() + timedelta(minutes=5):
+            raise ValidationError(_("Tidspunktet kan ikke være fram i tid."))
+        return value
 
 
 class AcuteChildForm(ChildForm):

@@ -923,7 +923,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "cases/detail.html#checklist",
-            {"case": case, "may_work": True, "checklist": _checklist(case, step)},
+            {"case": case, "may_work": True, "checklist": _checklist(case, step), "saved": True},
         )
     return redirect("cases:detail", pk=case.pk)
 

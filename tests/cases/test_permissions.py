@@ -1,0 +1,451 @@
+"""Who gets what on every case URL: a permission matrix generated from `cases.urls`.
+
+Every URL pattern of the app is classified below (register / case-read / case-write, with the
+methods its view accepts). A new pattern that is not classified fails
+`test_every_url_is_classified`, so no page can be added without deciding who may use it.
+
+Each row is one request by one relation to the case: the status it must get, and that nothing
+was written (an empty POST proves the access check without passing any form).
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, reverse
+from django.utils import timezone
+
+from bts.models import Role
+from bts.services import membership_grant
+from cases import services
+from cases import urls as case_urls
+from cases.models import Meeting
+from levels.loader import load_guide
+from levels.models import Step
+from tests.factories import ServiceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GET, POST = "GET", "POST"
+REGISTER, READ, WRITE = "register", "case-read", "case-write"
+
+# Who a case URL is for, per method: "see" = everyone who sees the case (visible_cases),
+# "work" = its holder and the leader of the owner service (the policies), "answer" = only the
+# one offered the responsibility (the handover is looked up among offers to the user).
+SEE, WORK, ANSWER = "see", "work", "answer"
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    methods: tuple[str, ...]
+    who: dict[str, str] = field(default_factory=dict)  # case URLs: method -> SEE/WORK/ANSWER
+    empty_post: int = 200  # what an allowed, empty POST gets: the form again, or a redirect
+
+
+def form(who_get: str = WORK, who_post: str = WORK, kind: str = WRITE) -> Route:
+    return Route(kind, (GET, POST), {GET: who_get, POST: who_post})
+
+
+def action(who: str = WORK) -> Route:
+    return Route(WRITE, (POST,), {POST: who}, empty_post=302)
+
+
+ROUTES: dict[str, Route] = {
+    # Registering an undring: no case yet.
+    "new": Route(REGISTER, (GET, POST)),
+    "acute": Route(REGISTER, (GET, POST)),
+    "child": Route(REGISTER, (GET, POST)),  # POST keeps names out of URLs
+    "child_new": Route(REGISTER, (GET, POST)),
+    "concern_new": Route(REGISTER, (GET, POST)),
+    "anonymous_new": Route(REGISTER, (GET, POST)),
+    # The case page and what hangs off it.
+    "detail": Route(READ, (GET,), {GET: SEE}),
+    "step_done": action(),
+    "checklist": action(),
+    "note_add": action(),
+    "concern_add": form(),
+    "consent_new": form(),
+    "involve": form(),
+    "decide": form(),
+    "report": form(SEE, SEE),  # the duty to report is everyone's who sees the case
+    "meeting_new": form(),
+    "minutes": form(SEE, WORK, kind=READ),
+    "measure_new": form(),
+    "evaluation_new": form(SEE, WORK, kind=READ),
+    "handover_new": form(),
+    "handover_answer": form(ANSWER, ANSWER),
+    "watch_end": action(SEE),
+    "coordination": form(),
+    "wide_collaboration": form(),
+}
+
+# URL parameters and the fixture object whose pk fills them.
+PARAMETERS = {
+    "pk": "case",
+    "child_pk": "child",
+    "meeting_pk": "meeting",
+    "measure_pk": "measure",
+    "handover_pk": "handover",
+}
+
+PATTERNS = list(case_urls.urlpatterns)
+BY_NAME = {p.name: p for p in PATTERNS if isinstance(p, URLPattern)}
+URL_LABELS = [f"cases:{getattr(p, 'name', None) or p}" for p in PATTERNS]
+
+ANONYMOUS = "anonymous"
+OWNER = "owner"  # the responsible employee, who registered the case
+OWNER_LEADER = "owner-leader"  # leads the service that owns the case
+RECIPIENT = "recipient"  # a kindergarten employee offered the responsibility (open handover)
+COLLEAGUE = "colleague"  # same service, no part in the case
+OTHER_LEADER = "other-leader"  # leads the school, which is not in the case
+MUNICIPAL_LEADER = "municipal-leader"
+SYSTEM_ADMIN = "system-admin"
+RELATIONS = [
+    ANONYMOUS,
+    OWNER,
+    OWNER_LEADER,
+    RECIPIENT,
+    COLLEAGUE,
+    OTHER_LEADER,
+    MUNICIPAL_LEADER,
+    SYSTEM_ADMIN,
+]
+OUTSIDERS = {COLLEAGUE, OTHER_LEADER, MUNICIPAL_LEADER, SYSTEM_ADMIN}
+MUNICIPAL = {MUNICIPAL_LEADER, SYSTEM_ADMIN}
+LOGIN = "login"  # expected: 302 to the login page
+
+HTMX = {"HX-Request": "true", "HX-Target": "relay-log"}
+DETAIL_FRAGMENT = "detail[htmx]"  # the relay log fragment of the case page
+CHILD_LAST_NAME = "Fjellstuen"  # must never show on a refusal
+
+
+def expected(relation: str, name: str, method: str) -> int | str:
+    """The status this relation must get for this request."""
+    if relation == ANONYMOUS:
+        return LOGIN
+    route = ROUTES[name.removesuffix("[htmx]")]
+    allowed = 200 if method == GET else route.empty_post
+    if route.kind == REGISTER:
+        if relation in MUNICIPAL:
+            return 403  # they cannot register an undring
+        if name == "concern_new" and relation in OUTSIDERS:
+            return 404  # the child is not one they may see
+        return allowed
+    if relation in OUTSIDERS:
+        return 404  # no existence oracle: the case is simply not there
+    who = route.who[method]
+    if who == ANSWER:
+        return allowed if relation == RECIPIENT else 404
+    if who == WORK and relation == RECIPIENT:
+        return 403  # sees the case, but does not hold it (yet)
+    return allowed
+
+
+def _matrix():
+    rows = []
+    for relation in RELATIONS:
+        for pattern in PATTERNS:
+            name = getattr(pattern, "name", None)
+            if name not in ROUTES:
+                continue  # test_every_url_is_classified fails for it
+            rows += [(relation, name, method) for method in ROUTES[name].methods]
+            if name == "detail":
+                rows.append((relation, DETAIL_FRAGMENT, GET))
+    return rows
+
+
+MATRIX = _matrix()
+
+
+def _tables() -> list[str]:
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_app_config("cases").get_models(include_auto_created=True)
+    )
+
+
+def _rows() -> dict[str, int]:
+    """The row count of every table of the cases app (M2M tables included), in one query."""
+    tables, quote = _tables(), connection.ops.quote_name
+    # The table names come from the models, not from input.
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+# --- The world: built once for the module, inside a transaction rolled back at its end ----------
+
+GUIDE = Path(__file__).resolve().parents[2] / "fixtures" / "veiledere" / "ovre-eiker.toml"
+
+
+def _user(role: Role, service=None, **fields):
+    user = UserFactory(**fields)
+    membership_grant(user=user, role=role, service=service)
+    return user
+
+
+def _open_case(user, service, first_name: str, last_name: str):
+    child = services.child_create(
+        user=user,
+        child=services.ChildData(first_name, last_name, dt.date(2020, 3, 14)),
+        guardians=[services.GuardianData("Lise Fjellstuen", "mor")],
+    )
+    concern = services.ConcernData(
+        observation="Kom uten matpakke fire dager denne uka.",
+        observed_on=timezone.localdate(),
+        setting="Ved lunsj",
+        worry=2,
+    )
+    return services.case_open(user=user, service=service, child=child, concern=concern)
+
+
+def _to_decision_step(case, user) -> None:
+    """Complete the steps of the case's level until it stands at the level's decision step."""
+    while True:
+        case.refresh_from_db()
+        step = Step.objects.get(
+            level__guide__is_active=True, level__number=case.level, code=case.step_code
+        )
+        if step.is_decision:
+            return
+        services.step_complete(case=case, user=user, step_code=case.step_code, summary="")
+
+
+def _decide(case, user, to_level: int) -> None:
+    _to_decision_step(case, user)
+    services.case_decide(case=case, user=user, to_level=to_level, reason="Drøftet med leder.")
+    case.refresh_from_db()
+
+
+def _meeting(case, user, service) -> Meeting:
+    return services.meeting_invite(
+        case=case,
+        user=user,
+        kind=Meeting.Kind.COLLABORATION,
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        place="Solsikken barnehage",
+        agenda="Hvordan har barnet det om morgenen?",
+        participants=[user],
+        participant_services=[service],
+        idempotency_key=uuid.uuid4(),
+    )
+
+
+def _measure(case, user, service):
+    today = timezone.localdate()
+    return services.measure_add(
+        case=case,
+        user=user,
+        description="Fast voksen tar imot barnet hver morgen.",
+        goal="Gråter ikke ved levering tre av fem dager innen fire uker.",
+        location="Solsikken barnehage",
+        responsible_service=service,
+        responsible_person=user,
+        starts_on=today,
+        evaluation_due=today + dt.timedelta(days=28),
+        idempotency_key=uuid.uuid4(),
+    )
+
+
+def _build_world() -> SimpleNamespace:
+    """A kindergarten case at nivå 3 (so every page exists) with a meeting, a measure and an
+    open handover, all made through the services; and one user per relation."""
+    load_guide(GUIDE)
+    kindergarten = ServiceFactory(name="Solsikken barnehage")
+    school = ServiceFactory(name="Eikebakken skole", kind="school")
+    health = ServiceFactory(name="Eiker helsestasjon", kind="health_station")
+    employee = _user(Role.EMPLOYEE, kindergarten, first_name="Ingrid")
+    recipient = _user(Role.EMPLOYEE, kindergarten, first_name="Tone")
+    case = _open_case(employee, kindergarten, "Emma", CHILD_LAST_NAME)
+    _decide(case, employee, 1)
+    services.consent_record(
+        case=case,
+        user=employee,
+        services=[health],
+        given_by="Lise Fjellstuen (mor)",
+        form="written",
+        purpose="Samarbeid om Emmas trivsel",
+        given_on=timezone.localdate(),
+    )
+    services.service_involve(case=case, user=employee, service=health)
+    _decide(case, employee, 3)
+    assert case.level == 3, "the fixture needs a nivå 3 case for cases:wide_collaboration"
+    return SimpleNamespace(
+        kindergarten=kindergarten,
+        case=case,
+        child=case.child,
+        meeting=_meeting(case, employee, kindergarten),
+        measure=_measure(case, employee, kindergarten),
+        handover=services.handover_offer(case=case, user=employee, to_user=recipient),
+        users={
+            OWNER: employee,
+            OWNER_LEADER: _user(Role.LEADER, kindergarten, first_name="Marius"),
+            RECIPIENT: recipient,
+            COLLEAGUE: _user(Role.EMPLOYEE, kindergarten, first_name="Kari"),
+            OTHER_LEADER: _user(Role.LEADER, school, first_name="Per"),
+            MUNICIPAL_LEADER: _user(Role.MUNICIPAL_LEADER, first_name="Siri"),
+            SYSTEM_ADMIN: _user(Role.SYSTEM_ADMIN, first_name="Anders"),
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once: each test runs in its own savepoint inside this transaction, so what a
+    request writes (audit events, sessions) is gone before the next test."""
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(PASSWORD_HASHERS=fast),
+    ):
+        world = _build_world()
+        world.sessions = {}
+        for relation, user in world.users.items():
+            browser = Client()
+            browser.force_login(user)
+            world.sessions[relation] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        yield world
+        transaction.set_rollback(True)
+
+
+def log_in(client, world, relation: str) -> None:
+    if relation != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[relation]
+
+
+def url_for(name: str, objects, **override) -> str:
+    """The URL of `cases:<name>` with every parameter filled from the fixture's objects."""
+    kwargs = {}
+    for key in BY_NAME[name].pattern.converters:
+        assert key in PARAMETERS, f"unknown URL parameter <{key}> in cases:{name}"
+        kwargs[key] = override.get(key) or getattr(objects, PARAMETERS[key]).pk
+    return reverse(f"cases:{name}", kwargs=kwargs)
+
+
+def request(client, method: str, url: str, *, htmx: bool = False):
+    if method == GET:
+        return client.get(url, headers=HTMX if htmx else None)
+    return client.post(url, {})
+
+
+# --- The classification itself -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", URL_LABELS)
+def test_every_url_is_classified(label):
+    name = label.removeprefix("cases:")
+    assert name in ROUTES, f"unclassified URL: {label}"
+    for key in BY_NAME[name].pattern.converters:
+        assert key in PARAMETERS, f"unknown URL parameter <{key}> in {label}"
+
+
+def test_no_classified_url_has_disappeared():
+    gone = sorted(set(ROUTES) - set(BY_NAME))
+    assert not gone, f"classified but no longer in cases.urls: {gone}"
+
+
+def test_the_matrix_covers_every_relation_and_url():
+    assert {(r, n) for r, n, _m in MATRIX} >= {(r, n) for r in RELATIONS for n in ROUTES}
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [(n, m) for n, r in ROUTES.items() for m in (GET, POST) if m not in r.methods],
+    ids=lambda v: v if v in (GET, POST) else f"cases:{v}",
+)
+def test_methods_a_view_does_not_accept_are_405(client, world, name, method):
+    """Keeps the `methods` of the table true to the views."""
+    log_in(client, world, OWNER)
+    before = _rows()
+    response = request(client, method, url_for(name, world))
+    assert response.status_code == 405, f"{method} cases:{name}: got {response.status_code}"
+    assert _rows() == before
+
+
+# --- The matrix ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("relation", "name", "method"),
+    MATRIX,
+    ids=[f"{r}-{m}-cases:{n}" for r, n, m in MATRIX],
+)
+def test_permission_matrix(client, world, relation, name, method):
+    log_in(client, world, relation)
+    htmx = name == DETAIL_FRAGMENT
+    url = url_for(name.removesuffix("[htmx]"), world)
+    log_before, rows_before = world.case.relay_entries.count(), _rows()
+
+    response = request(client, method, url, htmx=htmx)
+
+    want, got = expected(relation, name, method), response.status_code
+    where = f"{method} {url}{' (htmx)' if htmx else ''} as {relation}"
+    if want == LOGIN:
+        location = response.get("Location", "")
+        assert got == 302 and location.startswith("/logg-inn/"), (
+            f"{where}: expected a redirect to /logg-inn/, got {got} {location}"
+        )
+    else:
+        assert got == want, f"{where}: expected {want}, got {got}"
+    assert world.case.relay_entries.count() == log_before, f"{where} wrote to the relay log"
+    assert _rows() == rows_before, f"{where} wrote rows in the cases app"
+    if got in (403, 404):
+        assert CHILD_LAST_NAME not in response.text, f"{where} shows the child's name"
+    if htmx and got == 200:
+        assert "<html" not in response.text, f"{where} is the whole page, not the fragment"
+
+
+# --- Sub-objects belong to their own case --------------------------------------------------------
+
+
+@pytest.fixture
+def other(world) -> SimpleNamespace:
+    """A second case of the same employee, with its own meeting, measure and handover offered
+    to the same recipient: all visible to them, but not through the first case's URLs."""
+    employee, kindergarten = world.users[OWNER], world.kindergarten
+    case = _open_case(employee, kindergarten, "Jonas", "Berg")
+    return SimpleNamespace(
+        case=case,
+        meeting=_meeting(case, employee, kindergarten),
+        measure=_measure(case, employee, kindergarten),
+        handover=services.handover_offer(case=case, user=employee, to_user=world.users[RECIPIENT]),
+    )
+
+
+CROSS = [
+    (name, method, key, relation)
+    for name, key, relation in [
+        ("minutes", "meeting_pk", OWNER),
+        ("evaluation_new", "measure_pk", OWNER),
+        ("handover_answer", "handover_pk", RECIPIENT),
+    ]
+    for method in (GET, POST)
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "key", "relation"),
+    CROSS,
+    ids=[f"{r}-{m}-cases:{n}-of-another-case" for n, m, _k, r in CROSS],
+)
+def test_a_sub_object_of_another_case_is_404(client, world, other, name, method, key, relation):
+    log_in(client, world, relation)
+    url = url_for(name, world, **{key: getattr(other, PARAMETERS[key]).pk})
+    rows_before = _rows()
+    response = request(client, method, url)
+    assert response.status_code == 404, (
+        f"{method} {url} as {relation}: expected 404, got {response.status_code}"
+    )
+    assert _rows() == rows_before
+    # …while through its own case the same object is there for them.
+    assert client.get(url_for(name, other)).status_code == 200
