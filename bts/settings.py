@@ -186,13 +186,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# Municipal settings for the case workflow (days). Tromsø/BTI practice: decide nivå 0 in 14 days;
-# Vestby: the first follow-up meeting 2–4 weeks after measures start.
-BTS_DEADLINES = {
-    "level0_decision_days": int(os.environ.get("BTS_LEVEL0_DECISION_DAYS", "14")),
-    "follow_up_min_days": int(os.environ.get("BTS_FOLLOW_UP_MIN_DAYS", "14")),
-    "follow_up_max_days": int(os.environ.get("BTS_FOLLOW_UP_MAX_DAYS", "28")),
-}
 
 # Links in e-mail point here (no trailing slash needed).
 BTS_BASE_URL = os.environ.get("BTS_BASE_URL", "http://127.0.0.1:8000")

@@ -51,8 +51,9 @@ def start(request: HttpRequest) -> HttpResponse:
         cases = list(my_cases(request.user)[:51])
         context["more_cases"] = len(cases) > 50
         cases = cases[:50]
+        max_days = guide.follow_up_max_days if guide else 28
         for case in cases:
-            case.follow_up_due = follow_up_due(case)
+            case.follow_up_due = follow_up_due(case, max_days=max_days)
         context |= {
             "my_cases": cases,
             "today": timezone.localdate(),
@@ -61,8 +62,9 @@ def start(request: HttpRequest) -> HttpResponse:
         }
     if Role.LEADER in roles:
         led = list(service_cases(request.user)[:100])
+        max_days = guide.follow_up_max_days if guide else 28
         for case in led:
-            case.follow_up_due = follow_up_due(case)
+            case.follow_up_due = follow_up_due(case, max_days=max_days)
         context["service_cases"] = led
     if Role.SYSTEM_ADMIN in roles:
         context["admin_overview"] = admin_overview()

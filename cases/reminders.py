@@ -10,6 +10,7 @@ from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
 from bts.models import User
+from levels.models import Guide
 
 from .models import Case, Measure, ReminderSent, Watch
 from .selectors import follow_up_due, my_cases_annotated
@@ -46,8 +47,10 @@ def due_items(today: date) -> dict[User, list[tuple[str, str]]]:
                 % {"id": measure.case_id, "when": _when(measure.evaluation_due, today)},
             )
         )
+    guide = Guide.objects.filter(is_active=True).first()
+    max_days = guide.follow_up_max_days if guide else 28
     for case in my_cases_annotated(open_cases.filter(measures__isnull=False).distinct()):
-        due = follow_up_due(case)
+        due = follow_up_due(case, max_days=max_days)
         if due and due <= horizon:
             items[case.responsible].append(
                 (

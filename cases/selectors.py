@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -246,14 +245,15 @@ def service_cases(user: User) -> QuerySet[Case]:
     )
 
 
-def follow_up_due(case: Case) -> date | None:
-    """A follow-up meeting is due 2–4 weeks after measures start, until one is held."""
+def follow_up_due(case: Case, *, max_days: int) -> date | None:
+    """A follow-up meeting is due within `max_days` (the municipality's setting, e.g. 2–4 weeks)
+    after measures start, until one is held."""
     if case.first_measure_on is None:
         return None
     # The meeting that agreed the measures (on the start day) is not the follow-up.
     if case.last_meeting_at and timezone.localdate(case.last_meeting_at) > case.first_measure_on:
         return None
-    return case.first_measure_on + timedelta(days=settings.BTS_DEADLINES["follow_up_max_days"])
+    return case.first_measure_on + timedelta(days=max_days)
 
 
 def handovers_for(user: User) -> QuerySet[Handover]:

@@ -8,7 +8,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -185,7 +184,7 @@ def case_open(
             step_code=_first_step_code(guide, 0),
             created_by=user,
             responsible=user,
-            decision_due=today + timedelta(days=settings.BTS_DEADLINES["level0_decision_days"]),
+            decision_due=today + timedelta(days=guide.level0_decision_days),
             idempotency_key=idempotency_key,
         )
         Concern.objects.create(case=case, created_by=user, **concern.__dict__)
@@ -841,9 +840,7 @@ def handover_answer(*, handover: Handover, user: User, accept: bool, answer: str
         previous = case.responsible
         case.responsible = user
         case.save(update_fields=["responsible"])
-        remind_on = timezone.localdate() + timedelta(
-            days=settings.BTS_DEADLINES["follow_up_max_days"]
-        )
+        remind_on = timezone.localdate() + timedelta(days=_active_guide().follow_up_max_days)
         Watch.objects.update_or_create(case=case, user=previous, defaults={"remind_on": remind_on})
         Watch.objects.filter(case=case, user=user).delete()
         text = _("%(to)s har overtatt som oppfølgingsansvarlig etter %(from)s.") % {

@@ -47,6 +47,12 @@ GUIDE_FIELDS = {
     "source": Field(required=False, max_length=300),
     "introduction": Field(required=False),
 }
+DEADLINE_FIELDS = {
+    "level0_decision_days": Field(required=False, kind=int),
+    "follow_up_min_days": Field(required=False, kind=int),
+    "follow_up_max_days": Field(required=False, kind=int),
+}
+DEADLINE_DEFAULTS = {"level0_decision_days": 14, "follow_up_min_days": 14, "follow_up_max_days": 28}
 ACUTE_FIELDS = {"title": Field(max_length=200), "text": Field(), "contacts": Field(kind=list)}
 CONTACT_FIELDS = {
     "name": Field(max_length=120),
@@ -159,13 +165,14 @@ class _Validator:
                 self.problem(line, f"{key}[{i}]", "er for lang (høyst 200 tegn)")
 
     def validate(self, doc: dict) -> None:
-        for name in doc.keys() - {"guide", "acute", "levels"}:
+        for name in doc.keys() - {"guide", "acute", "levels", "deadlines"}:
             self.problem(
                 self.loc.table(f"[{name}]") or self.loc.key(None, name),
                 name,
-                "ukjent tabell. Tillatt: [guide], [acute], [[levels]]",
+                "ukjent tabell. Tillatt: [guide], [deadlines], [acute], [[levels]]",
             )
         self._guide(doc)
+        self._deadlines(doc)
         self._acute(doc)
         self._levels(doc)
 
@@ -192,6 +199,29 @@ class _Validator:
                 "bare små bokstaver a–z, sifre og bindestrek",
             )
         self.choice(guide, "model", MODELS, "guide", line)
+
+    def _deadlines(self, doc: dict) -> None:
+        if "deadlines" not in doc:
+            return
+        deadlines = self._section(doc, "deadlines", dict, "[deadlines]")
+        if deadlines is None:
+            return
+        line = self.loc.table("[deadlines]")
+        self.table(deadlines, DEADLINE_FIELDS, "deadlines", line)
+        for name, value in deadlines.items():
+            if name in DEADLINE_FIELDS and isinstance(value, int) and not 1 <= value <= 365:
+                self.problem(
+                    self.loc.key(line, name),
+                    f"deadlines.{name}",
+                    f"må være et antall dager fra 1 til 365, fant {value}",
+                )
+        merged = DEADLINE_DEFAULTS | {k: v for k, v in deadlines.items() if isinstance(v, int)}
+        if merged["follow_up_min_days"] > merged["follow_up_max_days"]:
+            self.problem(
+                self.loc.key(line, "follow_up_min_days"),
+                "deadlines.follow_up_min_days",
+                "kan ikke være større enn follow_up_max_days",
+            )
 
     def _acute(self, doc: dict) -> None:
         acute = self._section(doc, "acute", dict, "[acute]")
@@ -340,6 +370,7 @@ def load_guide(path: Path, *, activate: bool = True) -> Guide:
             "acute_title": acute["title"].strip(),
             "acute_text": acute["text"].strip(),
             "file_sha256": doc["_sha256"],
+            **(DEADLINE_DEFAULTS | doc.get("deadlines", {})),
         },
     )
     guide.acute_contacts.all().delete()

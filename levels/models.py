@@ -19,6 +19,13 @@ class Guide(models.Model):
     introduction = models.TextField(_("innledning"), blank=True)
     acute_title = models.CharField(_("akutt – overskrift"), max_length=200)
     acute_text = models.TextField(_("akutt – tekst"))
+    # The municipality's deadlines (days): the nivå 0 decision after the undring (Tromsø/BTI
+    # practice: 14), and the first follow-up meeting after measures start (Vestby: 2–4 weeks).
+    level0_decision_days = models.PositiveSmallIntegerField(
+        _("frist for beslutning på nivå 0"), default=14
+    )
+    follow_up_min_days = models.PositiveSmallIntegerField(_("oppfølgingsmøte tidligst"), default=14)
+    follow_up_max_days = models.PositiveSmallIntegerField(_("oppfølgingsmøte senest"), default=28)
     # One guide serves the deployment at a time; loading a file makes it the active one.
     is_active = models.BooleanField(_("i bruk"), default=False)
     file_sha256 = models.CharField(_("filens SHA-256"), max_length=64, editable=False)

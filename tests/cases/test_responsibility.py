@@ -59,7 +59,9 @@ def test_accepting_moves_the_responsibility_and_keeps_the_giver_following(
     case.refresh_from_db()
     assert case.responsible == colleague
     watch = Watch.objects.get(case=case, user=employee)
-    days = settings.BTS_DEADLINES["follow_up_max_days"]
+    from levels.models import Guide
+
+    days = Guide.objects.get(is_active=True).follow_up_max_days
     assert watch.remind_on == timezone.localdate() + dt.timedelta(days=days)
 
     # The colleague passes it on again: they keep following it although they never created it.
@@ -302,7 +304,7 @@ def test_follow_up_meeting_is_due_until_one_is_held_after_the_measures_start(mak
     )  # fmt: skip
 
     def due():
-        return follow_up_due(my_cases(employee).get(pk=case.pk))
+        return follow_up_due(my_cases(employee).get(pk=case.pk), max_days=28)
 
     def meeting(when):
         services.meeting_invite(

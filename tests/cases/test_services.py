@@ -43,8 +43,8 @@ def test_opening_a_case_starts_at_the_first_step_of_nivå_0_with_the_14_day_dead
     assert kinds(case) == [RelayEntry.Kind.OPENED]
 
 
-def test_deadline_is_a_municipal_setting(make_case, settings):
-    settings.BTS_DEADLINES = {**settings.BTS_DEADLINES, "level0_decision_days": 7}
+def test_deadline_is_a_municipal_setting_from_the_guide(make_case, guide):
+    type(guide).objects.filter(pk=guide.pk).update(level0_decision_days=7)
     assert make_case().decision_due == timezone.localdate() + dt.timedelta(days=7)
 
 

@@ -201,6 +201,18 @@ MALFORMED = {
         r"tools\[0\]",
     ),
     "unknown table": (MINIMAL + "\n[extra]\nfoo = 1\n", 41, "ukjent tabell"),
+    "deadline out of range": (
+        MINIMAL.replace("[acute]", "[deadlines]\nlevel0_decision_days = 0\n\n[acute]"),
+        8,
+        r"deadlines\.level0_decision_days».*1 til 365",
+    ),
+    "follow-up window upside down": (
+        MINIMAL.replace(
+            "[acute]", "[deadlines]\nfollow_up_min_days = 30\nfollow_up_max_days = 20\n\n[acute]"
+        ),
+        8,
+        "kan ikke være større",
+    ),
 }
 
 
@@ -295,3 +307,14 @@ def test_command_reports_what_it_loaded(capsys):
     out = capsys.readouterr().out
     assert "Øvre Eiker kommune" in out
     assert "4 nivåer, 18 trinn" in out
+
+
+@pytest.mark.django_db
+def test_deadlines_come_from_the_guide_file_with_defaults(tmp_path):
+    default = load_guide(write(tmp_path, MINIMAL))
+    assert (default.level0_decision_days, default.follow_up_max_days) == (14, 28)
+    text = MINIMAL.replace("[acute]", "[deadlines]\nlevel0_decision_days = 10\n\n[acute]")
+    guide = load_guide(write(tmp_path, text))
+    assert (guide.level0_decision_days, guide.follow_up_min_days) == (10, 14)
+    vestby = load_guide(GUIDES / "vestby.toml")
+    assert (vestby.follow_up_min_days, vestby.follow_up_max_days) == (14, 28)
