@@ -16,22 +16,8 @@ from tests.factories import ServiceFactory, UserFactory
 
 
 @pytest.fixture
-def case(guide, employee, kindergarten):
-    child = services.child_create(
-        user=employee,
-        child=services.ChildData("Ola", "Hansen", timezone.localdate() - timedelta(days=4 * 365)),
-    )
-    return services.case_open(
-        user=employee,
-        service=kindergarten,
-        child=child,
-        concern=services.ConcernData(
-            observation="Ola gråter ofte ved levering.",
-            observed_on=timezone.localdate(),
-            setting="I garderoben ved levering",
-            worry=2,
-        ),
-    )
+def case(make_case):
+    return make_case(first_name="Ola", birth_date=timezone.localdate() - timedelta(days=4 * 365))
 
 
 @pytest.fixture
