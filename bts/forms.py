@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 
 class FormRenderer(TemplatesSetting):
@@ -32,6 +33,9 @@ class DesignSystemMixin:
             if isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("rows", 4)
             widget.attrs.setdefault("class", WIDGET_CLASSES.get(name, "ds-input"))
+            # Django's default empty choice has no bokmål translation yet.
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+                field.empty_label = _("Velg …") if field.required else _("Ingen valgt")
 
 
 class LoginForm(DesignSystemMixin, AuthenticationForm):

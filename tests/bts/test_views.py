@@ -172,3 +172,12 @@ def test_error_page_renders_for_a_request_that_never_passed_the_middleware(rf, g
 
     assert response.status_code == 404
     assert "Fant ikke siden" in response.content.decode()
+
+
+def test_empty_choices_are_norwegian():
+    from cases.forms import WideCollaborationForm
+    from tests.factories import UserFactory
+
+    form = WideCollaborationForm(people=UserFactory._meta.model.objects.all())
+    html = str(form["coordinator"])
+    assert "Ingen valgt" in html and "Select" not in html

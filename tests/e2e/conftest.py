@@ -14,14 +14,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, BrowserType, Page, Playwright, sync_playwright
 
 from bts.models import Role, Service
 from bts.services import membership_grant
+from cases import services
+from cases.models import Case, Measure, Meeting
 from levels.loader import load_guide
+from levels.models import Step
 from tests.factories import ServiceFactory, UserFactory
 
 from .helpers import BrowserLog
@@ -152,3 +158,130 @@ def leder(ansatt):
 def eikebakken(transactional_db):
     """A school: another service that can be brought into a case."""
     return ServiceFactory(name="Eikebakken skole", kind=Service.Kind.SCHOOL)
+
+
+# --- Cases, made through cases.services ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAtLevel3:
+    """A case at nivå 3 and what was made in it (see `case_at_level_3`)."""
+
+    case: Case
+    meeting: Meeting
+    measure: Measure
+
+
+def _to_decision_step(case: Case, user) -> Case:
+    """Complete the steps of the case's level up to its decision step, as a user would."""
+    case.refresh_from_db()
+    while not Step.objects.get(level__guide__is_active=True, code=case.step_code).is_decision:
+        case = services.step_complete(case=case, user=user, step_code=case.step_code, summary="")
+    return case
+
+
+@pytest.fixture
+def emma(ansatt):
+    """Emma Hansen (born 14.03.2020) with her mother as guardian, registered by ansatt."""
+    return services.child_create(
+        user=ansatt,
+        child=services.ChildData("Emma", "Hansen", date(2020, 3, 14)),
+        guardians=[services.GuardianData("Lise Hansen", "mor")],
+    )
+
+
+@pytest.fixture
+def case_at_level_0(active_guide, ansatt, leder, emma):
+    """ansatt's undring about Emma: a case at nivå 0, step 0.1, one checklist item ticked."""
+    case = services.case_open(
+        user=ansatt,
+        service=Service.objects.get(name="Solsikken barnehage"),
+        child=emma,
+        concern=services.ConcernData(
+            observation="Emma gråter og holder fast i mor i garderoben hver morgen.",
+            observed_on=timezone.localdate(),
+            setting="I garderoben ved levering",
+            worry=2,
+        ),
+    )
+    first_item = Step.objects.get(level__guide=active_guide, code=case.step_code).checklist_items[0]
+    services.checklist_save(case=case, user=ansatt, step_code=case.step_code, checked={first_item})
+    return case
+
+
+@pytest.fixture
+def case_at_level_3(case_at_level_0, ansatt, leder, eikebakken) -> CaseAtLevel3:
+    """Emma's case raised to nivå 3 with Eikebakken skole (consent given), at its decision step,
+    with a meeting and its referat, an evaluated measure, what nivå 3 offered, and an open offer
+    of the responsibility from ansatt to leder."""
+    case = case_at_level_0
+    today = timezone.localdate()
+    kindergarten = case.owner_service
+    case = _to_decision_step(case, ansatt)
+    services.case_decide(case=case, user=ansatt, to_level=1, reason="Undringen er vedvarende.")
+    services.consent_record(
+        case=case,
+        user=ansatt,
+        services=[eikebakken],
+        given_by="Lise Hansen (mor)",
+        form="written",
+        purpose="Samarbeid med skolen om Emmas trivsel.",
+        given_on=today,
+    )
+    services.service_involve(case=case, user=ansatt, service=eikebakken)
+    case = _to_decision_step(case, ansatt)
+    services.case_decide(case=case, user=ansatt, to_level=3, reason="Sammensatte behov.")
+    case = _to_decision_step(case, ansatt)
+    meeting = services.meeting_invite(
+        case=case,
+        user=ansatt,
+        kind=Meeting.Kind.INTERDISCIPLINARY_TEAM,
+        starts_at=timezone.now().replace(second=0, microsecond=0) - timedelta(days=1),
+        place="Solsikken barnehage, møterommet",
+        agenda="Hvordan har Emma det, og hva kan barnehagen og skolen gjøre sammen?",
+        participants=[ansatt, leder],
+        participant_services=[kindergarten, eikebakken],
+        other_participants="Lise Hansen (mor)",
+    )
+    services.minutes_save(
+        meeting=meeting,
+        user=ansatt,
+        data={
+            "present": "Lise Hansen (mor), Ingrid Ansatt, Marius Leder",
+            "child_voice": "Emma vil at en voksen hun kjenner tar imot henne.",
+            "shared_understanding": "Morgenene er vanskelige for Emma.",
+        },
+        version=0,
+    )
+    measure = services.measure_add(
+        case=case,
+        user=ansatt,
+        description="Fast voksen tar imot Emma ved levering",
+        goal="Emma går inn på avdelingen uten å gråte minst fire av fem morgener.",
+        location="I barnehagen",
+        responsible_service=kindergarten,
+        responsible_person=ansatt,
+        starts_on=today - timedelta(days=14),
+        evaluation_due=today + timedelta(days=14),
+    )
+    services.evaluation_add(
+        measure=measure,
+        user=ansatt,
+        effect="Emma går inn uten å gråte tre av fem morgener.",
+        child_experience="Emma sier at hun liker at Ingrid venter.",
+        guardians_view="Mor ser at morgenene hjemme er roligere.",
+        outcome="continue",
+        evaluated_on=today,
+        next_evaluation_due=today + timedelta(days=28),
+    )
+    services.wide_collaboration_save(
+        case=case,
+        user=ansatt,
+        familiehjelpa="accepted",
+        coordinator=leder,
+        child_coordinator=None,
+        individual_plan="not_yet",
+    )
+    services.handover_offer(case=case, user=ansatt, to_user=leder, message="Jeg har ferie.")
+    case.refresh_from_db()
+    return CaseAtLevel3(case=case, meeting=meeting, measure=measure)
