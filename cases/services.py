@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
-from bts.models import Service, User
+from bts.models import Membership, Service, User
 from levels.models import Guide, Step
 from levels.rules import CLOSED, WIDE_COLLABORATION_LEVEL, Move, MoveRefused, check_move
 
@@ -548,6 +548,22 @@ def _check_active(users: list[User]) -> None:
         raise ValidationError(_("Bare aktive brukere kan være med."))
 
 
+def _check_people_in_case(case: Case, users: list[User]) -> None:
+    """Meeting participants get access to the case, so they must work in one of its services."""
+    allowed = _collaborating_service_ids(case)
+    inside = set(
+        Membership.objects.filter(user__in=users, service_id__in=allowed).values_list(
+            "user_id", flat=True
+        )
+    )
+    outside = sorted(str(u) for u in users if u.pk not in inside)
+    if outside:
+        raise ValidationError(
+            _("%(names)s jobber ikke i en tjeneste som er med i saken.")
+            % {"names": ", ".join(outside)}
+        )
+
+
 def _short(text: str) -> str:
     return Truncator(" ".join(text.split())).chars(80)
 
@@ -567,6 +583,7 @@ def meeting_invite(
 ) -> Meeting:
     """Agree on a meeting (an invitation, not a summons). No e-mail is sent from here."""
     _check_active(participants)
+    _check_people_in_case(case, participants)
     _check_services(case, participant_services)
 
     @transaction.atomic
@@ -792,7 +809,9 @@ def handover_offer(
 
     @transaction.atomic
     def create() -> Handover:
-        Case.objects.select_for_update().filter(pk=case.pk).get()
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not locked.is_open or to_user.pk == locked.responsible_id:
+            raise ValidationError(_("Saken er avsluttet eller allerede hos denne personen."))
         if case.handovers.filter(status=Handover.Status.OFFERED).exists():
             raise ValidationError(
                 _("Saken er allerede tilbudt noen. Vent på svar, eller be dem avslå.")
@@ -913,8 +932,25 @@ def wide_collaboration_save(
 ) -> WideCollaboration:
     """Nivå 3: record what familiehjelpa, a coordinator, a barnekoordinator and an individual
     plan were offered, and the family's answer."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
     if case.level != WIDE_COLLABORATION_LEVEL:
         raise ValidationError(_("Dette gjelder saker på nivå 3."))
+    before = WideCollaboration.objects.filter(case=case).first()
+    same = before and (
+        before.familiehjelpa,
+        before.coordinator_id,
+        before.child_coordinator_id,
+        before.individual_plan,
+        before.note,
+    ) == (
+        familiehjelpa,
+        coordinator.pk if coordinator else None,
+        child_coordinator.pk if child_coordinator else None,
+        individual_plan,
+        note.strip(),
+    )
+    if same:
+        return before  # a double submit, or nothing changed: no second log line
     wide, _created = WideCollaboration.objects.update_or_create(
         case=case,
         defaults={

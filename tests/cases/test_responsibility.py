@@ -321,3 +321,26 @@ def test_follow_up_meeting_is_due_until_one_is_held_after_the_measures_start(mak
     assert due() == expected
     meeting(timezone.now() - dt.timedelta(days=2))  # held after the start
     assert due() is None
+
+
+def test_a_meeting_cannot_bring_in_someone_outside_the_case(make_case, employee, make_user, school):
+    case = make_case()
+    outsider = make_user(Role.EMPLOYEE, service=school)
+    with pytest.raises(ValidationError, match="jobber ikke i en tjeneste"):
+        services.meeting_invite(
+            case=case, user=employee, kind="samarbeidsmote", starts_at=timezone.now(),
+            place="Her", agenda="Alt", participants=[outsider],
+            participant_services=[case.owner_service],
+        )  # fmt: skip
+    assert not sees(outsider, case)
+
+
+def test_saving_the_same_nivå_3_offers_twice_logs_once(make_case, employee, school, consent_for):
+    case = make_case()
+    _raise_to_3(case, employee, school, consent_for)
+    for _ in range(2):
+        services.wide_collaboration_save(
+            case=case, user=employee, familiehjelpa="accepted", coordinator=None,
+            child_coordinator=None, individual_plan="not_yet", note="",
+        )  # fmt: skip
+    assert case.relay_entries.filter(kind="wide").count() == 1
