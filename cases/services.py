@@ -163,6 +163,19 @@ def child_create(
     return created
 
 
+def _new_case(*, child: Child, service: Service, user: User, **fields) -> Case:
+    """A case at nivå 0, first step, held by the one who registered it."""
+    return Case.objects.create(
+        child=child,
+        owner_service=service,
+        level=0,
+        step_code=_first_step_code(_active_guide(), 0),
+        created_by=user,
+        responsible=user,
+        **fields,
+    )
+
+
 def case_open(
     *,
     user: User,
@@ -177,13 +190,10 @@ def case_open(
     def create() -> Case:
         guide = _active_guide()
         today = timezone.localdate()
-        case = Case.objects.create(
+        case = _new_case(
             child=child,
-            owner_service=service,
-            level=0,
-            step_code=_first_step_code(guide, 0),
-            created_by=user,
-            responsible=user,
+            service=service,
+            user=user,
             decision_due=today + timedelta(days=guide.level0_decision_days),
             idempotency_key=idempotency_key,
         )
@@ -470,14 +480,9 @@ def case_open_with_report(
     @transaction.atomic
     def create() -> Case:
         registered = child if isinstance(child, Child) else child_create(user=user, child=child)
-        case = Case.objects.create(
-            child=registered,
-            owner_service=service,
-            level=0,
-            step_code=_first_step_code(_active_guide(), 0),
-            created_by=user,
-            responsible=user,
-            idempotency_key=idempotency_key,
+        # The akutt path sets no nivå 0 deadline: barnevern now assesses the child.
+        case = _new_case(
+            child=registered, service=service, user=user, idempotency_key=idempotency_key
         )
         report_file(
             case=case,
