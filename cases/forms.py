@@ -556,3 +556,18 @@ class WideCollaborationForm(DesignSystemMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["coordinator"].queryset = people
         self.fields["child_coordinator"].queryset = people
+
+
+class ReassignAllForm(DesignSystemMixin, forms.Form):
+    from_user = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Ansatt som slutter eller er borte"),
+        help_text=_("Alle åpne saker vedkommende har i tjenestene du leder, overføres."),
+    )
+    to_user = forms.ModelChoiceField(queryset=None, label=_("Hvem overtar sakene"))
+    reason = forms.CharField(label=_("Begrunnelse"), widget=forms.Textarea)
+
+    def __init__(self, *args, holders=None, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_user"].queryset = holders
+        self.fields["to_user"].queryset = staff

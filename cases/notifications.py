@@ -50,3 +50,12 @@ def handover_offered(handover) -> None:
         body=_("%(who)s spør om du vil være oppfølgingsansvarlig i en sak.\n%(link)s")
         % {"who": handover.from_user, "link": case_link(handover.case_id)},
     )
+
+
+def cases_reassigned(user: User, *, count: int) -> None:
+    notify(
+        [user],
+        subject=_("Du har fått ansvar for saker i BTS"),
+        body=_("Lederen din har gjort deg oppfølgingsansvarlig i %(count)s saker.\n%(link)s")
+        % {"count": count, "link": settings.BTS_BASE_URL.rstrip("/") + "/"},
+    )

@@ -43,7 +43,7 @@ from .models import (
     Watch,
     WideCollaboration,
 )
-from .selectors import covered_involvements, services_with_consent
+from .selectors import covered_involvements, led_service_ids, services_with_consent
 
 
 @dataclass(frozen=True)
@@ -996,3 +996,42 @@ def checklist_save(*, case: Case, user: User, step_code: str, checked: set[str])
     )
     case.step_checks.filter(step_code=step_code, item__in=existing - checked).delete()
     return checked
+
+
+@transaction.atomic
+def cases_reassign_all(*, leader: User, from_user: User, to_user: User, reason: str) -> int:
+    """A leader moves every open case a departing employee holds in the leader's services to
+    another employee, in one action (no acceptance step: the leader decides). Returns how many."""
+    if not reason.strip():
+        raise ValidationError(_("Skriv hvorfor sakene overføres."))
+    led = led_service_ids(leader)
+    if from_user.pk == to_user.pk:
+        raise ValidationError(_("Velg en annen person å overføre til."))
+    if (
+        not to_user.is_active
+        or not Membership.objects.filter(user=to_user, service_id__in=led).exists()
+    ):
+        raise ValidationError(_("Den som overtar, må jobbe i en tjeneste du leder."))
+    cases = list(
+        Case.objects.select_for_update()
+        .filter(responsible=from_user, status=Case.Status.OPEN, owner_service_id__in=led)
+        .order_by("pk")
+    )
+    for case in cases:
+        case.handovers.filter(status=Handover.Status.OFFERED).update(
+            status=Handover.Status.DECLINED,
+            answered_at=timezone.now(),
+            answer=_("Ansvaret ble overført av leder."),
+        )
+        case.responsible = to_user
+        case.save(update_fields=["responsible"])
+        _log(
+            case,
+            actor=leader,
+            kind=RelayEntry.Kind.HANDOVER,
+            text=_("%(leader)s overførte oppfølgingsansvaret fra %(from)s til %(to)s: %(reason)s")
+            % {"leader": leader, "from": from_user, "to": to_user, "reason": reason.strip()},
+        )
+    if cases:
+        notifications.cases_reassigned(to_user, count=len(cases))
+    return len(cases)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("ny/barn/nytt/", views.child_new, name="child_new"),
     path("ny/barn/<int:child_pk>/undring/", views.concern_new, name="concern_new"),
     path("anonym-drofting/", views.anonymous_new, name="anonymous_new"),
+    path("overfor-alle/", views.reassign_all, name="reassign_all"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/trinn/", views.step_done, name="step_done"),
     path("<int:pk>/sjekkliste/", views.checklist, name="checklist"),

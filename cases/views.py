@@ -35,6 +35,7 @@ from .forms import (
     MeetingForm,
     MinutesForm,
     NoteForm,
+    ReassignAllForm,
     ReportForm,
     StepCompleteForm,
     WideCollaborationForm,
@@ -53,6 +54,7 @@ from .selectors import (
     covered_involvements,
     find_children,
     handover_candidates,
+    led_service_ids,
     possible_duplicates,
     relay_log,
     visible_cases,
@@ -933,3 +935,40 @@ def _checklist(case: Case, step) -> list[dict]:
         return []
     done = {c.item for c in case.step_checks.all() if c.step_code == step.code}
     return [{"text": item, "done": item in done} for item in step.checklist_items]
+
+
+@require_http_methods(["GET", "POST"])
+def reassign_all(request: HttpRequest) -> HttpResponse:
+    """For leaders: move a departing employee's cases to another employee in one action."""
+    led = led_service_ids(request.user)
+    if not led:
+        raise PermissionDenied(_("Bare ledere kan overføre andres saker."))
+    holders = User.objects.filter(
+        responsible_cases__status=Case.Status.OPEN, responsible_cases__owner_service_id__in=led
+    ).distinct()
+    staff = User.objects.filter(is_active=True, memberships__service_id__in=led).distinct()
+    form = ReassignAllForm(
+        _posted(request),
+        holders=holders.order_by("last_name", "first_name"),
+        staff=staff.order_by("last_name", "first_name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            count = services.cases_reassign_all(
+                leader=request.user,
+                from_user=data["from_user"],
+                to_user=data["to_user"],
+                reason=data["reason"],
+            )
+        except ValidationError as exc:
+            form.add_error("to_user", exc)
+        else:
+            audit(request, kind=Kind.CASE_CHANGED, detail=f"reassign_all:{count}")
+            messages.success(
+                request,
+                _("%(count)s saker er overført til %(to)s.")
+                % {"count": count, "to": data["to_user"]},
+            )
+            return redirect("start")
+    return render(request, "cases/reassign_all.html", {"form": form})

@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 
 GET, POST = "GET", "POST"
 REGISTER, READ, WRITE = "register", "case-read", "case-write"
+LEADER_TOOL = "leader-tool"  # no case in the URL: for leaders of a service only
 
 # Who a case URL is for, per method: "see" = everyone who sees the case (visible_cases),
 # "work" = its holder and the leader of the owner service (the policies), "answer" = only the
@@ -66,6 +67,8 @@ ROUTES: dict[str, Route] = {
     "child_new": Route(REGISTER, (GET, POST)),
     "concern_new": Route(REGISTER, (GET, POST)),
     "anonymous_new": Route(REGISTER, (GET, POST)),
+    # A leader moves a departing employee's cases: the form lists only their own services' cases.
+    "reassign_all": Route(LEADER_TOOL, (GET, POST)),
     # The case page and what hangs off it.
     "detail": Route(READ, (GET,), {GET: SEE}),
     "step_done": action(),
@@ -133,6 +136,8 @@ def expected(relation: str, name: str, method: str) -> int | str:
         return LOGIN
     route = ROUTES[name.removesuffix("[htmx]")]
     allowed = 200 if method == GET else route.empty_post
+    if route.kind == LEADER_TOOL:
+        return allowed if relation in (OWNER_LEADER, OTHER_LEADER) else 403
     if route.kind == REGISTER:
         if relation in MUNICIPAL:
             return 403  # they cannot register an undring
