@@ -454,3 +454,50 @@ def test_a_sub_object_of_another_case_is_404(client, world, other, name, method,
     assert _rows() == rows_before
     # …while through its own case the same object is there for them.
     assert client.get(url_for(name, other)).status_code == 200
+
+
+# --- Audit completeness ---------------------------------------------------------------------------
+
+# Every GET that shows case data, as the relations that may see it, and the fragment.
+AUDITED_READS = [
+    (relation, name)
+    for relation in (OWNER, OWNER_LEADER, RECIPIENT)
+    for name, route in ROUTES.items()
+    if route.kind != REGISTER
+    and route.kind != LEADER_TOOL
+    and GET in route.methods
+    and expected(relation, name, GET) == 200
+] + [(OWNER, DETAIL_FRAGMENT)]
+
+
+@pytest.mark.parametrize(
+    ("relation", "name"), AUDITED_READS, ids=[f"{r}-cases:{n}" for r, n in AUDITED_READS]
+)
+def test_every_read_of_case_data_writes_exactly_one_audit_event(client, world, relation, name):
+    from bts.models import AuditEvent
+
+    log_in(client, world, relation)
+    before = AuditEvent.objects.count()
+    response = request(
+        client, GET, url_for(name.removesuffix("[htmx]"), world), htmx=name == DETAIL_FRAGMENT
+    )
+    assert response.status_code == 200
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    assert [(e.kind, e.case_id) for e in events] == [("case_viewed", world.case.pk)], name
+    child = world.case.child
+    for event in events:
+        text = " ".join(str(v) for v in (event.detail, event.reason, event.role))
+        assert child.last_name not in text and child.first_name not in text
+        assert event.actor_id == world.users[relation].pk and event.request_id
+
+
+def test_a_change_writes_its_audit_event_with_the_change(client, world):
+    from bts.models import AuditEvent
+
+    log_in(client, world, OWNER)
+    before = AuditEvent.objects.count()
+    client.post(
+        url_for("note_add", world), {"idempotency_key": str(uuid.uuid4()), "text": "Ringte."}
+    )
+    events = list(AuditEvent.objects.order_by("id")[before:])
+    assert [(e.kind, e.detail) for e in events] == [("case_changed", "note")]
