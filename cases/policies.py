@@ -37,3 +37,8 @@ def may_hand_over(user: User, case: Case) -> bool:
 
 def may_set_coordination(user: User, case: Case) -> bool:
     return may_decide(user, case)
+
+
+def may_see_access_log(user: User, case: Case) -> bool:
+    """Leaders review who has read and changed their service's cases."""
+    return leads_owner_service(user, case)

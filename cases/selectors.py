@@ -297,3 +297,19 @@ def handover_candidates(case: Case) -> QuerySet[User]:
 
 def is_overdue(due: date | None) -> bool:
     return due is not None and due < timezone.localdate()
+
+
+ACCESS_LOG_PAGE = 100
+
+
+def access_log(case: Case, *, before: int | None = None) -> tuple[list, int | None]:
+    """Audit events of one case, newest first, in keyset pages; returns (events, older cursor)."""
+    from bts.models import AuditEvent
+
+    events = AuditEvent.objects.filter(case_id=case.pk).select_related("actor").order_by("-id")
+    if before:
+        events = events.filter(id__lt=before)
+    rows = list(events[: ACCESS_LOG_PAGE + 1])
+    if len(rows) > ACCESS_LOG_PAGE:
+        return rows[:ACCESS_LOG_PAGE], rows[ACCESS_LOG_PAGE - 1].pk
+    return rows, None

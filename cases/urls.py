@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/tjenester/", views.involve, name="involve"),
     path("<int:pk>/beslutning/", views.decide, name="decide"),
     path("<int:pk>/barnevern/", views.report, name="report"),
+    path("<int:pk>/tilgangslogg/", views.access_log, name="access_log"),
     path("<int:pk>/moter/ny/", views.meeting_new, name="meeting_new"),
     path("<int:pk>/moter/<int:meeting_pk>/referat/", views.minutes, name="minutes"),
     path("<int:pk>/tiltak/ny/", views.measure_new, name="measure_new"),

@@ -15,7 +15,7 @@ from bts.models import AuditEvent, Membership, Service, User
 from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
-from . import policies, services
+from . import policies, selectors, services
 from .forms import (
     AcuteChildForm,
     AcuteQuestionForm,
@@ -325,6 +325,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_decide": policies.may_decide(request.user, case) and step and step.is_decision,
         "may_decide_any": policies.may_decide(request.user, case),
         "may_hand_over": policies.may_hand_over(request.user, case),
+        "may_see_access_log": policies.may_see_access_log(request.user, case),
         "step_form": StepCompleteForm(initial={"step_code": case.step_code}),
         "note_form": NoteForm(),
         "today": timezone.localdate(),
@@ -972,3 +973,14 @@ def reassign_all(request: HttpRequest) -> HttpResponse:
             )
             return redirect("start")
     return render(request, "cases/reassign_all.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has read or changed the case, for the leader of the service that owns it."""
+    case = _case_for_change(request, pk, policy=policies.may_see_access_log)
+    before = request.GET.get("eldre", "")
+    events, older = selectors.access_log(case, before=int(before) if before.isdigit() else None)
+    return render(
+        request, "cases/access_log.html", {"case": case, "events": events, "older": older}
+    )

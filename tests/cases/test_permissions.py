@@ -41,6 +41,7 @@ LEADER_TOOL = "leader-tool"  # no case in the URL: for leaders of a service only
 # "work" = its holder and the leader of the owner service (the policies), "answer" = only the
 # one offered the responsibility (the handover is looked up among offers to the user).
 SEE, WORK, ANSWER = "see", "work", "answer"
+LEAD = "lead"  # only the leader of the service that owns the case
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ ROUTES: dict[str, Route] = {
     "anonymous_new": Route(REGISTER, (GET, POST)),
     # A leader moves a departing employee's cases: the form lists only their own services' cases.
     "reassign_all": Route(LEADER_TOOL, (GET, POST)),
+    "access_log": Route(READ, (GET,), {GET: LEAD}),
     # The case page and what hangs off it.
     "detail": Route(READ, (GET,), {GET: SEE}),
     "step_done": action(),
@@ -149,6 +151,8 @@ def expected(relation: str, name: str, method: str) -> int | str:
     who = route.who[method]
     if who == ANSWER:
         return allowed if relation == RECIPIENT else 404
+    if who == LEAD:
+        return allowed if relation == OWNER_LEADER else 403
     if who == WORK and relation == RECIPIENT:
         return 403  # sees the case, but does not hold it (yet)
     return allowed

@@ -421,3 +421,22 @@ def test_akutt_path_creates_another_child_only_when_confirmed(employee_client, m
     make_case()
     employee_client.post(reverse("cases:acute"), _acute_post(**{"child-confirm_new": "on"}))
     assert Child.objects.count() == 2
+
+
+def test_the_leader_sees_who_read_the_case_and_the_employee_does_not(
+    client, employee_client, make_case, leader
+):
+    case = make_case()
+    employee_client.get(reverse("cases:detail", args=[case.pk]))
+    url = reverse("cases:access_log", args=[case.pk])
+    assert employee_client.get(url).status_code == 403
+    client.force_login(leader)
+    page = client.get(url).text
+    assert (
+        "Sak lest" in page and "Sak opprettet" not in page
+    )  # services log writes as reads/changes
+    assert str(case.responsible) in page
+    assert (
+        reverse("cases:access_log", args=[case.pk])
+        in client.get(reverse("cases:detail", args=[case.pk])).text
+    )
