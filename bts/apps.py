@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class BtsConfig(AppConfig):
     name = "bts"
     verbose_name = "Brukere og tjenester"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_login_failed
+
+        from .auth import audit_login_failed
+
+        user_login_failed.connect(audit_login_failed, dispatch_uid="bts.audit_login_failed")

@@ -139,6 +139,7 @@ class AuditEvent(models.Model):
         REPORT_FILED = "report_filed", _("Melding til barnevernet")
         CHILD_SEARCHED = "child_searched", _("Søk etter barn")
         ANONYMOUS_DISCUSSION = "anonymous_discussion", _("Anonym drøfting")
+        LOGIN_FAILED = "login_failed", _("Mislykket innlogging")
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -1,6 +1,7 @@
 """Settings for BTS. Configuration comes from the environment; see README "Configuration"."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.forms",
     "django_htmx",
+    # Before "bts": axes' login-failure receiver runs before bts' audit receiver (bts/auth.py).
+    "axes",
     "bts",
     "levels",
     "cases",
@@ -62,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bts.middleware.NoStoreForAuthenticatedMiddleware",
+    # Last, as axes asks: it turns a locked-out login into the lockout page, which then passes
+    # out through the CSP, security and request-id middleware like any other response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bts.urls"
@@ -100,7 +106,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORM_RENDERER = "bts.forms.FormRenderer"
 
 AUTH_USER_MODEL = "bts.User"
-AUTHENTICATION_BACKENDS = ["bts.auth.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes' lockout check first (a subclass of axes.backends.AxesStandaloneBackend), then
+    # Django's own backend, which refuses demo accounts outside demo mode.
+    "bts.auth.LockoutBackend",
+    "bts.auth.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "login"
@@ -113,6 +124,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (django-axes, ASVS v5 V6.1.1/V6.3.1): the fifth failed attempt locks the *username*,
+# from whatever address, until 15 minutes pass with no failed attempt (an attempt during the lockout
+# restarts the 15 minutes; the count is forgotten after 15 minutes with no failure, or at a
+# successful login). By username alone, because the threat is password guessing against one account,
+# which a botnet spreads over many addresses (so username + address would not stop it), while
+# locking by address would let one person lock out a whole municipality: its employees share one NAT
+# address, and behind the reverse proxy every request comes from the proxy's address. The price is
+# that anyone can lock one named account for 15 minutes; the system administrator can lift it early
+# (`manage.py axes_reset_username <name>`, or delete the access attempt in the admin). Attempts live
+# in the database (axes' default handler), so a lockout survives restarts and holds across worker
+# processes. Unknown usernames are counted and locked exactly like real ones, and the lockout page
+# never names the user, so it tells no one whether an account exists.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "bts.auth.lockout_response"
+# Axes would otherwise keep every successful login (username, address, browser) forever; the
+# audit log already records who read and changed what, with a retention of its own.
+AXES_DISABLE_ACCESS_LOG = True
+# axes.W006 asks for the address among the lockout parameters; see above for why it is not.
+# Keep this list to that one check: `check --deploy` must stay clean on its own merits.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Sessions: 30 minutes idle (renewed on every request), 10 hours absolute (middleware).
 SESSION_COOKIE_AGE = 30 * 60
