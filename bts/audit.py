@@ -24,3 +24,9 @@ def audit(
         request_id=getattr(request, "request_id", ""),
         ip=request.META.get("REMOTE_ADDR") if request else None,
     )
+
+
+def refuse(request, *, case_id: int | None = None, detail: str = "") -> None:
+    """Note a refused access attempt. The view's transaction is rolled back with the 404/403 it
+    raises, so RefusalAuditMiddleware writes these after the response, outside it."""
+    request._bts_refusals = [*getattr(request, "_bts_refusals", []), (case_id, detail)]

@@ -47,3 +47,20 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class RefusalAuditMiddleware:
+    """Writes the refused access attempts a view noted (bts.audit.refuse), after its
+    transaction has ended, so the refusal is recorded even though the view's writes are not."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        for case_id, detail in getattr(request, "_bts_refusals", []):
+            from .audit import audit
+            from .models import AuditEvent
+
+            audit(request, kind=AuditEvent.Kind.ACCESS_REFUSED, case_id=case_id, detail=detail)
+        return response

@@ -140,6 +140,7 @@ class AuditEvent(models.Model):
         CHILD_SEARCHED = "child_searched", _("Søk etter barn")
         ANONYMOUS_DISCUSSION = "anonymous_discussion", _("Anonym drøfting")
         LOGIN_FAILED = "login_failed", _("Mislykket innlogging")
+        ACCESS_REFUSED = "access_refused", _("Tilgang avvist")
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

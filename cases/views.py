@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from bts.audit import audit
+from bts.audit import audit, refuse
 from bts.models import AuditEvent, Membership, Service, User
 from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
@@ -73,6 +73,7 @@ def _posted(request: HttpRequest):
 def _user_services(request: HttpRequest):
     ids = case_services(request.user)
     if not ids:
+        refuse(request, detail="register")
         raise PermissionDenied(_("Du er ikke ansatt i en tjeneste som kan registrere undring."))
     return Service.objects.filter(pk__in=ids, is_active=True).order_by("name")
 
@@ -86,11 +87,21 @@ def _chosen_service(form, user_services):
     return form.cleaned_data.get("service") or user_services[0]
 
 
+def _visible_case(request: HttpRequest, pk: int) -> Case:
+    """The case row if the user may see it; otherwise a 404, noted as a refused attempt."""
+    case = visible_cases(request.user).filter(pk=pk).first()
+    if case is None:
+        refuse(request, case_id=pk, detail="not_visible")
+        raise Http404
+    return case
+
+
 def _case(request: HttpRequest, pk: int, *, detail: str = "") -> Case:
     """A case the user may see, with one audit event for this read."""
     try:
         case = case_detail(request.user, pk)
     except Case.DoesNotExist:
+        refuse(request, case_id=pk, detail="not_visible")
         raise Http404 from None
     audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail=detail)
     return case
@@ -99,8 +110,9 @@ def _case(request: HttpRequest, pk: int, *, detail: str = "") -> Case:
 def _case_for_change(request: HttpRequest, pk: int, policy=policies.may_work_on) -> Case:
     """A case the user may change. A GET (the form) is audited as a read here; a POST is
     audited by the view, as the change it made or as a read when the form comes back."""
-    case = get_object_or_404(visible_cases(request.user), pk=pk)
+    case = _visible_case(request, pk)
     if not policy(request.user, case):
+        refuse(request, case_id=case.pk, detail=request.resolver_match.url_name)
         raise PermissionDenied(_("Du kan ikke endre denne saken."))
     if request.method == "GET":
         audit(
@@ -301,7 +313,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = request.htmx.target if request.htmx else None
     if target in ("relay-log", "relay-log-more"):
         # The log alone (filtered, or its next page) needs only the case row.
-        case = get_object_or_404(visible_cases(request.user), pk=pk)
+        case = _visible_case(request, pk)
         audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="fragment:log")
         partial = "log" if target == "relay-log" else "log_items"
         return render(
@@ -828,7 +840,7 @@ def handover_answer(request: HttpRequest, pk: int, handover_pk: int) -> HttpResp
 
 @require_POST
 def watch_end(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_object_or_404(visible_cases(request.user), pk=pk)
+    case = _visible_case(request, pk)
     services.watch_end(case=case, user=request.user)
     audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="watch_end")
     return redirect("start")
@@ -943,6 +955,7 @@ def reassign_all(request: HttpRequest) -> HttpResponse:
     """For leaders: move a departing employee's cases to another employee in one action."""
     led = led_service_ids(request.user)
     if not led:
+        refuse(request, detail="reassign_all")
         raise PermissionDenied(_("Bare ledere kan overføre andres saker."))
     holders = User.objects.filter(
         responsible_cases__status=Case.Status.OPEN, responsible_cases__owner_service_id__in=led

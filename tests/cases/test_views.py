@@ -440,3 +440,23 @@ def test_the_leader_sees_who_read_the_case_and_the_employee_does_not(
         reverse("cases:access_log", args=[case.pk])
         in client.get(reverse("cases:detail", args=[case.pk])).text
     )
+
+
+def test_refused_attempts_are_logged_although_the_request_is_rolled_back(
+    client, make_case, make_user, school
+):
+    case = make_case()
+    principal = make_user(Role.LEADER, service=school)
+    client.force_login(principal)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    assert client.post(reverse("cases:note_add", args=[case.pk]), {"text": "x"}).status_code == 404
+    refused = AuditEvent.objects.filter(kind=AuditEvent.Kind.ACCESS_REFUSED)
+    assert [(e.actor_id, e.case_id, e.detail) for e in refused.order_by("id")] == [
+        (principal.pk, case.pk, "not_visible"),
+        (principal.pk, case.pk, "not_visible"),
+    ]
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.CASE_VIEWED, actor=principal)
+
+    client.force_login(make_user(Role.MUNICIPAL_LEADER))
+    assert client.get(reverse("cases:new")).status_code == 403
+    assert refused.filter(detail="register").count() == 1
