@@ -6,6 +6,7 @@ hand. It listens on a Unix socket only (no TCP port), so nothing is exposed to t
 
 from __future__ import annotations
 
+import json
 import tempfile
 import warnings
 from pathlib import Path
@@ -13,7 +14,22 @@ from pathlib import Path
 DB_NAME = "bts"
 
 
+def repair_pid_list(pgdata: Path) -> None:
+    """The wheel keeps a JSON list of client pids in the data folder. A process killed while
+    writing it (Ctrl-C on `make demo`) leaves it empty, and every later start would fail to
+    parse it. The list only matters for servers stopped at exit, which ours is not."""
+    path = pgdata / ".handle_pids.json"
+    try:
+        json.loads(path.read_text())
+    except FileNotFoundError:
+        pass
+    except (ValueError, OSError):
+        path.write_text("[]")
+
+
 def _server(pgdata: Path, *, throwaway: bool):
+    if not throwaway:
+        repair_pid_list(pgdata)
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp; that is fine.
         warnings.simplefilter("ignore")
