@@ -184,6 +184,13 @@ class ConsentForm(Form):
     purpose = forms.CharField(label=_("Formål"), widget=forms.Textarea)
     given_on = forms.DateField(label=_("Dato"), initial=timezone.localdate)
     expires_on = forms.DateField(label=_("Utløper"), required=False)
+    refused = forms.BooleanField(
+        label=_("Foresatte sier nei"),
+        required=False,
+        help_text=_(
+            "Et avslag registreres også. Vurder melding til barnevernet hvis bekymringen består."
+        ),
+    )
 
     def __init__(self, *args, services=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -571,3 +578,12 @@ class ReassignAllForm(DesignSystemMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["from_user"].queryset = holders
         self.fields["to_user"].queryset = staff
+
+
+class ConsentWithdrawForm(DesignSystemMixin, forms.Form):
+    withdrawn_on = forms.DateField(label=_("Dato"), initial=timezone.localdate)
+    how = forms.CharField(
+        label=_("Hvordan"),
+        max_length=300,
+        help_text=_("For eksempel: skriftlig brev fra mor, eller muntlig i telefonen til ..."),
+    )

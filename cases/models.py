@@ -208,6 +208,18 @@ class Consent(models.Model):
     given_on = models.DateField(_("dato"))
     expires_on = models.DateField(_("utløper"), null=True, blank=True)
     withdrawn_on = models.DateField(_("trukket tilbake"), null=True, blank=True)
+    withdrawn_how = models.CharField(
+        _("hvordan det ble trukket tilbake"), max_length=300, blank=True
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A refusal is recorded too: it is never active, and the log shows it was asked.
+    refused = models.BooleanField(_("foresatte sa nei"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -220,10 +232,19 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"Samtykke {self.given_on:%d.%m.%Y} ({self.get_form_display()})"
 
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return (
+            not self.refused
+            and self.withdrawn_on is None
+            and (self.expires_on is None or self.expires_on >= today)
+        )
+
     @classmethod
     def active_q(cls, prefix: str = "") -> Q:
         today = timezone.localdate()
-        return Q(**{f"{prefix}withdrawn_on__isnull": True}) & (
+        return Q(**{f"{prefix}withdrawn_on__isnull": True, f"{prefix}refused": False}) & (
             Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today})
         )
 

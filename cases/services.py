@@ -288,11 +288,15 @@ def consent_record(
     purpose: str,
     given_on: date,
     expires_on: date | None = None,
+    refused: bool = False,
     idempotency_key: uuid.UUID | None = None,
 ) -> Consent:
+    """Record the guardians' answer: a consent for the named services, or their refusal."""
+
     @transaction.atomic
     def create() -> Consent:
         consent = Consent.objects.create(
+            refused=refused,
             case=case,
             given_by=given_by.strip(),
             form=form,
@@ -308,12 +312,51 @@ def consent_record(
             case,
             actor=user,
             kind=RelayEntry.Kind.CONSENT,
-            text=_("Samtykke fra %(who)s (%(form)s) til samarbeid med: %(names)s.")
+            text=(
+                _("%(who)s har ikke gitt samtykke til samarbeid med: %(names)s.")
+                if refused
+                else _("Samtykke fra %(who)s (%(form)s) til samarbeid med: %(names)s.")
+            )
             % {"who": consent.given_by, "form": consent.get_form_display().lower(), "names": names},
         )
         return consent
 
     consent, _created = create_once(Consent, key=idempotency_key, create=create)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, case: Case, consent: Consent, user: User, withdrawn_on: date, how: str
+) -> Consent:
+    """Guardians withdraw a consent: the services it covered lose access to what comes after,
+    at once (unless another active consent covers them); what happened stays in the log."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk, case=case)
+    if consent.withdrawn_on or consent.refused:
+        return consent
+    if not how.strip():
+        raise ValidationError(_("Skriv hvordan samtykket ble trukket tilbake."))
+    if withdrawn_on < consent.given_on:
+        raise ValidationError(_("Datoen kan ikke være før samtykket ble gitt."))
+    consent.withdrawn_on, consent.withdrawn_how, consent.withdrawn_by = (
+        withdrawn_on,
+        how.strip(),
+        user,
+    )
+    consent.save(update_fields=["withdrawn_on", "withdrawn_how", "withdrawn_by"])
+    names = ", ".join(sorted(s.name for s in consent.services.all()))
+    _log(
+        case,
+        actor=user,
+        kind=RelayEntry.Kind.CONSENT,
+        text=_("%(who)s trakk tilbake samtykket %(date)s (%(how)s). Gjaldt: %(names)s.")
+        % {
+            "who": consent.given_by,
+            "date": f"{withdrawn_on:%d.%m.%Y}",
+            "how": consent.withdrawn_how,
+            "names": names,
+        },
+    )
     return consent
 
 

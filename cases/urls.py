@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/notat/", views.note_add, name="note_add"),
     path("<int:pk>/undring/", views.concern_add, name="concern_add"),
     path("<int:pk>/samtykke/", views.consent_new, name="consent_new"),
+    path(
+        "<int:pk>/samtykke/<int:consent_pk>/trekk-tilbake/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
     path("<int:pk>/tjenester/", views.involve, name="involve"),
     path("<int:pk>/beslutning/", views.decide, name="decide"),
     path("<int:pk>/barnevern/", views.report, name="report"),

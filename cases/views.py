@@ -24,6 +24,7 @@ from .forms import (
     ChildSearchForm,
     ConcernForm,
     ConsentForm,
+    ConsentWithdrawForm,
     CoordinationForm,
     DecisionForm,
     EvaluationForm,
@@ -42,6 +43,7 @@ from .forms import (
 )
 from .models import (
     Case,
+    Consent,
     Evaluation,
     Handover,
     Minutes,
@@ -430,6 +432,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
             purpose=data["purpose"],
             given_on=data["given_on"],
             expires_on=data["expires_on"],
+            refused=data["refused"],
             idempotency_key=data["idempotency_key"],
         )
         audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="consent")
@@ -996,4 +999,36 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     events, older = selectors.access_log(case, before=int(before) if before.isdigit() else None)
     return render(
         request, "cases/access_log.html", {"case": case, "events": events, "older": older}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    consent = get_object_or_404(case.consents.filter(Consent.active_q()), pk=consent_pk)
+    form = ConsentWithdrawForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_withdraw(
+                case=case,
+                consent=consent,
+                user=request.user,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                how=form.cleaned_data["how"],
+            )
+        except ValidationError as exc:
+            form.add_error("withdrawn_on", exc)
+        else:
+            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="consent_withdraw")
+            return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Trekk tilbake samtykke"),
+        intro=_(
+            "Tjenestene samtykket gjaldt, mister tilgang til det som skjer etter dette, "
+            "med mindre et annet samtykke gjelder dem. Det som er gjort, blir stående."
+        ),
+        submit=_("Registrer tilbaketrekkingen"),
     )

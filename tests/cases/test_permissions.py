@@ -78,6 +78,7 @@ ROUTES: dict[str, Route] = {
     "note_add": action(),
     "concern_add": form(),
     "consent_new": form(),
+    "consent_withdraw": form(),
     "involve": form(),
     "decide": form(),
     "report": form(SEE, SEE),  # the duty to report is everyone's who sees the case
@@ -99,6 +100,7 @@ PARAMETERS = {
     "meeting_pk": "meeting",
     "measure_pk": "measure",
     "handover_pk": "handover",
+    "consent_pk": "consent",
 }
 
 PATTERNS = list(case_urls.urlpatterns)
@@ -276,7 +278,7 @@ def _build_world() -> SimpleNamespace:
     recipient = _user(Role.EMPLOYEE, kindergarten, first_name="Tone")
     case = _open_case(employee, kindergarten, "Emma", CHILD_LAST_NAME)
     _decide(case, employee, 1)
-    services.consent_record(
+    consent = services.consent_record(
         case=case,
         user=employee,
         services=[health],
@@ -292,6 +294,7 @@ def _build_world() -> SimpleNamespace:
         kindergarten=kindergarten,
         case=case,
         child=case.child,
+        consent=consent,
         meeting=_meeting(case, employee, kindergarten),
         measure=_measure(case, employee, kindergarten),
         handover=services.handover_offer(case=case, user=employee, to_user=recipient),
@@ -428,6 +431,15 @@ def other(world) -> SimpleNamespace:
         meeting=_meeting(case, employee, kindergarten),
         measure=_measure(case, employee, kindergarten),
         handover=services.handover_offer(case=case, user=employee, to_user=world.users[RECIPIENT]),
+        consent=services.consent_record(
+            case=case,
+            user=employee,
+            services=[world.kindergarten],
+            given_by="Foresatte",
+            form="oral",
+            purpose="Samarbeid",
+            given_on=timezone.localdate(),
+        ),
     )
 
 
@@ -437,6 +449,7 @@ CROSS = [
         ("minutes", "meeting_pk", OWNER),
         ("evaluation_new", "measure_pk", OWNER),
         ("handover_answer", "handover_pk", RECIPIENT),
+        ("consent_withdraw", "consent_pk", OWNER),
     ]
     for method in (GET, POST)
 ]

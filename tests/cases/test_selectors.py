@@ -139,3 +139,58 @@ def test_a_renewed_consent_keeps_the_involved_service_in(
 
     consent_for(case, school, given_on=dt.date(2026, 11, 23))
     assert sees(principal, case) and services_with_consent(case) == 1
+
+
+def test_withdrawing_consent_cuts_the_services_access_on_the_next_request(
+    client, make_case, make_user, school, consent_for, employee
+):
+    from django.urls import reverse
+
+    case = make_case()
+    principal = make_user(Role.LEADER, service=school)
+    consent = consent_for(case, school)
+    services.service_involve(case=case, user=employee, service=school)
+    client.force_login(principal)
+    url = reverse("cases:detail", args=[case.pk])
+    assert client.get(url).status_code == 200
+
+    client.force_login(employee)
+    response = client.post(
+        reverse("cases:consent_withdraw", args=[case.pk, consent.pk]),
+        {"withdrawn_on": "2026-11-23", "how": "Brev fra mor"},
+    )
+    assert response.status_code == 302
+    consent.refresh_from_db()
+    assert (consent.withdrawn_on, consent.withdrawn_how, consent.withdrawn_by) == (
+        dt.date(2026, 11, 23), "Brev fra mor", employee,
+    )  # fmt: skip
+    entry = case.relay_entries.filter(kind="consent").first()
+    assert "trakk tilbake samtykket 23.11.2026 (Brev fra mor)" in entry.text
+
+    client.force_login(principal)
+    assert client.get(url).status_code == 404
+    assert case.involvements.filter(service=school).exists(), "what happened stays"
+
+
+def test_a_refusal_is_recorded_and_covers_nothing(make_case, employee, school, consent_for):
+    case = make_case()
+    consent_for(case, school, refused=True)
+    with pytest.raises(services.ConsentMissing):
+        services.service_involve(case=case, user=employee, service=school)
+    entry = case.relay_entries.filter(kind="consent").first()
+    assert "har ikke gitt samtykke til samarbeid med: Eikebakken skole" in entry.text
+
+
+def test_withdrawal_needs_how_and_a_sensible_date(make_case, employee, school, consent_for):
+    from django.core.exceptions import ValidationError
+
+    case = make_case()
+    consent = consent_for(case, school)
+    with pytest.raises(ValidationError):
+        services.consent_withdraw(
+            case=case, consent=consent, user=employee, withdrawn_on=dt.date(2026, 11, 23), how=""
+        )
+    with pytest.raises(ValidationError):
+        services.consent_withdraw(
+            case=case, consent=consent, user=employee, withdrawn_on=dt.date(2020, 1, 1), how="x"
+        )
