@@ -4,15 +4,19 @@ from django.utils import timezone
 from .models import Membership, Service, User
 
 
-def active_memberships(user: User) -> QuerySet[Membership]:
+def current_membership_q(prefix: str = "") -> Q:
+    """A membership in force today, in an active service (or a municipal one, with none).
+    `prefix` reaches it through a relation, e.g. "memberships__"."""
     today = timezone.localdate()
     return (
-        Membership.objects.filter(user=user)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .filter(Q(service__isnull=True) | Q(service__is_active=True))
-        .select_related("service")
+        (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": today}))
+        & (Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": today}))
+        & (Q(**{f"{prefix}service__isnull": True}) | Q(**{f"{prefix}service__is_active": True}))
     )
+
+
+def active_memberships(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(current_membership_q(), user=user).select_related("service")
 
 
 def user_memberships(user: User) -> list[Membership]:

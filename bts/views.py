@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases.selectors import (
-    follow_up_due,
     handovers_for,
     my_cases,
     service_cases,
     watched_cases,
+    with_follow_up_due,
 )
 from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
@@ -34,6 +34,7 @@ def start(request: HttpRequest) -> HttpResponse:
     memberships = request_memberships(request)
     roles = {m.role for m in memberships}
     guide = request_guide(request)
+    max_days = guide.follow_up_max_days if guide else 28
     context = {
         "memberships": memberships,
         "has": {role.value: role in roles for role in Role},
@@ -51,9 +52,7 @@ def start(request: HttpRequest) -> HttpResponse:
         cases = list(my_cases(request.user)[:51])
         context["more_cases"] = len(cases) > 50
         cases = cases[:50]
-        max_days = guide.follow_up_max_days if guide else 28
-        for case in cases:
-            case.follow_up_due = follow_up_due(case, max_days=max_days)
+        with_follow_up_due(cases, max_days=max_days)
         context |= {
             "my_cases": cases,
             "today": timezone.localdate(),
@@ -62,10 +61,7 @@ def start(request: HttpRequest) -> HttpResponse:
         }
     if Role.LEADER in roles:
         led = list(service_cases(request.user)[:100])
-        max_days = guide.follow_up_max_days if guide else 28
-        for case in led:
-            case.follow_up_due = follow_up_due(case, max_days=max_days)
-        context["service_cases"] = led
+        context["service_cases"] = with_follow_up_due(led, max_days=max_days)
     if Role.SYSTEM_ADMIN in roles:
         context["admin_overview"] = admin_overview()
     return render(request, "bts/start.html", context)

@@ -25,9 +25,14 @@ def may_decide(user: User, case: Case) -> bool:
     return case.is_open and (case.responsible_id == user.id or leads_owner_service(user, case))
 
 
+def may_read(user: User, case: Case) -> bool:
+    """Reading needs nothing beyond seeing the case, which `visible_cases` has decided."""
+    return True
+
+
 def may_report(user: User, case: Case) -> bool:
     """The duty to report to barnevern is everyone's who sees the case, at every level."""
-    return True
+    return may_read(user, case)
 
 
 def may_hand_over(user: User, case: Case) -> bool:

@@ -7,8 +7,8 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from bts.models import Role, User
-from bts.selectors import user_memberships
+from bts.models import Membership, Role, Service, User
+from bts.selectors import current_membership_q, user_memberships
 
 from .models import (
     Case,
@@ -256,6 +256,13 @@ def follow_up_due(case: Case, *, max_days: int) -> date | None:
     return case.first_measure_on + timedelta(days=max_days)
 
 
+def with_follow_up_due(cases: list[Case], *, max_days: int) -> list[Case]:
+    """Set `follow_up_due` on each case of a list from `my_cases_annotated` (no queries)."""
+    for case in cases:
+        case.follow_up_due = follow_up_due(case, max_days=max_days)
+    return cases
+
+
 def handovers_for(user: User) -> QuerySet[Handover]:
     return (
         Handover.objects.filter(to_user=user, status=Handover.Status.OFFERED)
@@ -273,26 +280,28 @@ def watched_cases(user: User) -> QuerySet[Watch]:
     )
 
 
+def services_in_case(case: Case) -> QuerySet[Service]:
+    """The services in the case: its owner and those taking part under an active consent."""
+    involved = covered_involvements().filter(case=case).values("service_id")
+    return Service.objects.filter(
+        Q(pk=case.owner_service_id) | Q(pk__in=involved), is_active=True
+    ).order_by("name")
+
+
+def people_in_services(services, *, roles=None) -> QuerySet[User]:
+    """Active users with a membership in force in one of these services (optionally in roles)."""
+    current = Membership.objects.filter(
+        current_membership_q(), user=OuterRef("pk"), service__in=services
+    )
+    if roles:
+        current = current.filter(role__in=roles)
+    return User.objects.filter(Exists(current), is_active=True).order_by("last_name", "first_name")
+
+
 def handover_candidates(case: Case) -> QuerySet[User]:
     """Employees of the services in the case who could hold it."""
-    service_ids = {case.owner_service_id} | set(
-        covered_involvements().filter(case=case).values_list("service_id", flat=True)
-    )
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__service_id__in=service_ids,
-            memberships__role__in=[
-                Role.EMPLOYEE,
-                Role.LEADER,
-                Role.FAMILY_CONTACT,
-                Role.CHILD_COORDINATOR,
-            ],
-        )
-        .exclude(pk=case.responsible_id)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    roles = [Role.EMPLOYEE, Role.LEADER, Role.FAMILY_CONTACT, Role.CHILD_COORDINATOR]
+    return people_in_services(services_in_case(case), roles=roles).exclude(pk=case.responsible_id)
 
 
 def is_overdue(due: date | None) -> bool:

@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
-from bts.models import Membership, Service, User
+from bts.models import Service, User
 from levels.models import Guide, Step
 from levels.rules import CLOSED, WIDE_COLLABORATION_LEVEL, Move, MoveRefused, check_move
 
@@ -43,7 +43,12 @@ from .models import (
     Watch,
     WideCollaboration,
 )
-from .selectors import covered_involvements, led_service_ids, services_with_consent
+from .selectors import (
+    led_service_ids,
+    people_in_services,
+    services_in_case,
+    services_with_consent,
+)
 
 
 @dataclass(frozen=True)
@@ -576,14 +581,8 @@ class MinutesConflict(Exception):
         self.current = current
 
 
-def _collaborating_service_ids(case: Case) -> set[int]:
-    """The owner service and the services taking part under an active consent."""
-    involved = covered_involvements().filter(case=case).values_list("service_id", flat=True)
-    return {case.owner_service_id, *involved}
-
-
 def _check_services(case: Case, chosen: list[Service]) -> None:
-    allowed = _collaborating_service_ids(case)
+    allowed = set(services_in_case(case).values_list("pk", flat=True))
     outside = sorted(s.name for s in chosen if s.pk not in allowed)
     if outside:
         raise ValidationError(
@@ -598,11 +597,10 @@ def _check_active(users: list[User]) -> None:
 
 def _check_people_in_case(case: Case, users: list[User]) -> None:
     """Meeting participants get access to the case, so they must work in one of its services."""
-    allowed = _collaborating_service_ids(case)
     inside = set(
-        Membership.objects.filter(user__in=users, service_id__in=allowed).values_list(
-            "user_id", flat=True
-        )
+        people_in_services(services_in_case(case))
+        .filter(pk__in=[u.pk for u in users])
+        .values_list("pk", flat=True)
     )
     outside = sorted(str(u) for u in users if u.pk not in inside)
     if outside:
@@ -1050,10 +1048,8 @@ def cases_reassign_all(*, leader: User, from_user: User, to_user: User, reason: 
     led = led_service_ids(leader)
     if from_user.pk == to_user.pk:
         raise ValidationError(_("Velg en annen person å overføre til."))
-    if (
-        not to_user.is_active
-        or not Membership.objects.filter(user=to_user, service_id__in=led).exists()
-    ):
+    staff = people_in_services(Service.objects.filter(pk__in=led))
+    if not staff.filter(pk=to_user.pk).exists():
         raise ValidationError(_("Den som overtar, må jobbe i en tjeneste du leder."))
     cases = list(
         Case.objects.select_for_update()

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from bts.audit import audit, refuse
-from bts.models import AuditEvent, Membership, Service, User
+from bts.models import AuditEvent, Service, User
 from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
@@ -53,12 +53,13 @@ from .models import (
 from .selectors import (
     case_detail,
     case_services,
-    covered_involvements,
     find_children,
     handover_candidates,
     led_service_ids,
+    people_in_services,
     possible_duplicates,
     relay_log,
+    services_in_case,
     visible_cases,
     visible_children,
 )
@@ -540,39 +541,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Meetings, minutes, measures and evaluations ------------------------------------------------
 
 
-def _may_read(user: User, case: Case) -> bool:
-    """Reading needs nothing more than seeing the case (`visible_cases` decided that)."""
-    return True
-
-
-def _collaborating_services(case: Case) -> QuerySet[Service]:
-    """The owner service and the services taking part under an active consent."""
-    involved = covered_involvements().filter(case=case).values("service_id")
-    return Service.objects.filter(
-        Q(pk=case.owner_service_id) | Q(pk__in=involved), is_active=True
-    ).order_by("name")
-
-
-def _people_in(services_qs: QuerySet[Service]) -> QuerySet[User]:
-    """Active users with a current role in one of these services."""
-    today = timezone.localdate()
-    current = Membership.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=today),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today),
-        user=OuterRef("pk"),
-        service__in=services_qs,
-    )
-    return User.objects.filter(Exists(current), is_active=True).order_by("first_name", "last_name")
-
-
 @require_http_methods(["GET", "POST"])
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
-    collaborating = _collaborating_services(case)
+    collaborating = services_in_case(case)
     form = MeetingForm(
         _posted(request),
         services=collaborating,
-        people=_people_in(collaborating),
+        people=people_in_services(collaborating),
         initial={
             "participants": [request.user.pk],
             "participant_services": [case.owner_service_id],
@@ -622,7 +598,7 @@ def _minutes_sections(minutes: Minutes | None) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """The referat of one meeting: read it, or edit it with optimistic locking."""
-    policy = policies.may_work_on if request.method == "POST" else _may_read
+    policy = policies.may_work_on if request.method == "POST" else policies.may_read
     case = _case_for_change(request, pk, policy=policy)
     meeting = get_object_or_404(
         case.meetings.select_related("minutes__updated_by", "invited_by").prefetch_related(
@@ -691,11 +667,11 @@ def _minutes_conflict(request, case, meeting, form, current: Minutes) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
-    collaborating = _collaborating_services(case)
+    collaborating = services_in_case(case)
     form = MeasureForm(
         _posted(request),
         services=collaborating,
-        people=_people_in(collaborating),
+        people=people_in_services(collaborating),
         initial={"responsible_service": case.owner_service_id},
     )
     if request.method == "POST" and form.is_valid():
@@ -736,7 +712,7 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     """Evaluate an active measure; everyone who sees the case may read its evaluations."""
-    policy = policies.may_work_on if request.method == "POST" else _may_read
+    policy = policies.may_work_on if request.method == "POST" else policies.may_read
     case = _case_for_change(request, pk, policy=policy)
     measure = get_object_or_404(
         case.measures.select_related("responsible_service", "responsible_person").prefetch_related(
@@ -811,7 +787,7 @@ def handover_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def handover_answer(request: HttpRequest, pk: int, handover_pk: int) -> HttpResponse:
-    case = _case_for_change(request, pk, policy=lambda user, case: True)
+    case = _case_for_change(request, pk, policy=policies.may_read)
     handover = get_object_or_404(
         case.handovers.filter(status=Handover.Status.OFFERED, to_user=request.user),
         pk=handover_pk,
@@ -852,10 +828,7 @@ def watch_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def coordination(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=policies.may_set_coordination)
-    in_case = {case.owner_service_id} | {i.service_id for i in case.involvements.all()}
-    form = CoordinationForm(
-        _posted(request), services=Service.objects.filter(pk__in=in_case).order_by("name")
-    )
+    form = CoordinationForm(_posted(request), services=services_in_case(case))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -898,9 +871,7 @@ def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
         if current
         else {}
     )
-    people = User.objects.filter(
-        Q(pk__in=handover_candidates(case).values("pk")) | Q(pk=case.responsible_id)
-    ).order_by("last_name", "first_name")
+    people = people_in_services(services_in_case(case))
     form = WideCollaborationForm(_posted(request), initial=initial, people=people)
     if request.method == "POST" and form.is_valid():
         services.wide_collaboration_save(case=case, user=request.user, **form.cleaned_data)
@@ -963,11 +934,11 @@ def reassign_all(request: HttpRequest) -> HttpResponse:
     holders = User.objects.filter(
         responsible_cases__status=Case.Status.OPEN, responsible_cases__owner_service_id__in=led
     ).distinct()
-    staff = User.objects.filter(is_active=True, memberships__service_id__in=led).distinct()
+    staff = people_in_services(Service.objects.filter(pk__in=led))
     form = ReassignAllForm(
         _posted(request),
         holders=holders.order_by("last_name", "first_name"),
-        staff=staff.order_by("last_name", "first_name"),
+        staff=staff,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -71,6 +71,7 @@ def test_checklist_on_the_case_page_and_as_an_htmx_fragment(
     assert response.status_code == 200
     assert response.text.strip().startswith('<form id="checklist"')
     assert 'value="Drøft med leder" id="check-2" checked' in response.text
+    assert 'role="status">Sjekklisten er lagret.' in response.text
 
     # Without JavaScript the same form posts and comes back to the case page.
     response = employee_client.post(

@@ -344,3 +344,65 @@ def test_saving_the_same_nivå_3_offers_twice_logs_once(make_case, employee, sch
             child_coordinator=None, individual_plan="not_yet", note="",
         )  # fmt: skip
     assert case.relay_entries.filter(kind="wide").count() == 1
+
+
+def test_coordination_page_offers_only_services_in_the_case_and_shows_the_history(
+    employee_client, make_case, employee, school, consent_for
+):
+    from cases.models import Consent
+
+    case = make_case()
+    consent = consent_for(case, school)
+    services.service_involve(case=case, user=employee, service=school)
+    services.coordination_set(case=case, user=employee, service=school, reason="Skolestart.")
+    services.coordination_set(
+        case=case, user=employee, service=case.owner_service, reason="Tilbake til barnehagen."
+    )
+    page = employee_client.get(f"/saker/{case.pk}/").text
+    assert "Tidligere koordinering" in page and "Eikebakken skole (" in page
+
+    Consent.objects.filter(pk=consent.pk).update(withdrawn_on=dt.date(2026, 11, 22))
+    form = employee_client.get(reverse("cases:coordination", args=[case.pk])).text
+    assert f'value="{case.owner_service.pk}"' in form
+    assert f'value="{school.pk}"' not in form, "a service without consent is not in the case"
+
+
+def test_an_ended_membership_is_no_candidate_for_the_case(make_case, make_user):
+    from cases.selectors import handover_candidates
+
+    case = make_case()
+    leaving = make_user(Role.EMPLOYEE)
+    staying = make_user(Role.EMPLOYEE)
+    leaving.memberships.update(valid_to=dt.date(2000, 1, 1))
+    assert set(handover_candidates(case)) >= {staying}
+    assert leaving not in set(handover_candidates(case))
+
+
+def test_done_following_removes_the_case_from_the_givers_list(
+    client, make_case, employee, colleague
+):
+    case = make_case()
+    offer = services.handover_offer(case=case, user=employee, to_user=colleague)
+    services.handover_answer(handover=offer, user=colleague, accept=True)
+    client.force_login(employee)
+    assert 'id="watching"' in client.get("/").text
+    response = client.post(reverse("cases:watch_end", args=[case.pk]))
+    assert response["Location"] == reverse("start")
+    assert not Watch.objects.exists()
+    assert 'id="watching"' not in client.get("/").text
+    assert "følger ikke lenger saken" in case.relay_entries.filter(kind="handover").first().text
+
+
+def test_the_daily_reminder_command(make_case, employee):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    employee.email = "ingrid@example.invalid"
+    employee.save()
+    case = make_case()
+    Case.objects.filter(pk=case.pk).update(decision_due=timezone.localdate())
+    out = StringIO()
+    call_command("send_reminders", stdout=out)
+    assert "Påminnelser sendt til 1 brukere." in out.getvalue()
+    assert len(mail.outbox) == 1

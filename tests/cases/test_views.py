@@ -315,6 +315,7 @@ def test_start_page_keeps_a_fixed_query_count_with_many_cases(
     with django_assert_max_num_queries(15):  # + ATOMIC_REQUESTS savepoint
         page = employee_client.get(reverse("start")).text
     assert len(re.findall(r'href="/saker/\d+/"', page)) == 50
+    assert "Du har flere åpne saker." in page
 
 
 def test_double_submitted_note_and_concern_make_one_each(employee_client, make_case):
@@ -460,3 +461,21 @@ def test_refused_attempts_are_logged_although_the_request_is_rolled_back(
     client.force_login(make_user(Role.MUNICIPAL_LEADER))
     assert client.get(reverse("cases:new")).status_code == 403
     assert refused.filter(detail="register").count() == 1
+
+
+def test_the_access_log_pages_back_in_time(client, make_case, leader):
+    from cases.selectors import ACCESS_LOG_PAGE
+
+    case = make_case()
+    AuditEvent.objects.bulk_create(
+        AuditEvent(kind=AuditEvent.Kind.CASE_VIEWED, case_id=case.pk, detail=f"lesing {i}")
+        for i in range(ACCESS_LOG_PAGE + 5)
+    )
+    client.force_login(leader)
+    url = reverse("cases:access_log", args=[case.pk])
+    first = client.get(url).text
+    assert first.count("<tr><td>") == ACCESS_LOG_PAGE
+    older = re.search(r"eldre=(\d+)", first)[1]
+    second = client.get(url, {"eldre": older}).text
+    assert "lesing 0<" in second and "lesing 104<" not in second
+    assert "eldre=" not in second
