@@ -8,8 +8,11 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.13 2>/dev/null || command -v python3 2>/dev/null)
 UV_VERSION := 0.13.8
 CHROMIUM := /usr/bin/chromium
+# WeasyPrint (PDF documents) needs Pango and HarfBuzz' subsetter from the system.
+SYSTEM_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: help demo test lint e2e db-stop vendor-designsystemet lock clean
+.PHONY: help demo test lint e2e db-stop vendor-designsystemet lock clean system-libs
 
 help:
 	@echo "make demo   – start lokal PostgreSQL, migrer, last Øvre Eikers veileder og demodata, server på http://127.0.0.1:8000"
@@ -26,14 +29,14 @@ $(VENV)/.installed: requirements.lock .python-version
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) --require-hashes requirements.lock
 	@touch $@
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed system-libs
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_guide fixtures/veiledere/ovre-eiker.toml
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	@echo "BTS kjører på http://127.0.0.1:8000 – logg inn som ansatt / demo (Ctrl-C stopper)."
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed $(CHROMIUM)
+test: $(VENV)/.installed system-libs $(CHROMIUM)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	BTS_TESTING=1 BTS_LOCAL_DB=throwaway $(PY) -m pytest
@@ -46,6 +49,18 @@ $(CHROMIUM):
 	else \
 	  echo "Nettlesertestene trenger Debians chromium i $(CHROMIUM). Installer den: sudo apt-get install chromium" >&2; \
 	  exit 1; \
+	fi
+
+system-libs:
+	@missing=""; for lib in $(SYSTEM_LIBS); do ldconfig -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installerer Pango og HarfBuzz for PDF-dokumentene …"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else \
+	    echo "PDF-dokumentene trenger$$missing. Installer: sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
+	    exit 1; \
+	  fi; \
 	fi
 
 db-stop: $(VENV)/.installed
