@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_htmx",
     # Before "bts": axes' login-failure receiver runs before bts' audit receiver (bts/auth.py).
     "axes",
+    "guardian",
     "bts",
     "levels",
     "cases",
@@ -147,9 +148,19 @@ AXES_LOCKOUT_CALLABLE = "bts.auth.lockout_response"
 # Axes would otherwise keep every successful login (username, address, browser) forever; the
 # audit log already records who read and changed what, with a retention of its own.
 AXES_DISABLE_ACCESS_LOG = True
+# Per-case grants (django-guardian, cases.CaseUserGrant) are read only by
+# `cases.selectors.visible_cases`, which also requires that the person's service is in the case
+# now. Guardian's object backend would answer `user.has_perm("cases.view_case", case)` from the
+# grant alone, ignoring a withdrawn or expired consent, so it is left out and has_perm on a case
+# is always False. No anonymous user row, no monkey patching of User and Group.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_MONKEY_PATCH_USER = False
+GUARDIAN_MONKEY_PATCH_GROUP = False
+
 # axes.W006 asks for the address among the lockout parameters; see above for why it is not.
-# Keep this list to that one check: `check --deploy` must stay clean on its own merits.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# guardian.W001 asks for guardian's object backend; see above for why it is not used.
+# Keep this list to these: `check --deploy` must stay clean on its own merits.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "guardian.W001"]
 
 # Sessions: 30 minutes idle (renewed on every request), 10 hours absolute (middleware).
 SESSION_COOKIE_AGE = 30 * 60

@@ -250,6 +250,24 @@ class ReportForm(Form):
         help_text=_("Foresatte varsles ikke fra BTS."),
     )
     police_contacted = forms.BooleanField(label=_("Politiet er kontaktet"), required=False)
+    received_by = forms.ModelChoiceField(
+        queryset=Service.objects.none(),
+        label=_("Barneverntjenesten som fikk meldingen"),
+        required=False,
+        help_text=_("Lederen i barneverntjenesten ser da saken i BTS."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        child_protection = Service.objects.filter(
+            kind=Service.Kind.CHILD_PROTECTION, is_active=True
+        ).order_by("name")
+        field = self.fields["received_by"]
+        field.queryset = child_protection
+        if len(child_protection) == 1:
+            field.initial = child_protection[0].pk
+        elif not child_protection:
+            del self.fields["received_by"]
 
     def clean_reported_at(self):
         value = self.cleaned_data["reported_at"]

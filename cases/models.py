@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from bts.models import Service
 
@@ -304,6 +305,16 @@ class ChildProtectionReport(models.Model):
     channel = models.CharField(_("hvordan"), max_length=10, choices=Channel.choices)
     reason = models.TextField(_("hva meldingen gjelder"))
     police_contacted = models.BooleanField(_("politiet er kontaktet"), default=False)
+    # The barnevern service that received it, when barnevern works in BTS: its leader then
+    # sees the case. Empty when the municipality's barnevern is not a service here.
+    received_by = models.ForeignKey(
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_reports",
+        verbose_name=_("barneverntjeneste"),
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -659,3 +670,30 @@ class StepCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step_code}: {self.item}"
+
+
+class CaseUserGrant(UserObjectPermissionBase):
+    """A per-case grant (django-guardian, direct foreign key): this user takes part in the case.
+
+    Written and removed by `cases.grants` in the transaction of the event that changes the
+    person's part. Never read alone: `visible_cases` also requires that the person's service
+    is in the case now (consent, membership), which can end without any event (expiry).
+    """
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="user_grants")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("tilgang til sak (person)")
+        verbose_name_plural = _("tilganger til saker (personer)")
+        indexes = [models.Index(fields=["content_object", "user"], name="caseusergrant_case_user")]
+
+
+class CaseGroupGrant(GroupObjectPermissionBase):
+    """Guardian's group grants on cases, in a table of their own: a case is never in guardian's
+    generic tables. BTS grants to persons, not groups; this table stays empty."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("tilgang til sak (gruppe)")
+        verbose_name_plural = _("tilganger til saker (grupper)")

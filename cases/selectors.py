@@ -10,9 +10,11 @@ from django.utils import timezone
 from bts.models import Membership, Role, Service, User
 from bts.selectors import current_membership_q, user_memberships
 
+from .grants import granted_q
 from .models import (
     Case,
     Child,
+    ChildProtectionReport,
     Concern,
     Consent,
     Coordination,
@@ -22,7 +24,6 @@ from .models import (
     Meeting,
     RelayEntry,
     Watch,
-    WideCollaboration,
 )
 
 
@@ -51,42 +52,35 @@ def covered_involvements() -> QuerySet[Involvement]:
 
 
 def visible_cases(user: User) -> QuerySet[Case]:
-    """The cases this user may see: those they take part in, and those of services they lead
-    (owning it, or involved in it under an active consent).
+    """The cases this user may see: those they take part in, those of services they lead
+    (owning it, or involved in it under an active consent), and, for the leader of a barnevern
+    service, those reported to it.
 
     Ordinary employees do not see every case of their service; municipal leaders and the system
     administrator see none (they get aggregates and administration, not children).
     """
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    # Taking part: holding or registering it, an open offer to hold it, following it after
-    # passing it on, a meeting, a measure, or the nivå 3 coordinator roles …
-    taking_part = (
-        Q(responsible=user)
-        | Q(created_by=user)
-        | Exists(Handover.objects.filter(case=OuterRef("pk"), to_user=user, status="offered"))
-        | Exists(Watch.objects.filter(case=OuterRef("pk"), user=user))
-        | Exists(Meeting.objects.filter(case=OuterRef("pk"), participants=user))
-        | Exists(Measure.objects.filter(case=OuterRef("pk"), responsible_person=user))
-        | Exists(
-            WideCollaboration.objects.filter(
-                Q(coordinator=user) | Q(child_coordinator=user), case=OuterRef("pk")
-            )
-        )
-    )
-    # … counts only while the user works in a service that is in the case: the owner, or one
-    # involved under an active consent. Withdrawal or leaving the service ends access.
+    # Taking part (registered, holds, offered, follows, meeting, measure, nivå 3 role: the
+    # per-case grant, see cases.grants) counts only while the user works in a service that is
+    # in the case: the owner, or one involved under an active consent. Withdrawal, expiry or
+    # leaving the service ends access at once, with no event needed.
     own = [m.service_id for m in user_memberships(user) if m.service_id]
+    if not own:
+        return Case.objects.none()
     in_case_service = Q(owner_service_id__in=own) | Exists(
         covered_involvements().filter(case=OuterRef("pk"), service_id__in=own)
     )
-    access = taking_part & in_case_service
+    access = granted_q(user) & in_case_service
     led = led_service_ids(user)
     if led:
         involved_under_consent = covered_involvements().filter(
             case=OuterRef("pk"), service_id__in=led
         )
-        access |= Q(owner_service_id__in=led) | Exists(involved_under_consent)
+        reported_to = ChildProtectionReport.objects.filter(
+            case=OuterRef("pk"), received_by_id__in=led
+        )
+        access |= Q(owner_service_id__in=led) | Exists(involved_under_consent) | Exists(reported_to)
     return Case.objects.filter(access)
 
 

@@ -21,6 +21,7 @@ from levels.models import Guide, Step
 from levels.rules import CLOSED, WIDE_COLLABORATION_LEVEL, Move, MoveRefused, check_move
 
 from . import notifications
+from .grants import grants_sync
 from .identity import identity_kind, validate_identity_number
 from .models import (
     AnonymousDiscussion,
@@ -170,7 +171,7 @@ def child_create(
 
 def _new_case(*, child: Child, service: Service, user: User, **fields) -> Case:
     """A case at nivå 0, first step, held by the one who registered it."""
-    return Case.objects.create(
+    case = Case.objects.create(
         child=child,
         owner_service=service,
         level=0,
@@ -179,6 +180,8 @@ def _new_case(*, child: Child, service: Service, user: User, **fields) -> Case:
         responsible=user,
         **fields,
     )
+    grants_sync(case, [user])
+    return case
 
 
 def case_open(
@@ -460,11 +463,13 @@ def case_decide(
         )
         if to_level is CLOSED:
             locked.status, locked.closed_at = Case.Status.CLOSED, timezone.now()
-            locked.handovers.filter(status=Handover.Status.OFFERED).update(
+            offered = list(locked.handovers.filter(status=Handover.Status.OFFERED))
+            locked.handovers.filter(pk__in=[h.pk for h in offered]).update(
                 status=Handover.Status.DECLINED,
                 answered_at=locked.closed_at,
                 answer=_("Saken ble avsluttet."),
             )
+            grants_sync(locked, [h.to_user for h in offered])
         else:
             locked.level = to_level
             locked.step_code = _first_step_code(_active_guide(), to_level)
@@ -484,9 +489,13 @@ def report_file(
     channel: str,
     reason: str,
     police_contacted: bool = False,
+    received_by: Service | None = None,
     idempotency_key: uuid.UUID | None = None,
 ) -> ChildProtectionReport:
-    """Record a report to barnevern (opplysningsplikt). No consent; guardians are not told."""
+    """Record a report to barnevern (opplysningsplikt). No consent; guardians are not told.
+    When the barnevern service that received it works in BTS, its leader sees the case."""
+    if received_by is not None and received_by.kind != Service.Kind.CHILD_PROTECTION:
+        raise ValidationError(_("Meldingen må gå til en barneverntjeneste."))
 
     @transaction.atomic
     def create() -> ChildProtectionReport:
@@ -496,12 +505,18 @@ def report_file(
             channel=channel,
             reason=reason.strip(),
             police_contacted=police_contacted,
+            received_by=received_by,
             reported_by=user,
             idempotency_key=idempotency_key,
         )
         text = _("Melding sendt til barnevernet (%(channel)s).") % {
             "channel": report.get_channel_display().lower()
         }
+        if received_by is not None:
+            text = _("Melding sendt til %(service)s (%(channel)s).") % {
+                "service": received_by.name,
+                "channel": report.get_channel_display().lower(),
+            }
         if police_contacted:
             text += " " + _("Politiet er kontaktet.")
         _log(case, actor=user, kind=RelayEntry.Kind.REPORT, text=text)
@@ -520,6 +535,7 @@ def case_open_with_report(
     channel: str,
     reason: str,
     police_contacted: bool = False,
+    received_by: Service | None = None,
     idempotency_key: uuid.UUID | None = None,
 ) -> Case:
     """The akutt path: a case whose first and only entry is the report, for a child already
@@ -539,6 +555,7 @@ def case_open_with_report(
             channel=channel,
             reason=reason,
             police_contacted=police_contacted,
+            received_by=received_by,
         )
         return case
 
@@ -646,6 +663,7 @@ def meeting_invite(
         )
         meeting.participants.set(participants)
         meeting.participant_services.set(participant_services)
+        grants_sync(case, participants)
         when = timezone.localtime(meeting.starts_at)
         _log(
             case,
@@ -749,6 +767,7 @@ def measure_add(
             created_by=user,
             idempotency_key=idempotency_key,
         )
+        grants_sync(case, [responsible_person])
         responsible = responsible_service.name
         if responsible_person is not None:
             responsible = f"{responsible} ({responsible_person})"
@@ -869,6 +888,7 @@ def handover_offer(
             message=message.strip(),
             idempotency_key=idempotency_key,
         )
+        grants_sync(case, [to_user])
         _log(
             case,
             actor=user,
@@ -901,8 +921,8 @@ def handover_answer(*, handover: Handover, user: User, accept: bool, answer: str
     handover.status = Handover.Status.ACCEPTED if accept else Handover.Status.DECLINED
     handover.answered_at, handover.answer = timezone.now(), answer.strip()
     handover.save(update_fields=["status", "answered_at", "answer"])
+    previous = case.responsible
     if accept:
-        previous = case.responsible
         case.responsible = user
         case.save(update_fields=["responsible"])
         remind_on = timezone.localdate() + timedelta(days=_active_guide().follow_up_max_days)
@@ -917,6 +937,7 @@ def handover_answer(*, handover: Handover, user: User, accept: bool, answer: str
             "to": user,
             "answer": handover.answer,
         }
+    grants_sync(case, [user, previous])
     _log(case, actor=user, kind=RelayEntry.Kind.HANDOVER, text=text)
     return handover
 
@@ -925,6 +946,7 @@ def handover_answer(*, handover: Handover, user: User, accept: bool, answer: str
 def watch_end(*, case: Case, user: User) -> None:
     """Stop following a case one passed on (the samtidighetsansvar is fulfilled)."""
     if Watch.objects.filter(case=case, user=user).delete()[0]:
+        grants_sync(case, [user])
         _log(
             case,
             actor=user,
@@ -1008,6 +1030,8 @@ def wide_collaboration_save(
             "updated_by": user,
         },
     )
+    previous = [before.coordinator, before.child_coordinator] if before else []
+    grants_sync(case, [coordinator, child_coordinator, *previous])
     parts = [
         _("Familiehjelpa: %(a)s") % {"a": wide.get_familiehjelpa_display().lower()},
         _("koordinator: %(c)s") % {"c": coordinator or _("ikke valgt")},
@@ -1057,13 +1081,15 @@ def cases_reassign_all(*, leader: User, from_user: User, to_user: User, reason: 
         .order_by("pk")
     )
     for case in cases:
-        case.handovers.filter(status=Handover.Status.OFFERED).update(
+        offered = list(case.handovers.filter(status=Handover.Status.OFFERED))
+        case.handovers.filter(pk__in=[h.pk for h in offered]).update(
             status=Handover.Status.DECLINED,
             answered_at=timezone.now(),
             answer=_("Ansvaret ble overført av leder."),
         )
         case.responsible = to_user
         case.save(update_fields=["responsible"])
+        grants_sync(case, [from_user, to_user, *(h.to_user for h in offered)])
         _log(
             case,
             actor=leader,

@@ -264,6 +264,7 @@ def acute(request: HttpRequest) -> HttpResponse:
                     channel=r["channel"],
                     reason=r["reason"],
                     police_contacted=r["police_contacted"],
+                    received_by=r.get("received_by"),
                     idempotency_key=r["idempotency_key"],
                 )
             except ValidationError as exc:
@@ -521,6 +522,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             channel=data["channel"],
             reason=data["reason"],
             police_contacted=data["police_contacted"],
+            received_by=data.get("received_by"),
             idempotency_key=data["idempotency_key"],
         )
         audit(request, kind=Kind.REPORT_FILED, case_id=case.pk)
