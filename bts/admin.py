@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Membership, Service, User
 
@@ -40,3 +41,24 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "service"]
     autocomplete_fields = ["user", "service"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "service__name"]
+
+
+# The authenticator's secret never leaves the server: the administrator sees who has one and
+# can delete it (a lost phone), after which the user sets up a new one at the next login.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -40,3 +40,21 @@ class DesignSystemMixin:
 
 class LoginForm(DesignSystemMixin, AuthenticationForm):
     pass
+
+
+class OneTimeCodeForm(DesignSystemMixin, forms.Form):
+    token = forms.CharField(
+        label=_("Engangskode"),
+        max_length=8,
+        help_text=_("Seks sifre fra autentiseringsappen."),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"}
+        ),
+        error_messages={"required": _("Skriv koden fra appen.")},
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].replace(" ", "")
+        if not (token.isdigit() and len(token) == 6):
+            raise forms.ValidationError(_("Koden er seks sifre."))
+        return token

@@ -1,9 +1,12 @@
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 SESSION_STARTED_KEY = "bts_session_started"
 
@@ -64,3 +67,39 @@ class RefusalAuditMiddleware:
 
             audit(request, kind=AuditEvent.Kind.ACCESS_REFUSED, case_id=case_id, detail=detail)
         return response
+
+
+def two_factor_exempt(view_func):
+    """Mark a view an account that still owes its second factor may use (the code pages,
+    logging out)."""
+    view_func.two_factor_exempt = True
+    return view_func
+
+
+class TwoFactorRequiredMiddleware:
+    """Until the second factor is given, an account that needs one reaches nothing but the
+    pages that ask for it: entering the code, or setting up the authenticator app first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django_otp import user_has_device
+
+        from .policies import requires_two_factor
+
+        user = request.user
+        if getattr(view_func, "two_factor_exempt", False) or not requires_two_factor(user):
+            return None
+        if user.is_verified():
+            return None
+        target = "two_factor" if user_has_device(user) else "two_factor_setup"
+        url = reverse(target)
+        if request.method == "GET" and not request.htmx:
+            url += "?" + urlencode({"next": request.get_full_path()})
+        if request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": url})
+        return redirect(url)

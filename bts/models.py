@@ -141,6 +141,9 @@ class AuditEvent(models.Model):
         ANONYMOUS_DISCUSSION = "anonymous_discussion", _("Anonym drøfting")
         LOGIN_FAILED = "login_failed", _("Mislykket innlogging")
         ACCESS_REFUSED = "access_refused", _("Tilgang avvist")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Tofaktor satt opp")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Feil engangskode")
+        DOCUMENT_EXPORTED = "document_exported", _("Dokument lastet ned")
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

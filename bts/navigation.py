@@ -21,6 +21,10 @@ def navigation_for(request) -> list[NavItem]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
+    from .policies import requires_two_factor
+
+    if requires_two_factor(user) and not user.is_verified():
+        return []  # nothing to go to before the second factor
     items = [
         NavItem(_("Start"), reverse("start"), "start"),
         NavItem(_("Handlingsveileder"), reverse("levels:guide"), "guide"),

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import MUNICIPAL_ROLES, Membership, Role, Service, User
 
@@ -7,6 +8,8 @@ SYSTEM_ADMIN_GROUP = "Systemadministratorer"
 # The system administrator manages users, services and the guide, and never reads cases.
 SYSTEM_ADMIN_MODELS = {
     "bts": ["user", "service", "membership"],
+    # Resetting a lost authenticator: delete the user's device, and they set up a new one.
+    "otp_totp": ["totpdevice"],
     "levels": ["guide", "level", "step", "acutecontact"],
 }
 
@@ -34,3 +37,29 @@ def membership_grant(*, user: User, role: Role, service: Service | None = None) 
         user.save(update_fields=["is_staff"])
         user.groups.add(system_admin_group_ensure())
     return membership
+
+
+# --- Two-factor login ------------------------------------------------------------------------
+
+TOTP_DEVICE_NAME = "Autentiseringsapp"
+
+
+@transaction.atomic
+def totp_device_for_setup(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator the user is setting up: the same one on every reload, so a
+    code scanned a minute ago still fits."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm a new authenticator with its first code. The account then has exactly this one:
+    an older device (a lost phone, reset by the administrator) is removed."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+    if not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    return True

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     # Before "bts": axes' login-failure receiver runs before bts' audit receiver (bts/auth.py).
     "axes",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "bts",
     "levels",
     "cases",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "bts.middleware.TwoFactorRequiredMiddleware",
     "bts.middleware.SessionLifetimeMiddleware",
     "bts.middleware.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -161,6 +165,12 @@ GUARDIAN_MONKEY_PATCH_GROUP = False
 # guardian.W001 asks for guardian's object backend; see above for why it is not used.
 # Keep this list to these: `check --deploy` must stay clean on its own merits.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "guardian.W001"]
+
+# Two-factor login (django-otp, TOTP in an authenticator app) for every local account whose
+# roles can read cases or administer users (bts.policies.requires_two_factor). Repeated wrong
+# codes are throttled by the device itself: 1, 2, 4 … seconds between attempts.
+OTP_TOTP_ISSUER = "BTS"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Sessions: 30 minutes idle (renewed on every request), 10 hours absolute (middleware).
 SESSION_COOKIE_AGE = 30 * 60

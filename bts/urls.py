@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .middleware import two_factor_exempt
 
 admin.site.site_header = "BTS – administrasjon"
 admin.site.site_title = "BTS"
@@ -11,7 +12,9 @@ admin.site.index_title = "Brukere, tjenester og handlingsveileder"
 urlpatterns = [
     path("", views.start, name="start"),
     path("logg-inn/", views.LoginView.as_view(), name="login"),
-    path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logg-ut/", two_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("logg-inn/kode/", views.two_factor, name="two_factor"),
+    path("logg-inn/tofaktor/", views.two_factor_setup, name="two_factor_setup"),
     path("veileder/", include("levels.urls")),
     path("saker/", include("cases.urls")),
     path("admin/", admin.site.urls),

@@ -1,9 +1,14 @@
+import segno
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import devices_for_user
+from django_otp import login as otp_login
 
 from cases.selectors import (
     handovers_for,
@@ -15,8 +20,12 @@ from cases.selectors import (
 from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
 
-from .forms import LoginForm
-from .models import Role
+from . import services
+from .audit import audit
+from .forms import LoginForm, OneTimeCodeForm
+from .middleware import two_factor_exempt
+from .models import AuditEvent, Role
+from .policies import requires_two_factor
 from .selectors import admin_overview, request_memberships
 
 
@@ -65,3 +74,84 @@ def start(request: HttpRequest) -> HttpResponse:
     if Role.SYSTEM_ADMIN in roles:
         context["admin_overview"] = admin_overview()
     return render(request, "bts/start.html", context)
+
+
+# --- Two-factor login ----------------------------------------------------------------------------
+
+
+def _after_two_factor(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = ""
+    return redirect(target or settings.LOGIN_REDIRECT_URL)
+
+
+def _verified(request: HttpRequest, device) -> HttpResponse:
+    # A new session key at the moment the account gets its full rights.
+    request.session.cycle_key()
+    otp_login(request, device)
+    return _after_two_factor(request)
+
+
+@two_factor_exempt
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """The second step of logging in: the code from the authenticator app."""
+    if not requires_two_factor(request.user) or request.user.is_verified():
+        return _after_two_factor(request)
+    device = next(iter(devices_for_user(request.user, confirmed=True)), None)
+    if device is None:
+        return redirect("two_factor_setup")
+    form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _info = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["token"]):
+            return _verified(request, device)
+        audit(request, kind=AuditEvent.Kind.TWO_FACTOR_FAILED)
+        form.add_error(
+            "token",
+            _("Koden stemmer ikke. Vent litt, og skriv den nye koden appen viser.")
+            if allowed
+            else _("For mange feil koder på rad. Vent noen sekunder og prøv igjen."),
+        )
+    return render(
+        request,
+        "registration/two_factor.html",
+        {"form": form, "next": request.GET.get("next", request.POST.get("next", ""))},
+    )
+
+
+@two_factor_exempt
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """First login of an account that needs a second factor: connect an authenticator app."""
+    if not requires_two_factor(request.user) or request.user.is_verified():
+        return _after_two_factor(request)
+    if next(iter(devices_for_user(request.user, confirmed=True)), None) is not None:
+        # Replacing an authenticator needs the old one, or the administrator's reset.
+        return redirect("two_factor")
+    device = services.totp_device_for_setup(user=request.user)
+    form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_confirm(
+            user=request.user, device=device, token=form.cleaned_data["token"]
+        ):
+            device.refresh_from_db()
+            audit(request, kind=AuditEvent.Kind.TWO_FACTOR_ENROLLED)
+            return _verified(request, device)
+        audit(request, kind=AuditEvent.Kind.TWO_FACTOR_FAILED, detail="setup")
+        form.add_error("token", _("Koden stemmer ikke. Sjekk at klokka på telefonen går riktig."))
+    secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
+            # Grouped in fours, as authenticator apps show it, for typing it in by hand.
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "next": request.GET.get("next", request.POST.get("next", "")),
+        },
+    )

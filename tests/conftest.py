@@ -1,6 +1,8 @@
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from bts.models import Role
 from bts.services import membership_grant
@@ -8,6 +10,25 @@ from levels.loader import load_guide
 from tests.factories import ServiceFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
+
+_force_login = Client.force_login
+
+
+def _force_login_with_second_factor(self, user, backend=None):
+    """`force_login` for tests that are about the pages behind the login: the session has
+    passed both factors, as after a real login. Logging in itself, with its two steps, is
+    tested through the forms (tests/bts/test_two_factor.py, the browser journeys)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _force_login(self, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Testapp", confirmed=True)
+    session = self.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+Client.force_login = _force_login_with_second_factor
 GUIDES = ROOT / "fixtures" / "veiledere"
 
 

@@ -2,24 +2,66 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.test import Client
+from django_otp.oath import TOTP, hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import ConsoleMessage, Locator, Page, Request, Response, expect
 
 LOGIN_PATH = "/logg-inn/"
 
 
+SETUP_PATH, CODE_PATH = "/logg-inn/tofaktor/", "/logg-inn/kode/"
+
+
+def one_time_code(key: bytes) -> str:
+    totp = TOTP(key)
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
+def unused_code(device: TOTPDevice) -> str:
+    """The code the phone shows now, or its next one (a clock a little ahead), whichever the
+    device has not taken yet; if both are spent, wait for the next code, as a person would."""
+    while True:
+        now = time.time()
+        real = int(now - device.t0) // device.step
+        for step in (real, real + 1):
+            if step > device.last_t and abs(step - real - device.drift) <= device.tolerance:
+                return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
+        time.sleep(device.step - (now - device.t0) % device.step + 0.1)
+
+
 def login(page: Page, live_server, username: str, password: str) -> None:
-    """Log in through the real login form and wait for the page the form leads to."""
+    """Log in through the real login form and wait for the page the form leads to.
+
+    An account that needs a second factor then sets up its authenticator app with the key the
+    setup page shows (the first time), or types the app's code, as a person would."""
     page.goto(f"{live_server.url}{LOGIN_PATH}")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state("load")
+    path = urlsplit(page.url).path
+    if path == SETUP_PATH:
+        shown = page.locator("code.bts-secret").inner_text()
+        code = one_time_code(base64.b32decode(shown.replace(" ", "")))
+        button = "Bekreft og fortsett"
+    elif path == CODE_PATH:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        code, button = unused_code(device), "Fortsett"
+    else:
+        return
+    form_field(page, "Engangskode").fill(code)
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
     page.wait_for_load_state("load")
 
 

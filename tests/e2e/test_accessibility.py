@@ -18,7 +18,7 @@ from cases import services
 from cases.models import Minutes
 from tests.factories import PASSWORD
 
-from .helpers import form_field, login, login_with_session
+from .helpers import form_field, login, login_with_session, logout
 
 pytestmark = [
     pytest.mark.e2e,
@@ -51,6 +51,32 @@ def assert_no_serious_violations(axe: Axe, page: Page) -> None:
 def test_login_page_is_accessible(page: Page, live_server, browser_log, axe, active_guide):
     page.goto(f"{live_server.url}/logg-inn/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Logg inn")
+    assert_no_serious_violations(axe, page)
+    browser_log.assert_clean()
+
+
+def test_two_factor_pages_are_accessible(
+    page: Page, live_server, browser_log, axe, active_guide, ansatt
+):
+    """The setup page (first login) with a wrong code's error, then the code page."""
+    page.goto(f"{live_server.url}/logg-inn/")
+    page.locator("#id_username").fill("ansatt")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sett opp tofaktor")
+    expect(page.get_by_role("img", name="QR-kode for autentiseringsappen")).to_be_visible()
+    form_field(page, "Engangskode").fill("12")
+    page.get_by_role("button", name="Bekreft og fortsett").click()
+    expect(page.get_by_text("Koden er seks sifre.")).to_be_visible()
+    assert_no_serious_violations(axe, page)
+
+    logout(page)
+    login(page, live_server, "ansatt", PASSWORD)  # sets up the app with the key shown
+    logout(page)
+    page.locator("#id_username").fill("ansatt")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Engangskode")
     assert_no_serious_violations(axe, page)
     browser_log.assert_clean()
 
