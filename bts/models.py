@@ -165,3 +165,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+class StoredFile(models.Model):
+    """An uploaded document (a signed consent form, a scan), kept in the database.
+
+    In the database rather than on disk: it commits and rolls back with the record it belongs
+    to, is backed up with everything else, and no URL of a file server can ever reach it. It
+    is served only through a view that checks access and writes an audit event."""
+
+    content = models.BinaryField(_("innhold"))
+    content_type = models.CharField(_("filtype"), max_length=40)
+    size = models.PositiveIntegerField(_("størrelse"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("lastet opp"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fil")
+        verbose_name_plural = _("filer")
+
+    def __str__(self) -> str:
+        return f"{self.content_type}, {self.size} byte"
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+            self.content_type, "bin"
+        )

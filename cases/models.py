@@ -5,6 +5,7 @@ revised guide can be loaded without rewriting case history.
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -49,6 +50,13 @@ class Child(models.Model):
     @property
     def masked_national_id(self) -> str:
         return mask_identity_number(self.national_id) if self.national_id else ""
+
+    def age_on(self, day) -> int | None:
+        """Whole years on `day` (None for an unborn child)."""
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class Guardian(models.Model):
@@ -195,16 +203,47 @@ class RelayEntry(models.Model):
 
 
 class Consent(models.Model):
-    """Guardians' consent that named services may cooperate in the case (minimal for now)."""
+    """Consent that named services may share information and cooperate in the case.
+
+    Given to services, not to persons; by each guardian with parental responsibility, and by the
+    child from the municipality's age (the active guide's `child_consent_age`). Written (the
+    signed form is uploaded) or oral (then noted: who received it, what was explained)."""
 
     class Form(models.TextChoices):
         WRITTEN = "written", _("Skriftlig")
         ORAL = "oral", _("Muntlig")
 
+    class Information(models.TextChoices):
+        WELLBEING = "wellbeing", _("Trivsel, utvikling og læring")
+        HEALTH = "health", _("Helse")
+        FAMILY = "family", _("Familiens situasjon")
+        MEASURES = "measures", _("Tiltak, vurderinger og referater")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     services = models.ManyToManyField(Service, related_name="+", verbose_name=_("tjenester"))
+    # Who consented, as one line for the log and the page (built from the fields below).
     given_by = models.CharField(_("gitt av"), max_length=300)
+    guardians = models.ManyToManyField(
+        Guardian, blank=True, related_name="consents", verbose_name=_("foresatte")
+    )
+    child_consented = models.BooleanField(_("barnet selv samtykker"), default=False)
+    information = ArrayField(
+        models.CharField(max_length=16, choices=Information.choices),
+        verbose_name=_("opplysninger som kan deles"),
+        default=list,
+        blank=True,
+    )
+    information_other = models.CharField(_("andre opplysninger"), max_length=300, blank=True)
     form = models.CharField(_("form"), max_length=8, choices=Form.choices)
+    oral_note = models.TextField(_("notat om det muntlige samtykket"), blank=True)
+    document = models.ForeignKey(
+        "bts.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signert skjema"),
+    )
     purpose = models.TextField(_("formål"))
     given_on = models.DateField(_("dato"))
     expires_on = models.DateField(_("utløper"), null=True, blank=True)
@@ -241,6 +280,10 @@ class Consent(models.Model):
             and self.withdrawn_on is None
             and (self.expires_on is None or self.expires_on >= today)
         )
+
+    def get_information_labels(self) -> list[str]:
+        labels = dict(self.Information.choices)
+        return [labels.get(kind, kind) for kind in self.information]
 
     @classmethod
     def active_q(cls, prefix: str = "") -> Q:

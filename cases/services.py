@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
 from bts.models import Service, User
+from bts.uploads import CheckedUpload, store_upload
 from levels.models import Guide, Step
 from levels.rules import CLOSED, WIDE_COLLABORATION_LEVEL, Move, MoveRefused, check_move
 
@@ -286,28 +287,122 @@ def step_complete(*, case: Case, user: User, step_code: str, summary: str) -> Ca
     return case
 
 
+def child_consent_age(guide: Guide, information: list[str]) -> int:
+    """From this age the child must consent too: the municipality's ages, the health one when
+    health information is to be shared."""
+    if Consent.Information.HEALTH in information:
+        return guide.child_consent_age_health
+    return guide.child_consent_age
+
+
+def _consent_parties(
+    case: Case,
+    *,
+    guardians: list[Guardian],
+    child_consented: bool,
+    others: str,
+    given_on: date,
+    information: list[str],
+    refused: bool,
+) -> str:
+    """Check who gave (or refused) the consent against the child's guardians and age; return
+    them as one line. Raises ValidationError keyed by field."""
+    child = case.child
+    if any(g.child_id != child.pk or not g.has_parental_responsibility for g in guardians):
+        raise ValidationError(
+            {"guardians": _("Bare barnets foresatte med foreldreansvar kan samtykke.")}
+        )
+    if not (guardians or child_consented or others.strip()):
+        raise ValidationError({"guardians": _("Velg hvem som samtykker.")})
+    age = child.age_on(given_on)
+    if not refused:
+        # Everyone with parental responsibility consents for a minor; from the municipality's
+        # age the child consents too, and an adult (18–24) alone.
+        responsible = [g for g in child.guardians.all() if g.has_parental_responsibility]
+        missing = [g.name for g in responsible if g not in guardians]
+        if missing and (age is None or age < 18):
+            raise ValidationError(
+                {
+                    "guardians": _(
+                        "Alle med foreldreansvar må samtykke. Mangler: %(names)s. Hvis en av "
+                        "dem sier nei, registrer det som et avslag."
+                    )
+                    % {"names": ", ".join(missing)}
+                }
+            )
+        threshold = child_consent_age(_active_guide(), information)
+        if age is not None and age >= threshold and not child_consented:
+            raise ValidationError(
+                {
+                    "child_consented": _(
+                        "%(child)s er %(age)s år. Fra %(threshold)s år må barnet selv samtykke."
+                    )
+                    % {"child": child.first_name, "age": age, "threshold": threshold}
+                }
+            )
+    names = [f"{g.name} ({g.relation})" if g.relation else g.name for g in guardians]
+    if child_consented:
+        names.append(_("%(child)s (barnet)") % {"child": child.first_name})
+    if others.strip():
+        names.append(others.strip())
+    return ", ".join(names)[:300]
+
+
 def consent_record(
     *,
     case: Case,
     user: User,
     services: list[Service],
-    given_by: str,
     form: str,
     purpose: str,
     given_on: date,
+    guardians: list[Guardian] = (),
+    child_consented: bool = False,
+    others: str = "",
+    information: list[str] = (),
+    information_other: str = "",
+    oral_note: str = "",
+    document: CheckedUpload | None = None,
     expires_on: date | None = None,
     refused: bool = False,
     idempotency_key: uuid.UUID | None = None,
 ) -> Consent:
-    """Record the guardians' answer: a consent for the named services, or their refusal."""
+    """Record the answer to a request for consent: given by the guardians with parental
+    responsibility (and the child by age) to the named services, or refused.
+
+    A written consent keeps the signed form (checked by `bts.uploads`); an oral one a note of
+    who received it and what was explained."""
+    if form == Consent.Form.ORAL and not oral_note.strip():
+        raise ValidationError(
+            {"oral_note": _("Skriv hvem som fikk samtykket, når, og hva som ble forklart.")}
+        )
+    if not services:
+        raise ValidationError({"services": _("Velg minst én tjeneste.")})
+    if not refused and not (information or information_other.strip()):
+        raise ValidationError({"information": _("Velg hvilke opplysninger som kan deles.")})
+    guardians = list(guardians)
+    given_by = _consent_parties(
+        case,
+        guardians=guardians,
+        child_consented=child_consented,
+        others=others,
+        given_on=given_on,
+        information=list(information),
+        refused=refused,
+    )
 
     @transaction.atomic
     def create() -> Consent:
         consent = Consent.objects.create(
             refused=refused,
             case=case,
-            given_by=given_by.strip(),
+            given_by=given_by,
+            child_consented=child_consented,
+            information=sorted(set(information)),
+            information_other=information_other.strip(),
             form=form,
+            oral_note=oral_note.strip() if form == Consent.Form.ORAL else "",
+            document=store_upload(document, user=user) if document else None,
             purpose=purpose.strip(),
             given_on=given_on,
             expires_on=expires_on,
@@ -315,6 +410,7 @@ def consent_record(
             idempotency_key=idempotency_key,
         )
         consent.services.set(services)
+        consent.guardians.set(guardians)
         names = ", ".join(sorted(s.name for s in services))
         _log(
             case,

@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/undring/", views.concern_add, name="concern_add"),
     path("<int:pk>/samtykke/", views.consent_new, name="consent_new"),
     path(
+        "<int:pk>/samtykke/<int:consent_pk>/skjema/",
+        views.consent_document,
+        name="consent_document",
+    ),
+    path(
         "<int:pk>/samtykke/<int:consent_pk>/trekk-tilbake/",
         views.consent_withdraw,
         name="consent_withdraw",

@@ -7,10 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from bts.audit import audit, refuse
+from bts.downloads import attachment_response
 from bts.models import AuditEvent, Service, User
 from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
@@ -422,32 +423,76 @@ def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     others = Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id)
-    form = ConsentForm(_posted(request), services=others.order_by("name"))
+    form = ConsentForm(
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        services=others.order_by("name"),
+        child=case.child,
+        guide=request_guide(request),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.consent_record(
-            case=case,
-            user=request.user,
-            services=list(data["services"]),
-            given_by=data["given_by"],
-            form=data["form"],
-            purpose=data["purpose"],
-            given_on=data["given_on"],
-            expires_on=data["expires_on"],
-            refused=data["refused"],
-            idempotency_key=data["idempotency_key"],
-        )
-        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="consent")
-        return redirect("cases:detail", pk=case.pk)
+        try:
+            services.consent_record(
+                case=case,
+                user=request.user,
+                services=list(data["services"]),
+                guardians=list(data.get("guardians") or []),
+                child_consented=data.get("child_consented", False),
+                others=data["others"],
+                information=data["information"],
+                information_other=data["information_other"],
+                form=data["form"],
+                oral_note=data["oral_note"],
+                document=data["document"],
+                purpose=data["purpose"],
+                given_on=data["given_on"],
+                expires_on=data["expires_on"],
+                refused=data["refused"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="consent")
+            return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
         request,
         case,
         form,
         title=_("Registrer samtykke"),
         intro=_(
-            "Samtykket gis til tjenester, ikke til personer. Det kan trekkes tilbake når som helst."
+            "Samtykket gis til tjenester, ikke til personer. Alle med foreldreansvar samtykker, "
+            "og barnet selv fra kommunens aldersgrense. Det kan trekkes tilbake når som helst."
         ),
         submit=_("Lagre samtykke"),
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """A service's errors next to the fields they name, when the form has them."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_GET
+def consent_document(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    """The signed consent form, for everyone who sees the case: as a download, never shown
+    inline, audited as a read."""
+    case = _visible_case(request, pk)
+    consent = get_object_or_404(case.consents.select_related("document"), pk=consent_pk)
+    if consent.document is None:
+        raise Http404
+    audit(
+        request, kind=Kind.DOCUMENT_EXPORTED, case_id=case.pk, detail=f"consent_form:{consent.pk}"
+    )
+    return attachment_response(
+        bytes(consent.document.content),
+        content_type=consent.document.content_type,
+        filename=f"samtykke-sak-{case.pk}-{consent.given_on:%Y-%m-%d}.{consent.document.extension}",
     )
 
 

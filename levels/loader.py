@@ -53,6 +53,12 @@ DEADLINE_FIELDS = {
     "follow_up_max_days": Field(required=False, kind=int),
 }
 DEADLINE_DEFAULTS = {"level0_decision_days": 14, "follow_up_min_days": 14, "follow_up_max_days": 28}
+CONSENT_FIELDS = {
+    "child_consent_age": Field(required=False, kind=int),
+    "child_consent_age_health": Field(required=False, kind=int),
+    "child_heard_age": Field(required=False, kind=int),
+}
+CONSENT_DEFAULTS = {"child_consent_age": 15, "child_consent_age_health": 16, "child_heard_age": 7}
 ACUTE_FIELDS = {"title": Field(max_length=200), "text": Field(), "contacts": Field(kind=list)}
 CONTACT_FIELDS = {
     "name": Field(max_length=120),
@@ -165,14 +171,15 @@ class _Validator:
                 self.problem(line, f"{key}[{i}]", "er for lang (høyst 200 tegn)")
 
     def validate(self, doc: dict) -> None:
-        for name in doc.keys() - {"guide", "acute", "levels", "deadlines"}:
+        for name in doc.keys() - {"guide", "acute", "levels", "deadlines", "consent"}:
             self.problem(
                 self.loc.table(f"[{name}]") or self.loc.key(None, name),
                 name,
-                "ukjent tabell. Tillatt: [guide], [deadlines], [acute], [[levels]]",
+                "ukjent tabell. Tillatt: [guide], [deadlines], [consent], [acute], [[levels]]",
             )
         self._guide(doc)
         self._deadlines(doc)
+        self._consent(doc)
         self._acute(doc)
         self._levels(doc)
 
@@ -222,6 +229,22 @@ class _Validator:
                 "deadlines.follow_up_min_days",
                 "kan ikke være større enn follow_up_max_days",
             )
+
+    def _consent(self, doc: dict) -> None:
+        if "consent" not in doc:
+            return
+        consent = self._section(doc, "consent", dict, "[consent]")
+        if consent is None:
+            return
+        line = self.loc.table("[consent]")
+        self.table(consent, CONSENT_FIELDS, "consent", line)
+        for name, value in consent.items():
+            if name in CONSENT_FIELDS and isinstance(value, int) and not 0 <= value <= 18:
+                self.problem(
+                    self.loc.key(line, name),
+                    f"consent.{name}",
+                    f"må være en alder fra 0 til 18 år, fant {value}",
+                )
 
     def _acute(self, doc: dict) -> None:
         acute = self._section(doc, "acute", dict, "[acute]")
@@ -371,6 +394,7 @@ def load_guide(path: Path, *, activate: bool = True) -> Guide:
             "acute_text": acute["text"].strip(),
             "file_sha256": doc["_sha256"],
             **(DEADLINE_DEFAULTS | doc.get("deadlines", {})),
+            **(CONSENT_DEFAULTS | doc.get("consent", {})),
         },
     )
     guide.acute_contacts.all().delete()

@@ -26,6 +26,15 @@ class Guide(models.Model):
     )
     follow_up_min_days = models.PositiveSmallIntegerField(_("oppfølgingsmøte tidligst"), default=14)
     follow_up_max_days = models.PositiveSmallIntegerField(_("oppfølgingsmøte senest"), default=28)
+    # Consent by age, the municipality's choice (15 and 16 are both in use): from these ages the
+    # child consents too (health information has its own age), and from this age is heard.
+    child_consent_age = models.PositiveSmallIntegerField(
+        _("barnet samtykker fra alder"), default=15
+    )
+    child_consent_age_health = models.PositiveSmallIntegerField(
+        _("barnet samtykker til helseopplysninger fra alder"), default=16
+    )
+    child_heard_age = models.PositiveSmallIntegerField(_("barnet høres fra alder"), default=7)
     # One guide serves the deployment at a time; loading a file makes it the active one.
     is_active = models.BooleanField(_("i bruk"), default=False)
     file_sha256 = models.CharField(_("filens SHA-256"), max_length=64, editable=False)

@@ -48,7 +48,8 @@ def consent_for(employee):
 
     def record(case, *service_list, **fields):
         data = {
-            "given_by": "Lise Hansen (mor)",
+            "guardians": list(case.child.guardians.all()),
+            "information": ["wellbeing"],
             "form": "written",
             "purpose": "Samarbeid om Emmas trivsel",
             "given_on": dt.date(2026, 11, 21),

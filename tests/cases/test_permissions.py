@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from bts.models import Role
 from bts.services import membership_grant
+from bts.uploads import CheckedUpload
 from cases import services
 from cases import urls as case_urls
 from cases.models import Meeting
@@ -50,6 +51,7 @@ class Route:
     methods: tuple[str, ...]
     who: dict[str, str] = field(default_factory=dict)  # case URLs: method -> SEE/WORK/ANSWER
     empty_post: int = 200  # what an allowed, empty POST gets: the form again, or a redirect
+    audit_kind: str = "case_viewed"  # what a GET of it writes in the audit log
 
 
 def form(who_get: str = WORK, who_post: str = WORK, kind: str = WRITE) -> Route:
@@ -79,6 +81,8 @@ ROUTES: dict[str, Route] = {
     "concern_add": form(),
     "consent_new": form(),
     "consent_withdraw": form(),
+    # The signed form: a download for everyone who sees the case, audited as an export.
+    "consent_document": Route(READ, (GET,), {GET: SEE}, audit_kind="document_exported"),
     "involve": form(),
     "decide": form(),
     "report": form(SEE, SEE),  # the duty to report is everyone's who sees the case
@@ -132,6 +136,7 @@ LOGIN = "login"  # expected: 302 to the login page
 HTMX = {"HX-Request": "true", "HX-Target": "relay-log"}
 DETAIL_FRAGMENT = "detail[htmx]"  # the relay log fragment of the case page
 CHILD_LAST_NAME = "Fjellstuen"  # must never show on a refusal
+SIGNED_FORM = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def expected(relation: str, name: str, method: str) -> int | str:
@@ -282,8 +287,10 @@ def _build_world() -> SimpleNamespace:
         case=case,
         user=employee,
         services=[health],
-        given_by="Lise Fjellstuen (mor)",
+        guardians=list(case.child.guardians.all()),
+        information=["wellbeing", "health"],
         form="written",
+        document=CheckedUpload(SIGNED_FORM, "application/pdf"),
         purpose="Samarbeid om Emmas trivsel",
         given_on=timezone.localdate(),
     )
@@ -435,8 +442,10 @@ def other(world) -> SimpleNamespace:
             case=case,
             user=employee,
             services=[world.kindergarten],
-            given_by="Foresatte",
-            form="oral",
+            guardians=list(case.child.guardians.all()),
+            information=["wellbeing"],
+            form="written",
+            document=CheckedUpload(SIGNED_FORM, "application/pdf"),
             purpose="Samarbeid",
             given_on=timezone.localdate(),
         ),
@@ -450,8 +459,9 @@ CROSS = [
         ("evaluation_new", "measure_pk", OWNER),
         ("handover_answer", "handover_pk", RECIPIENT),
         ("consent_withdraw", "consent_pk", OWNER),
+        ("consent_document", "consent_pk", OWNER),
     ]
-    for method in (GET, POST)
+    for method in ROUTES[name].methods
 ]
 
 
@@ -500,7 +510,8 @@ def test_every_read_of_case_data_writes_exactly_one_audit_event(client, world, r
     )
     assert response.status_code == 200
     events = list(AuditEvent.objects.order_by("id")[before:])
-    assert [(e.kind, e.case_id) for e in events] == [("case_viewed", world.case.pk)], name
+    audit_kind = ROUTES[name.removesuffix("[htmx]")].audit_kind
+    assert [(e.kind, e.case_id) for e in events] == [(audit_kind, world.case.pk)], name
     child = world.case.child
     for event in events:
         text = " ".join(str(v) for v in (event.detail, event.reason, event.role))

@@ -24,6 +24,7 @@ pytestmark = [
 
 INGRID = "Ingrid Ansatt"
 MARIUS = "Marius Leder"
+SIGNED_FORM = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 OBSERVATION = "Emma gråter og holder fast i mor i garderoben hver morgen ved levering."
 OBSERVATION_2 = "Emma sa i samlingsstunden at hun er redd for at mamma ikke kommer tilbake."
 SHARED = "Delt med styrer Marius. Vi ble enige om at vi bør gå videre."
@@ -317,16 +318,26 @@ def test_case_from_undring_to_closure_with_relay_log(
     page.get_by_role("group", name=re.compile("^Tjenester samtykket gjelder")).get_by_label(
         "Eikebakken skole", exact=True
     ).check()
-    form_field(page, "Gitt av").fill("Lise Hansen")
+    page.get_by_role("group", name=re.compile("^Opplysninger som kan deles")).get_by_label(
+        "Trivsel, utvikling og læring", exact=True
+    ).check()
+    parents = page.get_by_role("group", name=re.compile("^Foresatte med foreldreansvar"))
+    expect(parents.get_by_label("Lise Hansen", exact=True)).to_be_checked()
     page.get_by_role("group", name=re.compile("^Form ")).get_by_label(
         "Skriftlig", exact=True
     ).check()
     form_field(page, "Formål").fill("Samarbeid med skolen om overgangen fra barnehage til skole.")
     form_field(page, "Dato").fill(today.isoformat())
-    page.get_by_role("button", name="Lagre samtykke").click()
-    expect(page.get_by_role("region", name="Foresatte", exact=True)).to_contain_text(
-        f"{d}, skriftlig, fra Lise Hansen: Eikebakken skole"
+    form_field(page, "Signert samtykkeskjema").set_input_files(
+        files=[{"name": "samtykke.pdf", "mimeType": "application/pdf", "buffer": SIGNED_FORM}]
     )
+    page.get_by_role("button", name="Lagre samtykke").click()
+    family = page.get_by_role("region", name="Foresatte", exact=True)
+    expect(family).to_contain_text(f"{d}, skriftlig, fra Lise Hansen (mor): Eikebakken skole")
+    expect(family).to_contain_text("Opplysninger: Trivsel, utvikling og læring")
+    with page.expect_download() as download:
+        family.get_by_role("link", name=re.compile("^Signert skjema")).click()
+    assert download.value.suggested_filename.startswith("samtykke-sak-")
 
     page.get_by_role("navigation", name="Handlinger i saken").get_by_role(
         "link", name="Ta med en annen tjeneste"
@@ -414,7 +425,7 @@ def test_case_from_undring_to_closure_with_relay_log(
             "Samtykke",
             "1",
             "1.4",
-            "Samtykke fra Lise Hansen (skriftlig) til samarbeid med: Eikebakken skole.",
+            "Samtykke fra Lise Hansen (mor) (skriftlig) til samarbeid med: Eikebakken skole.",
         ),
         (INGRID, "Tjeneste med i saken", "1", "1.4", "Eikebakken skole er med i saken."),
         (

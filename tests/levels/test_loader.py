@@ -213,6 +213,16 @@ MALFORMED = {
         8,
         "kan ikke være større",
     ),
+    "consent age out of range": (
+        MINIMAL.replace("[acute]", "[consent]\nchild_consent_age = 30\n\n[acute]"),
+        8,
+        r"consent\.child_consent_age».*0 til 18 år, fant 30",
+    ),
+    "consent age not a number": (
+        MINIMAL.replace("[acute]", '[consent]\nchild_heard_age = "sju"\n\n[acute]'),
+        8,
+        r"consent\.child_heard_age",
+    ),
 }
 
 
@@ -318,3 +328,13 @@ def test_deadlines_come_from_the_guide_file_with_defaults(tmp_path):
     assert (guide.level0_decision_days, guide.follow_up_min_days) == (10, 14)
     vestby = load_guide(GUIDES / "vestby.toml")
     assert (vestby.follow_up_min_days, vestby.follow_up_max_days) == (14, 28)
+
+
+@pytest.mark.django_db
+def test_consent_ages_come_from_the_guide_file_with_defaults(tmp_path):
+    default = load_guide(write(tmp_path, MINIMAL))
+    assert (default.child_consent_age, default.child_consent_age_health) == (15, 16)
+    assert default.child_heard_age == 7
+    text = MINIMAL.replace("[acute]", "[consent]\nchild_consent_age = 16\n\n[acute]")
+    guide = load_guide(write(tmp_path, text))
+    assert (guide.child_consent_age, guide.child_consent_age_health) == (16, 16)

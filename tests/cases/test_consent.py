@@ -1,0 +1,275 @@
+"""Consent as a record: who consented (each guardian with parental responsibility, the child by
+the municipality's age), which information, oral or written with the signed form, expiry."""
+
+import datetime as dt
+import io
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from bts.models import AuditEvent, Role, StoredFile
+from bts.uploads import MAX_UPLOAD_BYTES, CheckedUpload, check_upload
+from cases import services
+from cases.models import Consent, Guardian
+from cases.selectors import visible_cases
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def born_years_ago(years: int, days: int = 0) -> dt.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years) - dt.timedelta(days=days)
+
+
+@pytest.fixture
+def record(employee, school):
+    def record(case, **fields):
+        data = {
+            "services": [school],
+            "guardians": list(case.child.guardians.filter(has_parental_responsibility=True)),
+            "information": ["wellbeing"],
+            "form": "written",
+            "purpose": "Samarbeid med skolen",
+            "given_on": timezone.localdate(),
+        }
+        return services.consent_record(case=case, user=employee, **(data | fields))
+
+    return record
+
+
+def field_error(exc: pytest.ExceptionInfo, field: str) -> str:
+    return " ".join(exc.value.message_dict[field])
+
+
+class TestWhoConsents:
+    def test_every_guardian_with_parental_responsibility(self, make_case, record):
+        case = make_case()
+        Guardian.objects.create(child=case.child, name="Per Hansen", relation="far")
+        Guardian.objects.create(
+            child=case.child, name="Ola Steforelder", has_parental_responsibility=False
+        )
+        mother = case.child.guardians.get(name="Lise Hansen")
+
+        with pytest.raises(ValidationError) as missing:
+            record(case, guardians=[mother])
+        assert "Mangler: Per Hansen" in field_error(missing, "guardians")
+
+        consent = record(case)
+        assert consent.given_by == "Lise Hansen (mor), Per Hansen (far)"
+        assert set(consent.guardians.values_list("name", flat=True)) == {
+            "Lise Hansen",
+            "Per Hansen",
+        }
+
+    def test_a_guardian_without_parental_responsibility_cannot_consent(self, make_case, record):
+        case = make_case()
+        step = Guardian.objects.create(
+            child=case.child, name="Ola Steforelder", has_parental_responsibility=False
+        )
+        with pytest.raises(ValidationError) as exc:
+            record(case, guardians=[*case.child.guardians.filter(pk=step.pk)])
+        assert "foreldreansvar" in field_error(exc, "guardians")
+
+    def test_someone_must_have_consented(self, make_case, record):
+        case = make_case(birth_date=None)
+        case.child.guardians.all().delete()
+        with pytest.raises(ValidationError) as exc:
+            record(case, guardians=[])
+        assert "Velg hvem som samtykker." in field_error(exc, "guardians")
+        # An unborn child's mother who is not registered as guardian yet.
+        assert record(case, guardians=[], others="Kari Nordmann (mor)").given_by == (
+            "Kari Nordmann (mor)"
+        )
+
+    @pytest.mark.parametrize(
+        ("age", "information", "child_must"),
+        [
+            (14, ["wellbeing"], False),
+            (15, ["wellbeing"], True),
+            (15, ["wellbeing", "health"], False),  # health information: from 16
+            (16, ["health"], True),
+        ],
+    )
+    def test_the_child_consents_from_the_municipalitys_age(
+        self, make_case, record, age, information, child_must
+    ):
+        case = make_case(birth_date=born_years_ago(age))
+        if child_must:
+            with pytest.raises(ValidationError) as exc:
+                record(case, information=information)
+            assert f"er {age} år. Fra" in field_error(exc, "child_consented")
+        consent = record(case, information=information, child_consented=True)
+        assert consent.child_consented and "Emma (barnet)" in consent.given_by
+
+    def test_the_ages_are_the_municipalitys_setting(self, make_case, record, guide):
+        guide.child_consent_age = 16
+        guide.save()
+        case = make_case(birth_date=born_years_ago(15))
+        assert not record(case).child_consented  # 15 is too young here
+
+    def test_an_adult_consents_alone(self, make_case, record):
+        case = make_case(birth_date=born_years_ago(19))
+        consent = record(case, guardians=[], child_consented=True)
+        assert consent.given_by == "Emma (barnet)"
+
+    def test_one_guardians_refusal_is_recorded_and_covers_nothing(
+        self, make_case, record, employee, school
+    ):
+        case = make_case()
+        Guardian.objects.create(child=case.child, name="Per Hansen", relation="far")
+        father = case.child.guardians.filter(name="Per Hansen")
+        refusal = record(case, guardians=list(father), refused=True, information=[])
+        assert not refusal.is_active and refusal.given_by == "Per Hansen (far)"
+        with pytest.raises(services.ConsentMissing):
+            services.service_involve(case=case, user=employee, service=school)
+
+
+class TestHowItWasGiven:
+    def test_oral_consent_needs_a_note(self, make_case, record):
+        case = make_case()
+        with pytest.raises(ValidationError) as exc:
+            record(case, form="oral")
+        assert "Skriv hvem som fikk samtykket" in field_error(exc, "oral_note")
+        consent = record(case, form="oral", oral_note="Mor sa ja på telefon til Ingrid 2.12.")
+        assert consent.oral_note.startswith("Mor sa ja")
+
+    def test_which_information_may_be_shared(self, make_case, record):
+        case = make_case()
+        with pytest.raises(ValidationError) as exc:
+            record(case, information=[])
+        assert "Velg hvilke opplysninger" in field_error(exc, "information")
+        consent = record(case, information=["health", "wellbeing"], information_other="Fravær")
+        assert consent.information == ["health", "wellbeing"]
+        assert consent.get_information_labels() == ["Helse", "Trivsel, utvikling og læring"]
+
+    def test_the_signed_form_is_kept_with_the_consent(self, make_case, record):
+        case = make_case()
+        consent = record(case, document=CheckedUpload(PDF, "application/pdf"))
+        stored = StoredFile.objects.get(pk=consent.document_id)
+        assert bytes(stored.content) == PDF and stored.size == len(PDF)
+        assert stored.content_type == "application/pdf" and len(stored.sha256) == 64
+
+    def test_an_expired_consent_ends_the_services_access(
+        self, make_case, record, employee, school, make_user
+    ):
+        case = make_case()
+        principal = make_user(Role.LEADER, service=school)
+        consent = record(case, expires_on=timezone.localdate())
+        services.service_involve(case=case, user=employee, service=school)
+        assert visible_cases(principal).filter(pk=case.pk).exists()
+
+        Consent.objects.filter(pk=consent.pk).update(
+            given_on=timezone.localdate() - dt.timedelta(days=30),
+            expires_on=timezone.localdate() - dt.timedelta(days=1),
+        )
+
+        assert not visible_cases(principal).filter(pk=case.pk).exists()
+
+
+class TestUploads:
+    def upload(self, content: bytes, name: str = "skjema.pdf"):
+        return SimpleUploadedFile(name, content)
+
+    def test_a_pdf_and_an_image_pass(self):
+        assert check_upload(self.upload(PDF)).content_type == "application/pdf"
+        assert check_upload(self.upload(png(), "skjema.png")).content_type == "image/png"
+
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (b"", "tom"),
+            (b"MZ\x90\x00 not a document", "må være en PDF eller et bilde"),
+            (b"<html><script>alert(1)</script></html>", "må være en PDF eller et bilde"),
+            (PDF.replace(b"/Catalog", b"/Catalog /OpenAction << /S /JavaScript >>"), "skript"),
+            (PDF.replace(b"/Catalog", b"/Catalog /Names << /EmbeddedFiles >>"), "vedlegg"),
+            (PDF[:-7], "skadet"),
+            (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "Bildet kan ikke leses"),
+        ],
+        ids=["empty", "exe", "html", "pdf-js", "pdf-attachment", "pdf-truncated", "bad-png"],
+    )
+    def test_anything_else_is_refused_by_its_content(self, content, message):
+        with pytest.raises(ValidationError, match=message):
+            check_upload(self.upload(content))
+
+    def test_more_than_10_mb_is_refused(self):
+        with pytest.raises(ValidationError, match="10 MB"):
+            check_upload(self.upload(PDF + b"0" * MAX_UPLOAD_BYTES))
+
+
+class TestThroughThePages:
+    def post(self, client, case, school, **fields):
+        guardian = case.child.guardians.get()
+        data = {
+            "idempotency_key": str(uuid.uuid4()),
+            "services": [school.pk],
+            "information": ["wellbeing"],
+            "purpose": "Samarbeid med skolen",
+            "guardians": [guardian.pk],
+            "form": "written",
+            "given_on": timezone.localdate().isoformat(),
+        }
+        return client.post(reverse("cases:consent_new", args=[case.pk]), data | fields)
+
+    def test_written_consent_needs_the_signed_form(self, employee_client, make_case, school):
+        case = make_case()
+        response = self.post(employee_client, case, school)
+        assert response.status_code == 200
+        assert "Last opp det signerte skjemaet." in response.text
+        assert not case.consents.exists()
+
+    def test_a_bad_file_is_refused_next_to_the_field(self, employee_client, make_case, school):
+        case = make_case()
+        fake = SimpleUploadedFile("skjema.pdf", b"<html>not a pdf</html>")
+        response = self.post(employee_client, case, school, document=fake)
+        assert "må være en PDF eller et bilde" in response.text
+        assert not case.consents.exists() and not StoredFile.objects.exists()
+
+    def test_the_signed_form_downloads_for_those_who_see_the_case(
+        self, client, employee, employee_client, make_case, school, make_user
+    ):
+        case = make_case()
+        form = SimpleUploadedFile("Emma Hansen samtykke.pdf", PDF)
+        assert self.post(employee_client, case, school, document=form).status_code == 302
+        consent = case.consents.get()
+        url = reverse("cases:consent_document", args=[case.pk, consent.pk])
+        page = employee_client.get(reverse("cases:detail", args=[case.pk])).text
+        assert url in page
+
+        response = employee_client.get(url)
+
+        assert response.status_code == 200 and response.content == PDF
+        assert response["Content-Type"] == "application/pdf"
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith("attachment;") and f"samtykke-sak-{case.pk}-" in disposition
+        assert "Emma" not in disposition, "the uploader's file name is not used"
+        assert "sandbox" in response["Content-Security-Policy"]
+        assert AuditEvent.objects.filter(
+            kind="document_exported", case_id=case.pk, detail=f"consent_form:{consent.pk}"
+        ).exists()
+
+        client.force_login(make_user(Role.EMPLOYEE))  # a colleague, not in the case
+        assert client.get(url).status_code == 404
+
+    def test_the_child_is_asked_from_the_age_to_be_heard(self, employee_client, make_case):
+        young = make_case(birth_date=born_years_ago(5))
+        older = make_case(first_name="Jonas", birth_date=born_years_ago(15))
+        url = "cases:consent_new"
+        assert (
+            "Barnet selv samtykker" not in employee_client.get(reverse(url, args=[young.pk])).text
+        )
+        page = employee_client.get(reverse(url, args=[older.pk])).text
+        assert "Barnet selv samtykker" in page
+        assert "Jonas er 15 år. Fra 15 år samtykker barnet selv" in page
