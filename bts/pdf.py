@@ -98,6 +98,21 @@ def loggable_url(url: str) -> str:
     return shown + (" (with a query)" if parts.query else "")
 
 
+class _ShortDataURLs(logging.Filter):
+    """WeasyPrint names the URL it failed to load in its own messages too: shorten data: URLs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                loggable_url(arg) if isinstance(arg, str) and arg[:5].lower() == "data:" else arg
+                for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("weasyprint").addFilter(_ShortDataURLs())
+
+
 class StaticFileFetcher(URLFetcher):
     """Serves our own static files to WeasyPrint from disk and refuses every other URL."""
 
