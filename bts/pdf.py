@@ -70,7 +70,10 @@ def static_file_for(url: str) -> Path:
     Only URLs under STATIC_URL, resolved against the document base URL, name static files:
     anything else, and any path that tries to leave the static folders, is refused."""
     static = urlsplit(urljoin(DOCUMENT_BASE_URL, settings.STATIC_URL))
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise RefusedURL("not a valid URL") from error
     if (parts.scheme, parts.netloc) != (static.scheme, static.netloc) or parts.query:
         raise RefusedURL("only our own static files may be loaded")
     if not parts.path.startswith(static.path):
@@ -90,7 +93,10 @@ def static_file_for(url: str) -> Path:
 
 def loggable_url(url: str) -> str:
     """The URL, short and without query: a `data:` URL or a query string may carry content."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"an invalid URL ({len(url)} characters)"
     if parts.scheme.lower() == "data":
         return f"data: URL ({len(url)} characters)"
     shown = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))

@@ -344,6 +344,7 @@ def test_fetcher_serves_our_static_files_from_disk():
         "https://bts.invalid/static/css",
         "https://bts.invalid/static/",
         "relative/print.css",
+        "http://[not-a-host/logo.png",
     ],
 )
 def test_fetcher_refuses_everything_else_and_logs_it(url, caplog):
