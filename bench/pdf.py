@@ -3,7 +3,7 @@
     DJANGO_DEBUG=1 .venv/bin/python bench/pdf.py [renders]
 
 It renders the test minutes (tests/templates/tests/pdf_minutes.html: Norwegian text, headings,
-two tables, lists) to PDF/A-3u: template, layout and PDF, as `render_pdf` does for a request.
+two tables, lists) to PDF/A-2u: template, layout and PDF, as `render_pdf` does for a request.
 It prints the first render of the process (which loads the fonts), then p50/p95 over N renders
 after a warm-up, and the document's page count.
 """

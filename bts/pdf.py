@@ -1,4 +1,4 @@
-"""The one way BTS makes PDF documents: a Django template, rendered by WeasyPrint to PDF/A-3u.
+"""The one way BTS makes PDF documents: a Django template, rendered by WeasyPrint to PDF/A-2u.
 
 Every document extends `templates/pdf/_base.html`, is styled by `static/css/print.css` and
 set in the fonts shipped in `static/fonts/`. While rendering, WeasyPrint may load our own
@@ -25,10 +25,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
 logger = logging.getLogger(__name__)
 
-# PDF/A-3, level U: self-contained for the archive (fonts embedded, sRGB output intent, XMP
+# PDF/A-2, level U: self-contained for the archive (fonts embedded, sRGB output intent, XMP
 # metadata), and every glyph maps to Unicode, so the archived text can be searched and copied.
-# Part 3 rather than 2 lets a later archive package carry its source files as attachments.
-PDF_VARIANT = "pdf/a-3u"
+# Part 2, not 3: Norwegian deposit rules accept PDF/A-1 and PDF/A-2, and part 3's only gain,
+# arbitrary embedded files, is what an archive must not receive. The archive package carries
+# separate documents in its zip instead.
+PDF_VARIANT = "pdf/a-2u"
 
 # Documents are rendered against this base URL, so `{% static %}` paths resolve to it. `.invalid`
 # can never resolve (RFC 6761); the fetcher answers for it from disk and never asks a network.
@@ -151,7 +153,7 @@ _renderer = _Renderer()
 
 
 def render_pdf(template_name: str, context: dict, *, meta: DocumentMeta, request=None) -> bytes:
-    """Render a template that extends `pdf/_base.html` to a PDF/A-3u document.
+    """Render a template that extends `pdf/_base.html` to a PDF/A-2u document.
 
     The template gets `context` and the document's metadata as `meta`. User text is escaped by
     the template engine as on every page."""

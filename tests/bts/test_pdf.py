@@ -193,11 +193,11 @@ def test_pages_are_a4(minutes):
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
 
 
-def test_document_identifies_itself_as_pdf_a_3u(minutes):
+def test_document_identifies_itself_as_pdf_a_2u(minutes):
     reader = minutes.reader
     description = xmp(reader).find("rdf:RDF/rdf:Description", XMP)
 
-    assert description.get(f"{{{XMP['pdfaid']}}}part") == "3"
+    assert description.get(f"{{{XMP['pdfaid']}}}part") == "2"
     assert description.get(f"{{{XMP['pdfaid']}}}conformance") == "U"
     assert reader.pdf_header == "%PDF-1.7"
     intent = reader.trailer["/Root"]["/OutputIntents"][0].get_object()
