@@ -8,7 +8,8 @@ and disappears with the event. `visible_cases` then asks one indexed table inste
 re-deriving participation from seven others on every request.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 from guardian.shortcuts import assign_perm, remove_perm
@@ -20,9 +21,30 @@ from .models import Case, CaseUserGrant, Handover, Measure, Meeting, Watch, Wide
 PERMISSION = "cases.view_case"
 
 
+@dataclass(frozen=True)
+class Participation:
+    """A fact kept by another app that makes someone take part in a case (familiehjelpa's family
+    contact, say): how to find the cases a user takes part in that way, and the users a case
+    has that way. Registered from the app's `ready()`, so `cases` never imports that app."""
+
+    cases_of: Callable[[User], Q]
+    users_of: Callable[[Case], Iterable[int]]
+
+
+_PARTICIPATIONS: list[Participation] = []
+
+
+def participation_register(participation: Participation) -> None:
+    if participation not in _PARTICIPATIONS:
+        _PARTICIPATIONS.append(participation)
+
+
 def takes_part_q(user: User) -> Q:
     """The facts that make `user` take part in a case (the source the grants are kept from)."""
-    return (
+    registered = Q()
+    for participation in _PARTICIPATIONS:
+        registered |= participation.cases_of(user)
+    return registered | (
         Q(responsible=user)
         | Q(created_by=user)
         | Exists(
@@ -85,6 +107,8 @@ def participants(case: Case) -> set[User]:
     ids |= set(case.measures.values_list("responsible_person_id", flat=True))
     for wide in WideCollaboration.objects.filter(case=case):
         ids |= {wide.coordinator_id, wide.child_coordinator_id}
+    for participation in _PARTICIPATIONS:
+        ids |= set(participation.users_of(case))
     ids |= set(CaseUserGrant.objects.filter(content_object=case).values_list("user_id", flat=True))
     ids.discard(None)
     return set(User.objects.filter(pk__in=ids))

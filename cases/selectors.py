@@ -26,9 +26,12 @@ from .models import (
     Watch,
 )
 
+# Familiehjelpa's team leader leads familiehjelpa as a service leader leads theirs.
+LEADING_ROLES = (Role.LEADER, Role.FAMILIEHJELPA_LEADER)
+
 
 def led_service_ids(user: User) -> list[int]:
-    return [m.service_id for m in user_memberships(user) if m.role == Role.LEADER]
+    return [m.service_id for m in user_memberships(user) if m.role in LEADING_ROLES]
 
 
 def case_services(user: User) -> list[int]:
