@@ -10,6 +10,8 @@ SYSTEM_ADMIN_MODELS = {
     "bts": ["user", "service", "membership"],
     # Resetting a lost authenticator: delete the user's device, and they set up a new one.
     "otp_totp": ["totpdevice"],
+    # Lifting a login lockout early: delete the username's access attempt.
+    "axes": ["accessattempt"],
     "levels": ["guide", "level", "step", "acutecontact"],
 }
 

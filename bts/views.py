@@ -1,8 +1,12 @@
+from urllib.parse import urlencode
+
 import segno
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -74,6 +78,18 @@ def start(request: HttpRequest) -> HttpResponse:
     if Role.SYSTEM_ADMIN in roles:
         context["admin_overview"] = admin_overview()
     return render(request, "bts/start.html", context)
+
+
+@login_not_required
+@require_GET
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin asks for a login here; it is the product's own login, then the admin."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:index")
+    return redirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
 
 # --- Two-factor login ----------------------------------------------------------------------------

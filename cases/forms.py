@@ -664,3 +664,17 @@ class ConsentWithdrawForm(DesignSystemMixin, forms.Form):
         max_length=300,
         help_text=_("For eksempel: skriftlig brev fra mor, eller muntlig i telefonen til ..."),
     )
+
+
+class AccessPeriodForm(DesignSystemMixin, forms.Form):
+    """The period of an access report (innsyn i logg); empty means the whole case."""
+
+    fra = forms.DateField(label=_("Fra og med"), required=False)
+    til = forms.DateField(label=_("Til og med"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("fra"), data.get("til")
+        if start and end and end < start:
+            self.add_error("til", _("Sluttdatoen kan ikke være før startdatoen."))
+        return data

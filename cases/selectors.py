@@ -319,3 +319,16 @@ def access_log(case: Case, *, before: int | None = None) -> tuple[list, int | No
     if len(rows) > ACCESS_LOG_PAGE:
         return rows[:ACCESS_LOG_PAGE], rows[ACCESS_LOG_PAGE - 1].pk
     return rows, None
+
+
+def access_events(case: Case, *, start: date | None = None, end: date | None = None) -> list:
+    """Every audit event of one case in a period (local dates, both inclusive), oldest first:
+    what the access report and the CSV export list in full."""
+    from bts.models import AuditEvent
+
+    events = AuditEvent.objects.filter(case_id=case.pk).select_related("actor")
+    if start:
+        events = events.filter(at__date__gte=start)
+    if end:
+        events = events.filter(at__date__lte=end)
+    return list(events.order_by("at", "id"))

@@ -16,8 +16,9 @@ from bts.models import AuditEvent, Service, User
 from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
-from . import policies, selectors, services
+from . import policies, reports, selectors, services
 from .forms import (
+    AccessPeriodForm,
     AcuteChildForm,
     AcuteQuestionForm,
     AnonymousDiscussionForm,
@@ -1016,8 +1017,63 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     before = request.GET.get("eldre", "")
     events, older = selectors.access_log(case, before=int(before) if before.isdigit() else None)
     return render(
-        request, "cases/access_log.html", {"case": case, "events": events, "older": older}
+        request,
+        "cases/access_log.html",
+        {
+            "case": case,
+            "rows": [(event, reports.describe(event)) for event in events],
+            "older": older,
+            "period_form": AccessPeriodForm(),
+        },
     )
+
+
+def _case_for_export(request: HttpRequest, pk: int, policy, *, detail: str) -> Case:
+    """A case the user may export from; the export is its one audit event (not a page read)."""
+    case = _visible_case(request, pk)
+    if not policy(request.user, case):
+        refuse(request, case_id=case.pk, detail=detail)
+        raise PermissionDenied(_("Du kan ikke hente dette fra saken."))
+    audit(request, kind=Kind.DOCUMENT_EXPORTED, case_id=case.pk, detail=detail)
+    return case
+
+
+def _access_period(request: HttpRequest):
+    form = AccessPeriodForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return None
+    return form.cleaned_data["fra"], form.cleaned_data["til"]
+
+
+@require_GET
+def access_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The access report (innsyn i logg) a family gets on request, as PDF/A."""
+    period = _access_period(request)
+    if period is None:
+        return redirect("cases:access_log", pk=pk)
+    case = _case_for_export(request, pk, policies.may_see_access_log, detail="access_report")
+    start, end = period
+    pdf = reports.access_report_pdf(
+        case,
+        selectors.access_events(case, start=start, end=end),
+        start=start,
+        end=end,
+        request=request,
+    )
+    return attachment_response(
+        pdf, content_type="application/pdf", filename=f"innsyn-i-logg-sak-{case.pk}.pdf"
+    )
+
+
+@require_GET
+def access_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _access_period(request)
+    if period is None:
+        return redirect("cases:access_log", pk=pk)
+    case = _case_for_export(request, pk, policies.may_see_access_log, detail="access_log_csv")
+    start, end = period
+    return reports.access_log_csv(case, selectors.access_events(case, start=start, end=end))
 
 
 @require_http_methods(["GET", "POST"])

@@ -177,15 +177,23 @@ def test_request_less_authenticate_still_honours_the_lockout(client, employee):
     assert not client.login(username=employee.username, password=PASSWORD)
 
 
-def test_admin_login_is_locked_too(client, employee):
-    fail_times(client, employee.username)
+def test_the_admin_has_no_login_of_its_own(client, employee):
+    """The admin's login page sends to the product's login, so its lockout, its two factors and
+    its audit of failures hold for the admin too; a password posted to the admin is refused."""
+    response = client.get(reverse("admin:login"), {"next": "/admin/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/logg-inn/?next=%2Fadmin%2F"
+    assert (
+        client.get(reverse("admin:login"), {"next": "https://evil.example/"})["Location"]
+        == "/logg-inn/?next=%2Fadmin%2F"
+    )
 
     response = client.post(
         reverse("admin:login"), {"username": employee.username, "password": PASSWORD}
     )
 
-    assert response.status_code == 429
-    assert LOCKOUT_TEXT in response.text
+    assert response.status_code == 405
+    assert "_auth_user_id" not in client.session
 
 
 def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:

@@ -73,6 +73,9 @@ ROUTES: dict[str, Route] = {
     # A leader moves a departing employee's cases: the form lists only their own services' cases.
     "reassign_all": Route(LEADER_TOOL, (GET, POST)),
     "access_log": Route(READ, (GET,), {GET: LEAD}),
+    # The family's access report (innsyn i logg) as PDF, and the log as CSV: the same leader.
+    "access_report": Route(READ, (GET,), {GET: LEAD}, audit_kind="document_exported"),
+    "access_log_csv": Route(READ, (GET,), {GET: LEAD}, audit_kind="document_exported"),
     # The case page and what hangs off it.
     "detail": Route(READ, (GET,), {GET: SEE}),
     "step_done": action(),
@@ -117,6 +120,8 @@ OWNER_LEADER = "owner-leader"  # leads the service that owns the case
 RECIPIENT = "recipient"  # a kindergarten employee offered the responsibility (open handover)
 COLLEAGUE = "colleague"  # same service, no part in the case
 OTHER_LEADER = "other-leader"  # leads the school, which is not in the case
+INVOLVED_LEADER = "involved-leader"  # leads the health station, in the case under consent
+BARNEVERN_LEADER = "barnevern-leader"  # leads the barnevern service a report went to
 MUNICIPAL_LEADER = "municipal-leader"
 SYSTEM_ADMIN = "system-admin"
 RELATIONS = [
@@ -126,9 +131,13 @@ RELATIONS = [
     RECIPIENT,
     COLLEAGUE,
     OTHER_LEADER,
+    INVOLVED_LEADER,
+    BARNEVERN_LEADER,
     MUNICIPAL_LEADER,
     SYSTEM_ADMIN,
 ]
+# See the case through their service, but neither hold it nor lead its owner.
+READERS = {RECIPIENT, INVOLVED_LEADER, BARNEVERN_LEADER}
 OUTSIDERS = {COLLEAGUE, OTHER_LEADER, MUNICIPAL_LEADER, SYSTEM_ADMIN}
 MUNICIPAL = {MUNICIPAL_LEADER, SYSTEM_ADMIN}
 LOGIN = "login"  # expected: 302 to the login page
@@ -146,7 +155,8 @@ def expected(relation: str, name: str, method: str) -> int | str:
     route = ROUTES[name.removesuffix("[htmx]")]
     allowed = 200 if method == GET else route.empty_post
     if route.kind == LEADER_TOOL:
-        return allowed if relation in (OWNER_LEADER, OTHER_LEADER) else 403
+        leaders = (OWNER_LEADER, OTHER_LEADER, INVOLVED_LEADER, BARNEVERN_LEADER)
+        return allowed if relation in leaders else 403
     if route.kind == REGISTER:
         if relation in MUNICIPAL:
             return 403  # they cannot register an undring
@@ -160,8 +170,8 @@ def expected(relation: str, name: str, method: str) -> int | str:
         return allowed if relation == RECIPIENT else 404
     if who == LEAD:
         return allowed if relation == OWNER_LEADER else 403
-    if who == WORK and relation == RECIPIENT:
-        return 403  # sees the case, but does not hold it (yet)
+    if who == WORK and relation in READERS:
+        return 403  # sees the case, but does not hold it (an offer is not yet holding it)
     return allowed
 
 
@@ -295,6 +305,15 @@ def _build_world() -> SimpleNamespace:
         given_on=timezone.localdate(),
     )
     services.service_involve(case=case, user=employee, service=health)
+    barnevern = ServiceFactory(name="Eiker barneverntjeneste", kind="child_protection")
+    services.report_file(
+        case=case,
+        user=employee,
+        reported_at=timezone.now(),
+        channel="phone",
+        reason="Meldt etter samtale med leder.",
+        received_by=barnevern,
+    )
     _decide(case, employee, 3)
     assert case.level == 3, "the fixture needs a nivå 3 case for cases:wide_collaboration"
     return SimpleNamespace(
@@ -311,6 +330,8 @@ def _build_world() -> SimpleNamespace:
             RECIPIENT: recipient,
             COLLEAGUE: _user(Role.EMPLOYEE, kindergarten, first_name="Kari"),
             OTHER_LEADER: _user(Role.LEADER, school, first_name="Per"),
+            INVOLVED_LEADER: _user(Role.LEADER, health, first_name="Hilde"),
+            BARNEVERN_LEADER: _user(Role.LEADER, barnevern, first_name="Bente"),
             MUNICIPAL_LEADER: _user(Role.MUNICIPAL_LEADER, first_name="Siri"),
             SYSTEM_ADMIN: _user(Role.SYSTEM_ADMIN, first_name="Anders"),
         },
@@ -488,7 +509,7 @@ def test_a_sub_object_of_another_case_is_404(client, world, other, name, method,
 # Every GET that shows case data, as the relations that may see it, and the fragment.
 AUDITED_READS = [
     (relation, name)
-    for relation in (OWNER, OWNER_LEADER, RECIPIENT)
+    for relation in (OWNER, OWNER_LEADER, RECIPIENT, INVOLVED_LEADER, BARNEVERN_LEADER)
     for name, route in ROUTES.items()
     if route.kind != REGISTER
     and route.kind != LEADER_TOOL

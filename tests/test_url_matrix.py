@@ -1,0 +1,316 @@
+"""Every URL of the project is classified, and each class gets what it must for every role.
+
+The walk starts at the root URL resolver, so a URL added anywhere (an app, the admin, a new
+model registered in the admin) fails `test_every_url_is_classified` until someone decides who
+may use it. Case URLs (`cases:`) are classified in tests/cases/test_permissions.py, which runs
+them against every relation to a case; here they only have to be in its table.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bts.models import Membership, Role, Service, User
+from bts.services import SYSTEM_ADMIN_MODELS, membership_grant
+from levels.loader import load_guide
+from levels.models import Guide, Level
+from tests.cases.test_permissions import ROUTES as CASE_ROUTES
+from tests.conftest import GUIDES
+from tests.factories import ServiceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GET, POST = "GET", "POST"
+LOGIN = "login"  # 302 to our login page
+ADMIN_LOGIN = "admin-login"  # 302 to the admin's login page (which sends on to ours)
+ANY_LOGIN = "any-login"  # either: the admin's own views ask their login, the others ours
+
+
+def walk(resolver: URLResolver = None, namespace: str = "", prefix: str = ""):
+    """(name, route) of every URL pattern, depth first, names with their namespaces."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            joined = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            yield from walk(pattern, joined, route)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or f"<unnamed {route}>"
+            yield (f"{namespace}:{name}" if namespace else name), route
+
+
+URLS = list(walk())
+
+
+# --- The classes ---------------------------------------------------------------------------------
+
+ANONYMOUS = "anonymous"
+NO_ROLE = "no-role"  # an account with no membership yet
+EMPLOYEE = "employee"
+LEADER = "leader"
+MUNICIPAL_LEADER = "municipal-leader"
+SYSTEM_ADMIN = "system-admin"
+RELATIONS = [ANONYMOUS, NO_ROLE, EMPLOYEE, LEADER, MUNICIPAL_LEADER, SYSTEM_ADMIN]
+SIGNED_IN = [r for r in RELATIONS if r != ANONYMOUS]
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a signed-in account gets by GET and by POST; `public` pages are open to the
+    anonymous too (who get `anonymous`), all others send them to the login page."""
+
+    get: int
+    post: int = 405  # the view refuses POST
+    public: bool = False
+    anonymous: tuple[int, int] = (200, 200)  # GET, POST for the anonymous on a public page
+
+    def expected(self, relation: str, method: str) -> int | str:
+        if relation == ANONYMOUS:
+            if not self.public:
+                return LOGIN
+            return self.anonymous[0] if method == GET else self.anonymous[1]
+        return self.get if method == GET else self.post
+
+
+PAGES: dict[str, Page] = {
+    # The start page and the guide: for every signed-in account, whatever its roles.
+    "start": Page(200),
+    "levels:guide": Page(200),
+    "levels:step": Page(200),
+    # Logging in: open to all (an empty POST gets the form again); a signed-in account is sent
+    # on to the start page.
+    "login": Page(302, post=302, public=True),
+    "logout": Page(405, post=302),
+    # The second factor's pages: an account that has given it (or needs none) is sent on.
+    "two_factor": Page(302, post=302),
+    "two_factor_setup": Page(302, post=302),
+    # The admin's login page is ours: it sends everyone to the product's login.
+    "admin_login": Page(302, public=True, anonymous=(302, 405)),
+}
+
+# The admin: only for the system administrator, and for them only the models of
+# SYSTEM_ADMIN_MODELS (never a case: no model of the cases app is registered).
+MANAGED = {f"{app}_{model}" for app, models in SYSTEM_ADMIN_MODELS.items() for model in models}
+ADMIN_MODEL_URL = re.compile(
+    r"^admin:(?P<model>[a-z_]+?)_(?P<action>changelist|add|change|delete|history)$"
+)
+ADMIN_SITE = {
+    "admin:index": 200,
+    "admin:app_list": 200,
+    "admin:password_change": 200,
+    "admin:password_change_done": 200,
+    "admin:jsi18n": 200,
+    "admin:autocomplete": 403,  # asks for a model and a field; without them, refused
+    "admin:view_on_site": 404,  # no model managed here has a page on the site
+}
+# Unnamed admin patterns: an object's bare URL redirects to its change page; the catch-all
+# answers the final-slash redirect or 404.
+ADMIN_UNNAMED = re.compile(r"^admin:<unnamed admin/(.+/<path:object_id>/|\(\?P<url>\.\*\)\$)>$")
+
+
+def admin_expected(name: str, method: str, relation: str) -> int | str | None:
+    """The status for an admin URL, or None when `name` is not an admin URL we know."""
+    if not name.startswith("admin:"):
+        return None
+    if name == "admin:login":
+        return None  # shadowed by "admin_login", which sends everyone to our login
+    if relation == ANONYMOUS:
+        return ANY_LOGIN
+    if name == "admin:logout":
+        if method == POST:
+            return 302  # logged out, to the login page
+        return 405 if relation == SYSTEM_ADMIN else 302
+    if relation != SYSTEM_ADMIN:
+        return ADMIN_LOGIN  # signed in, but not staff: the admin asks for a login
+    if method == POST:
+        return None  # not requested: the administrator's writes are the admin's own business
+    if name in ADMIN_SITE:
+        return ADMIN_SITE[name]
+    if ADMIN_UNNAMED.match(name):
+        return 301 if name.endswith("$>") else 302  # the final-slash redirect is permanent
+    if name == "admin:auth_user_password_change":
+        return 200
+    match = ADMIN_MODEL_URL.match(name)
+    if match is None:
+        return None
+    model, action = match["model"], match["action"]
+    if model not in MANAGED:
+        return 403
+    if model == "otp_totp_totpdevice" and action == "add":
+        return 403  # an authenticator is set up by its owner, never by the administrator
+    if model == "axes_accessattempt" and action == "add":
+        return 403  # attempts are made by failed logins, not by hand
+    return 200
+
+
+def is_classified(name: str) -> bool:
+    if name.startswith("cases:"):
+        return name.removeprefix("cases:") in CASE_ROUTES
+    if name in PAGES or name == "admin:login":
+        return True
+    return any(
+        admin_expected(name, method, relation) is not None
+        for method in (GET, POST)
+        for relation in RELATIONS
+    )
+
+
+@pytest.mark.parametrize(("name", "route"), URLS, ids=[n for n, _r in URLS])
+def test_every_url_is_classified(name, route):
+    assert is_classified(name), f"unclassified URL {name} ({route}): decide who may use it"
+
+
+def test_no_case_data_is_registered_in_the_admin():
+    registered = {model._meta.app_label for model in admin.site._registry}
+    assert "cases" not in registered and "familiehjelpa" not in registered
+
+
+def test_classified_pages_still_exist():
+    names = {n for n, _r in URLS}
+    assert set(PAGES) <= names, sorted(set(PAGES) - names)
+
+
+# --- The world: one user per relation and an object of every model the admin manages ----------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(PASSWORD_HASHERS=fast),
+    ):
+        load_guide(GUIDES / "ovre-eiker.toml")
+        kindergarten = ServiceFactory(name="Solsikken barnehage")
+        users = {NO_ROLE: UserFactory()}
+        for relation, role, service in [
+            (EMPLOYEE, Role.EMPLOYEE, kindergarten),
+            (LEADER, Role.LEADER, kindergarten),
+            (MUNICIPAL_LEADER, Role.MUNICIPAL_LEADER, None),
+            (SYSTEM_ADMIN, Role.SYSTEM_ADMIN, None),
+        ]:
+            users[relation] = UserFactory()
+            membership_grant(user=users[relation], role=role, service=service)
+        Group.objects.create(name="Ei gruppe")
+        AccessAttempt.objects.create(username="noen", failures_since_start=1)
+        AccessLog.objects.create(username="noen")
+        AccessFailureLog.objects.create(username="noen")
+        sessions = {}
+        for relation, user in users.items():
+            browser = Client()
+            browser.force_login(user)  # both factors (tests/conftest.py)
+            sessions[relation] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        yield {"users": users, "sessions": sessions}
+        transaction.set_rollback(True)
+
+
+def object_id(route: str) -> str:
+    """The id of an existing object for an admin route like admin/bts/service/<path:…>/…"""
+    app, model = route.split("/")[1:3]
+    return str(
+        {
+            ("bts", "user"): User,
+            ("bts", "service"): Service,
+            ("bts", "membership"): Membership,
+            ("otp_totp", "totpdevice"): TOTPDevice,
+            ("levels", "guide"): Guide,
+            ("levels", "level"): Level,
+            ("auth", "group"): Group,
+            ("axes", "accessattempt"): AccessAttempt,
+            ("axes", "accesslog"): AccessLog,
+            ("axes", "accessfailurelog"): AccessFailureLog,
+        }.get((app, model), User)
+        .objects.order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 1
+    )
+
+
+def url_of(name: str, route: str) -> str:
+    if name == "levels:step":
+        return reverse(name, args=["1.2"])
+    if name == "admin:app_list":
+        return reverse(name, kwargs={"app_label": "bts"})
+    if name == "admin:view_on_site":
+        return reverse(name, args=["1", "1"])
+    if name == "admin:auth_user_password_change":
+        return reverse(name, args=[object_id("admin/bts/user/")])
+    if name.startswith("admin:<unnamed"):
+        if "<path:object_id>" in route:
+            return "/" + route.replace("<path:object_id>", object_id(route))
+        return "/admin/bts/service"  # the catch-all: adds the final slash
+    if "<path:object_id>" in route:
+        return reverse(name, args=[object_id(route)])
+    return reverse(name)
+
+
+def _rows() -> tuple:
+    from bts.models import AuditEvent
+
+    return (
+        User.objects.count(),
+        Service.objects.count(),
+        Membership.objects.count(),
+        Group.objects.count(),
+        AuditEvent.objects.filter(kind__in=["case_created", "case_changed"]).count(),
+    )
+
+
+def _matrix():
+    rows = []
+    for name, route in URLS:
+        if name.startswith("cases:"):
+            continue
+        for relation in RELATIONS:
+            for method in (GET, POST):
+                if name in PAGES:
+                    want = PAGES[name].expected(relation, method)
+                else:
+                    want = admin_expected(name, method, relation)
+                    if want is None:
+                        continue
+                rows.append((relation, name, route, method, want))
+    return rows
+
+
+MATRIX = _matrix()
+
+
+@pytest.mark.parametrize(
+    ("relation", "name", "route", "method", "want"),
+    MATRIX,
+    ids=[f"{r}-{m}-{n}" for r, n, _route, m, _w in MATRIX],
+)
+def test_url_matrix(client, world, relation, name, route, method, want):
+    if relation != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][relation]
+    url = url_of(name, route)
+    before = _rows()
+
+    response = client.get(url) if method == GET else client.post(url, {})
+
+    got, where = response.status_code, f"{method} {url} as {relation}"
+    if want in (LOGIN, ADMIN_LOGIN, ANY_LOGIN):
+        targets = {
+            LOGIN: ("/logg-inn/",),
+            ADMIN_LOGIN: ("/admin/login/",),
+            ANY_LOGIN: ("/logg-inn/", "/admin/login/"),
+        }[want]
+        location = response.get("Location", "")
+        assert got == 302 and location.startswith(targets), f"{where}: {got} {location}"
+    else:
+        assert got == want, f"{where}: expected {want}, got {got}"
+    if got in (302, 403, 404, 405) and name not in ("login", "logout"):
+        assert _rows() == before, f"{where} wrote something"
