@@ -4,10 +4,12 @@ from django.db import transaction
 from .models import MUNICIPAL_ROLES, Membership, Role, Service, User
 
 SYSTEM_ADMIN_GROUP = "Systemadministratorer"
-# The system administrator manages users, services and the guide, and never reads cases.
+# The system administrator manages users, services, the guide, the catalogue and the contacts,
+# and never reads cases. The toolbox itself comes from its file: the admin may only view it.
 SYSTEM_ADMIN_MODELS = {
     "bts": ["user", "service", "membership"],
     "levels": ["guide", "level", "step", "acutecontact"],
+    "toolbox": ["catalogueentry", "catalogueimport", "contact", "toolbox", "tool"],
 }
 
 

@@ -6,7 +6,7 @@ from . import views
 
 admin.site.site_header = "BTS – administrasjon"
 admin.site.site_title = "BTS"
-admin.site.index_title = "Brukere, tjenester og handlingsveileder"
+admin.site.index_title = "Brukere, tjenester, handlingsveileder, tiltak og kontakter"
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -14,5 +14,6 @@ urlpatterns = [
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("veileder/", include("levels.urls")),
     path("saker/", include("cases.urls")),
+    path("", include("toolbox.urls")),
     path("admin/", admin.site.urls),
 ]
