@@ -173,6 +173,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Uploads (the catalogue spreadsheet, at most 5 MB) are held in memory and never written to a
+# temporary file; a larger file in a request is read and dropped, and the form says it is too big.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
 # No inline script, no eval, nothing from other origins. htmx is loaded with the request's nonce.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

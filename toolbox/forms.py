@@ -40,6 +40,10 @@ class CatalogueSearchForm(DesignSystemMixin, forms.Form):
 
 
 class CatalogueUploadForm(DesignSystemMixin, forms.Form):
+    """The spreadsheet, checked before anything parses it. `request_size` is the request's
+    Content-Length: a file above the upload limit never reaches the form (it is dropped while
+    the request is read), so its absence is explained by the size."""
+
     file = forms.FileField(
         label=_("Regneark (.xlsx)"),
         help_text=_(
@@ -57,20 +61,35 @@ class CatalogueUploadForm(DesignSystemMixin, forms.Form):
         ),
     )
 
+    def __init__(self, *args, request_size: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_size = request_size
+
+    @staticmethod
+    def _too_big(size: int) -> ValidationError:
+        return ValidationError(
+            _("Fila er for stor (%(size)s MB). Største tillatte størrelse er 5 MB."),
+            params={"size": f"{size / 1024 / 1024:.1f}".replace(".", ",")},
+        )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            size = f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")
-            raise ValidationError(
-                _("Fila er for stor (%(size)s MB). Største tillatte størrelse er 5 MB."),
-                params={"size": size},
-            )
+            raise self._too_big(upload.size)
         data = upload.read()
         try:
             check_upload(name=upload.name, data=data)
         except UploadRefused as exc:
             raise ValidationError(str(exc)) from exc
         return upload.name, data
+
+    def clean(self):
+        # No file because it was too big to be kept: say so, not "choose a file".
+        if self.request_size > MAX_UPLOAD_BYTES and "file" not in self.files:
+            self._errors["file"] = self.error_class(
+                self._too_big(self.request_size).messages, renderer=self.renderer
+            )
+        return super().clean()
 
 
 class CatalogueConfirmForm(forms.Form):

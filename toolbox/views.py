@@ -97,7 +97,11 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     row, and nothing is stored."""
     _require(request, Action.IMPORT_CATALOGUE)
     posted = request.method == "POST"
-    form = CatalogueUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    form = CatalogueUploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        request_size=int(request.META.get("CONTENT_LENGTH") or 0),
+    )
     problems = None
     if posted and form.is_valid():
         name, data = form.cleaned_data["file"]

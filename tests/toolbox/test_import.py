@@ -299,3 +299,18 @@ def test_a_preview_escapes_what_the_spreadsheet_says(admin_client):
     _, page = preview_of(admin_client, example_workbook(rows))
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_a_file_above_the_memory_limit_is_dropped_and_called_too_big(admin_client, settings):
+    # Uploads are held in memory only; a bigger one is read and dropped, never written to disk.
+    assert settings.FILE_UPLOAD_HANDLERS == [
+        "django.core.files.uploadhandler.MemoryFileUploadHandler"
+    ]
+    response = upload(
+        admin_client, b"PK\x03\x04" + b"0" * (settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 1)
+    )
+
+    assert response.status_code == 200
+    assert "Fila er for stor (6,0 MB). Største tillatte størrelse er 5 MB." in response.text
+    assert "Velg regnearket" not in response.text
+    assert CatalogueImport.objects.count() == 0
