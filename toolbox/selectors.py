@@ -10,6 +10,7 @@ from itertools import groupby
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from levels.models import Step
 
@@ -140,11 +141,11 @@ def shown(field_name: str, value) -> str:
     if field_name == "level":
         return Level(value).label
     if field_name == "referral_required":
-        return {True: "Ja", False: "Nei"}.get(value, "Ikke oppgitt")
+        return {True: _("Ja"), False: _("Nei")}.get(value, _("Ikke oppgitt"))
     if field_name == "is_active":
-        return "Ja" if value else "Nei"
+        return _("Ja") if value else _("Nei")
     if value is None or value == "":
-        return "(tom)"
+        return _("(tom)")
     return str(value)
 
 
@@ -215,7 +216,7 @@ def catalogue_plan(rows: list[dict]) -> Plan:
             if getattr(entry, name) != row[name]
         ]
         if not entry.is_active:
-            changes.append(FieldChange("is_active", "Aktiv", False, True))
+            changes.append(FieldChange("is_active", _("Aktiv"), False, True))
         target = changed if changes else unchanged
         target.append(EntryChange(row["key"], row["name"], row["row"], tuple(changes)))
     in_file = {row["key"] for row in rows}

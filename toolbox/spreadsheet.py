@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from .models import MAX_AGE
@@ -61,7 +62,10 @@ def _text(max_length: int) -> Callable[[object], str]:
             value = int(value)
         text = str(value).replace("\r\n", "\n").strip()
         if len(text) > max_length:
-            raise CellProblem(f"er for lang ({len(text)} tegn, høyst {max_length})")
+            raise CellProblem(
+                _("er for lang (%(length)d tegn, høyst %(max)d)")
+                % {"length": len(text), "max": max_length}
+            )
         return text
 
     return parse
@@ -83,7 +87,8 @@ def _level(value) -> int | None:
         number = int(word) if re.fullmatch(r"[0-9]", word) else LEVEL_WORDS.get(word)
     if number is None or not 0 <= number <= 3:
         raise CellProblem(
-            f"må være 0, 1, 2 eller 3 (eller grønn, gul, oransje, rød), fant «{_shown(value)}»"
+            _("må være 0, 1, 2 eller 3 (eller grønn, gul, oransje, rød), fant «%(value)s»")
+            % {"value": _shown(value)}
         )
     return number
 
@@ -99,7 +104,10 @@ def _age(value) -> int | None:
     elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,2}", value.strip()):
         number = int(value.strip())
     if number is None or not 0 <= number <= MAX_AGE:
-        raise CellProblem(f"må være et heltall mellom 0 og {MAX_AGE}, fant «{_shown(value)}»")
+        raise CellProblem(
+            _("må være et heltall mellom 0 og %(max)d, fant «%(value)s»")
+            % {"max": MAX_AGE, "value": _shown(value)}
+        )
     return number
 
 
@@ -116,7 +124,9 @@ def _yes_no(value) -> bool | None:
         return True
     if isinstance(value, str) and value.strip().casefold() in NO:
         return False
-    raise CellProblem(f"må være «ja» eller «nei», eller stå tom, fant «{_shown(value)}»")
+    raise CellProblem(
+        _("må være «ja» eller «nei», eller stå tom, fant «%(value)s»") % {"value": _shown(value)}
+    )
 
 
 @dataclass(frozen=True)
@@ -158,22 +168,29 @@ def check_upload(*, name: str, data: bytes) -> None:
     """Refuse anything but a plain .xlsx of at most 5 MB, before a parser sees it."""
     if len(data) > MAX_UPLOAD_BYTES:
         size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
-        raise UploadRefused(f"Fila er for stor ({size} MB). Største tillatte størrelse er 5 MB.")
+        raise UploadRefused(
+            _("Fila er for stor (%(size)s MB). Største tillatte størrelse er 5 MB.")
+            % {"size": size}
+        )
     if not data:
-        raise UploadRefused("Fila er tom.")
+        raise UploadRefused(_("Fila er tom."))
     lower = name.lower()
     if lower.endswith((".xlsm", ".xltm", ".xlam")):
         raise UploadRefused(
-            "Regneark med makroer (.xlsm) tas ikke imot. Lagre fila som «Excel-arbeidsbok "
-            "(.xlsx)» og last den opp på nytt."
+            _(
+                "Regneark med makroer (.xlsm) tas ikke imot. Lagre fila som «Excel-arbeidsbok "
+                "(.xlsx)» og last den opp på nytt."
+            )
         )
     if data.startswith(OLE_MAGIC):
         raise UploadRefused(
-            "Dette er det gamle Excel-formatet (.xls). Lagre fila som «Excel-arbeidsbok "
-            "(.xlsx)» og last den opp på nytt."
+            _(
+                "Dette er det gamle Excel-formatet (.xls). Lagre fila som «Excel-arbeidsbok "
+                "(.xlsx)» og last den opp på nytt."
+            )
         )
     if not lower.endswith(".xlsx") or not data.startswith(ZIP_MAGIC):
-        raise UploadRefused("Fila må være et Excel-regneark (.xlsx).")
+        raise UploadRefused(_("Fila må være et Excel-regneark (.xlsx)."))
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             members = archive.infolist()
@@ -183,19 +200,21 @@ def check_upload(*, name: str, data: bytes) -> None:
             )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise UploadRefused(
-            "Fila kan ikke åpnes som Excel-regneark (.xlsx). Den kan være skadet."
+            _("Fila kan ikke åpnes som Excel-regneark (.xlsx). Den kan være skadet.")
         ) from exc
     if "xl/workbook.xml" not in names or not content_types:
-        raise UploadRefused("Fila må være et Excel-regneark (.xlsx).")
+        raise UploadRefused(_("Fila må være et Excel-regneark (.xlsx)."))
     if any(n.lower().endswith("vbaproject.bin") for n in names) or (
         b"macroenabled" in content_types.lower()
     ):
         raise UploadRefused(
-            "Regnearket inneholder makroer, og tas ikke imot. Lagre fila som «Excel-arbeidsbok "
-            "(.xlsx)» uten makroer og last den opp på nytt."
+            _(
+                "Regnearket inneholder makroer, og tas ikke imot. Lagre fila som «Excel-arbeidsbok "
+                "(.xlsx)» uten makroer og last den opp på nytt."
+            )
         )
     if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise UploadRefused("Fila pakkes ut til altfor mye data til å være en tiltaksoversikt.")
+        raise UploadRefused(_("Fila pakkes ut til altfor mye data til å være en tiltaksoversikt."))
 
 
 def _open_sheet(data: bytes):
@@ -203,12 +222,12 @@ def _open_sheet(data: bytes):
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise UploadRefused(
-            "Fila kan ikke åpnes som Excel-regneark (.xlsx). Den kan være skadet."
+            _("Fila kan ikke åpnes som Excel-regneark (.xlsx). Den kan være skadet.")
         ) from exc
     sheets = workbook.worksheets
     if not sheets:
         workbook.close()
-        raise UploadRefused("Regnearket har ingen ark.")
+        raise UploadRefused(_("Regnearket har ingen ark."))
     named = [ws for ws in sheets if ws.title.strip().casefold() == "tiltak"]
     return workbook, (named or sheets)[0]
 
@@ -238,9 +257,8 @@ def _read_rows(sheet: str, values_by_row) -> ParsedSheet:
         raise SheetProblems(
             sheet,
             [
-                "Fant ikke overskriftsraden. Den første raden skal ha kolonnene "
-                + ", ".join(f"«{c.label}»" for c in COLUMNS)
-                + "."
+                _("Fant ikke overskriftsraden. Den første raden skal ha kolonnene %(columns)s.")
+                % {"columns": ", ".join(f"«{c.label}»" for c in COLUMNS)}
             ],
         )
     header_row, header = found
@@ -255,8 +273,8 @@ def _read_rows(sheet: str, values_by_row) -> ParsedSheet:
             ignored.append(str(value).strip())
         elif column.field in positions:
             problems.append(
-                f"Rad {header_row}: kolonnen «{column.label}» står mer enn én gang i "
-                "overskriftsraden."
+                _("Rad %(row)d: kolonnen «%(column)s» står mer enn én gang i overskriftsraden.")
+                % {"row": header_row, "column": column.label}
             )
         else:
             positions[column.field] = index
@@ -266,7 +284,8 @@ def _read_rows(sheet: str, values_by_row) -> ParsedSheet:
             labels[column.field] = column.label
             if column.required:
                 problems.append(
-                    f"Rad {header_row}: kolonnen «{column.label}» mangler i overskriftsraden."
+                    _("Rad %(row)d: kolonnen «%(column)s» mangler i overskriftsraden.")
+                    % {"row": header_row, "column": column.label}
                 )
     if problems:
         raise SheetProblems(sheet, problems)
@@ -277,13 +296,18 @@ def _read_rows(sheet: str, values_by_row) -> ParsedSheet:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         if len(rows) >= MAX_ROWS:
-            problems.append(f"Arket har mer enn {MAX_ROWS} rader med tiltak; del det opp.")
+            problems.append(
+                _("Arket har mer enn %(max)d rader med tiltak; del det opp.") % {"max": MAX_ROWS}
+            )
             break
         row: dict = {"row": number}
         for column in COLUMNS:
             index = positions.get(column.field)
             value = values[index] if index is not None and index < len(values) else None
-            where = f"Rad {number}, kolonne «{labels[column.field]}»"
+            where = _("Rad %(row)d, kolonne «%(column)s»") % {
+                "row": number,
+                "column": labels[column.field],
+            }
             try:
                 parsed = column.parse(value)
             except CellProblem as exc:
@@ -291,29 +315,38 @@ def _read_rows(sheet: str, values_by_row) -> ParsedSheet:
                 parsed = None
             else:
                 if column.required and parsed in ("", None):
-                    problems.append(f"{where}: må fylles ut")
+                    problems.append(f"{where}: {_('må fylles ut')}")
             row[column.field] = parsed
         key = row["key"]
         if key:
             if key in seen_keys:
                 problems.append(
-                    f"Rad {number}, kolonne «{labels['key']}»: «{key}» er brukt før, "
-                    f"i rad {seen_keys[key]}"
+                    _("Rad %(row)d, kolonne «%(column)s»: «%(key)s» er brukt før, i rad %(first)d")
+                    % {"row": number, "column": labels["key"], "key": key, "first": seen_keys[key]}
                 )
             else:
                 seen_keys[key] = number
         low, high = row["age_from"], row["age_to"]
         if low is not None and high is not None and low > high:
             problems.append(
-                f"Rad {number}, kolonne «{labels['age_to']}»: kan ikke være lavere enn "
-                f"«{labels['age_from']}» ({low}), fant «{high}»"
+                _(
+                    "Rad %(row)d, kolonne «%(column)s»: kan ikke være lavere enn «%(other)s» "
+                    "(%(low)d), fant «%(high)d»"
+                )
+                % {
+                    "row": number,
+                    "column": labels["age_to"],
+                    "other": labels["age_from"],
+                    "low": low,
+                    "high": high,
+                }
             )
         rows.append(row)
     if not rows and not problems:
-        problems.append("Arket har ingen rader med tiltak under overskriftsraden.")
+        problems.append(_("Arket har ingen rader med tiltak under overskriftsraden."))
     if problems:
         if len(problems) > MAX_PROBLEMS:
             rest = len(problems) - MAX_PROBLEMS
-            problems = [*problems[:MAX_PROBLEMS], f"… og {rest} feil til."]
+            problems = [*problems[:MAX_PROBLEMS], _("… og %(rest)d feil til.") % {"rest": rest}]
         raise SheetProblems(sheet, problems)
     return ParsedSheet(sheet=sheet, rows=rows, ignored_columns=ignored)

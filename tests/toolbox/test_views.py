@@ -215,3 +215,45 @@ def test_catalogue_and_contacts_keep_a_fixed_query_count(employee_client, guide)
     assert large == small
     assert _count(employee_client, reverse("toolbox:catalogue") + "?side=3&q=Tiltak") == small[0]
     assert max(large) <= 12
+
+
+# --- Every toolbox URL, from the resolver -------------------------------------------------------
+
+
+def _toolbox_urls() -> list[str]:
+    """Every URL of the app, so a new view cannot be left out of the checks below."""
+    from toolbox.urls import urlpatterns
+
+    args = {"tool": ["samtykkeskjema"], "catalogue_preview": [1], "catalogue_apply": [1]}
+    return [reverse(f"toolbox:{p.name}", args=args.get(p.name, [])) for p in urlpatterns]
+
+
+def test_every_toolbox_url_needs_login_and_a_role(client, toolbox):
+    urls = _toolbox_urls()
+    assert len(urls) == 8
+    for url in urls:
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(reverse("login")), url
+    client.force_login(UserFactory())  # logged in, no role
+    for url in urls:
+        for method in (client.get, client.post):
+            assert method(url).status_code in (403, 405), url
+
+
+def test_no_template_or_view_of_the_toolbox_marks_text_safe():
+    from tests.conftest import ROOT
+
+    sources = [
+        *(ROOT / "templates" / "toolbox").glob("*.html"),
+        ROOT / "templates" / "levels" / "step.html",
+        ROOT / "templates" / "_components" / "level_tags.html",
+        *(ROOT / "toolbox").rglob("*.py"),
+    ]
+    assert len(sources) > 10
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        assert "|safe" not in text and "mark_safe" not in text and "autoescape off" not in text, (
+            path
+        )
