@@ -314,3 +314,18 @@ def test_a_file_above_the_memory_limit_is_dropped_and_called_too_big(admin_clien
     assert "Fila er for stor (6,0 MB). Største tillatte størrelse er 5 MB." in response.text
     assert "Velg regnearket" not in response.text
     assert CatalogueImport.objects.count() == 0
+
+
+def test_applying_takes_the_catalogue_lock_first(admin_client):
+    # Imports confirmed at the same moment run one after the other: the second waits for the
+    # lock, then sees the first's result, so its fingerprint no longer matches.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pending, _ = preview_of(admin_client, example_workbook(FIRST))
+    digest, user = catalogue_plan(pending.rows).digest, pending.uploaded_by
+    with CaptureQueriesContext(connection) as queries:
+        services.catalogue_import_apply(catalogue_import=pending, digest=digest, user=user)
+    sql = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SAVEPOINT")]
+    assert sql[0] == f"SELECT pg_advisory_xact_lock({services.CATALOGUE_LOCK})"
+    assert "FOR UPDATE" in sql[1] and '"toolbox_catalogueimport"' in sql[1]
