@@ -15,7 +15,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 .PHONY: help demo test lint e2e db-stop vendor-designsystemet lock clean system-libs
 
 help:
-	@echo "make demo   – start lokal PostgreSQL, migrer, last Øvre Eikers veileder og demodata, server på http://127.0.0.1:8000"
+	@echo "make demo   – start lokal PostgreSQL, migrer, last Øvre Eikers veileder, verktøykasse og demodata, server på http://127.0.0.1:8000"
 	@echo "make test   – hele testsuiten (ruff, enhets- og visningstester, nettlesertester i Chromium)"
 	@echo "make db-stop – stopp den lokale PostgreSQL-serveren som make demo startet"
 	@echo "make vendor-designsystemet – hent Designsystemet CSS på nytt til static/vendor/"
@@ -32,6 +32,7 @@ $(VENV)/.installed: requirements.lock .python-version
 demo: $(VENV)/.installed system-libs
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_guide fixtures/veiledere/ovre-eiker.toml
+	DJANGO_DEBUG=1 $(PY) manage.py load_toolbox fixtures/verktoy/ovre-eiker.toml
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	@echo "BTS kjører på http://127.0.0.1:8000 – logg inn som ansatt / demo (Ctrl-C stopper)."
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000

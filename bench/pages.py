@@ -30,6 +30,11 @@ PAGES = [
     ("start (kommunalsjef)", "kommunalsjef", "/"),
     ("veileder", "ansatt", "/veileder/"),
     ("trinn 1.2", "ansatt", "/veileder/trinn/1.2/"),
+    ("verktøykasse", "ansatt", "/verktoy/"),
+    ("verktøy (skala)", "ansatt", "/verktoy/bekymringsskala-barn/"),
+    ("tiltaksoversikt", "ansatt", "/tiltak/"),
+    ("tiltak, søk", "ansatt", "/tiltak/?q=familie&alder=10"),
+    ("kontakter", "ansatt", "/kontakter/"),
     ("sak", "ansatt", "{case}"),
 ]
 

@@ -6,8 +6,10 @@ class BtsConfig(AppConfig):
     verbose_name = "Brukere og tjenester"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_login_failed
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from .auth import audit_login_failed
+        from .middleware import session_start
 
         user_login_failed.connect(audit_login_failed, dispatch_uid="bts.audit_login_failed")
+        user_logged_in.connect(session_start, dispatch_uid="bts.session_start")

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from toolbox.policies import Action, may
+
 from .models import Role
 from .selectors import user_roles
 
@@ -14,6 +16,35 @@ class NavItem:
     label: str
     url: str
     name: str
+    current: bool = False
+
+
+# Which pages belong to a menu item, by "namespace:url_name" or "namespace:" for all of an app.
+SECTIONS = {
+    "start": ("start",),
+    "guide": ("levels:",),
+    "new": ("cases:new",),
+    "admin": ("admin:",),
+    "tools": ("toolbox:tools", "toolbox:tool"),
+    "catalogue": (
+        "toolbox:catalogue",
+        "toolbox:catalogue_import",
+        "toolbox:catalogue_preview",
+        "toolbox:catalogue_apply",
+    ),
+    "contacts": ("toolbox:contacts",),
+}
+
+
+def _is_current(request, name: str) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    here = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    return any(
+        here == section or (section.endswith(":") and here.startswith(section))
+        for section in SECTIONS[name]
+    )
 
 
 def navigation_for(request) -> list[NavItem]:
@@ -26,12 +57,18 @@ def navigation_for(request) -> list[NavItem]:
     if requires_two_factor(user) and not user.is_verified():
         return []  # nothing to go to before the second factor
     items = [
-        NavItem(_("Start"), reverse("start"), "start"),
-        NavItem(_("Handlingsveileder"), reverse("levels:guide"), "guide"),
+        (_("Start"), reverse("start"), "start"),
+        (_("Handlingsveileder"), reverse("levels:guide"), "guide"),
     ]
     roles = user_roles(request)
     if roles & {Role.EMPLOYEE, Role.LEADER}:
-        items.append(NavItem(_("Ny undring"), reverse("cases:new"), "new"))
+        items.append((_("Ny undring"), reverse("cases:new"), "new"))
+    if may(user, Action.READ):
+        items += [
+            (_("Verktøykasse"), reverse("toolbox:tools"), "tools"),
+            (_("Tiltaksoversikt"), reverse("toolbox:catalogue"), "catalogue"),
+            (_("Kontakter"), reverse("toolbox:contacts"), "contacts"),
+        ]
     if Role.SYSTEM_ADMIN in roles and user.is_staff:
-        items.append(NavItem(_("Brukere og tjenester"), reverse("admin:index"), "admin"))
-    return items
+        items.append((_("Brukere og tjenester"), reverse("admin:index"), "admin"))
+    return [NavItem(label, url, name, _is_current(request, name)) for label, url, name in items]

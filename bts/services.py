@@ -5,7 +5,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .models import MUNICIPAL_ROLES, Membership, Role, Service, User
 
 SYSTEM_ADMIN_GROUP = "Systemadministratorer"
-# The system administrator manages users, services and the guide, and never reads cases.
+# The system administrator manages users, services, the guide, the catalogue and the contacts,
+# and never reads cases. The toolbox itself comes from its file: the admin may only view it.
 SYSTEM_ADMIN_MODELS = {
     "bts": ["user", "service", "membership"],
     # Resetting a lost authenticator: delete the user's device, and they set up a new one.
@@ -13,6 +14,7 @@ SYSTEM_ADMIN_MODELS = {
     # Lifting a login lockout early: delete the username's access attempt.
     "axes": ["accessattempt"],
     "levels": ["guide", "level", "step", "acutecontact"],
+    "toolbox": ["catalogueentry", "catalogueimport", "contact", "toolbox", "tool"],
 }
 
 

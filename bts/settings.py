@@ -172,9 +172,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006", "guardian.W001"]
 OTP_TOTP_ISSUER = "BTS"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
-# Sessions: 30 minutes idle (renewed on every request), 10 hours absolute (middleware).
+# Sessions: 30 minutes idle (renewed at most once a minute), 10 hours absolute (middleware).
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+BTS_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 BTS_SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
 
@@ -193,6 +193,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Uploads (the catalogue spreadsheet, at most 5 MB) are held in memory and never written to a
+# temporary file; a larger file in a request is read and dropped, and the form says it is too big.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # No inline script, no eval, nothing from other origins. htmx is loaded with the request's nonce.
 SECURE_CSP = {

@@ -7,7 +7,7 @@ from .middleware import two_factor_exempt
 
 admin.site.site_header = "BTS – administrasjon"
 admin.site.site_title = "BTS"
-admin.site.index_title = "Brukere, tjenester og handlingsveileder"
+admin.site.index_title = "Brukere, tjenester, handlingsveileder, tiltak og kontakter"
 
 urlpatterns = [
     path("", views.start, name="start"),
@@ -20,5 +20,6 @@ urlpatterns = [
     # One login for the whole product (lockout, two factors, audit): the admin's own login page
     # sends people to it.
     path("admin/login/", views.admin_login, name="admin_login"),
+    path("", include("toolbox.urls")),
     path("admin/", admin.site.urls),
 ]

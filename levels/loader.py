@@ -6,37 +6,21 @@ the line and the key, and a failed load leaves the database exactly as it was.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
+from bts.tomlfile import PHONE_RE, DataFileError, Field, Validator, read_data_file
+
 from .models import AcuteContact, Guide, Level, Step
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 ]*$")
 COLOURS = {c.value for c in Level.Colour}
 MODELS = {m.value for m in Guide.Model}
 
 
-class GuideFileError(Exception):
-    def __init__(self, path: Path, problems: list[str]):
-        self.path = path
-        self.problems = problems
-        super().__init__(
-            f"{path}: {len(problems)} feil i handlingsveilederen:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-        )
-
-
-@dataclass(frozen=True)
-class Field:
-    required: bool = True
-    kind: type = str
-    max_length: int | None = None
+class GuideFileError(DataFileError):
+    what = "handlingsveilederen"
 
 
 GUIDE_FIELDS = {
@@ -85,132 +69,39 @@ STEP_FIELDS = {
     "checklist": Field(required=False, kind=list),
     "decision": Field(required=False, kind=bool),
 }
-TYPE_NAMES = {str: "tekst", int: "heltall", list: "liste", bool: "true/false", dict: "tabell"}
 
 
-class _Locator:
-    """Finds the line of a table or key, so a person can find the problem in their editor."""
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-
-    def table(self, header: str, index: int = 0, after: int = 0) -> int | None:
-        seen = -1
-        for no, line in enumerate(self.lines[after:], start=after + 1):
-            if line.strip() == header:
-                seen += 1
-                if seen == index:
-                    return no
-        return None
-
-    def key(self, table_line: int | None, key: str) -> int | None:
-        start = table_line or 0
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for no, line in enumerate(self.lines[start:], start=start + 1):
-            if no > start + 1 and line.lstrip().startswith("["):
-                break
-            if pattern.match(line):
-                return no
-        return table_line
-
-
-class _Validator:
-    def __init__(self, path: Path, text: str):
-        self.path = path
-        self.loc = _Locator(text)
-        self.problems: list[str] = []
-
-    def problem(self, line: int | None, key: str, message: str) -> None:
-        where = f"linje {line}" if line else "fila"
-        self.problems.append(f"{where}, «{key}»: {message}")
-
-    def table(self, data: dict, fields: dict[str, Field], prefix: str, line: int | None) -> None:
-        for name in data.keys() - fields.keys():
-            self.problem(
-                self.loc.key(line, name),
-                f"{prefix}.{name}",
-                "ukjent nøkkel (skrivefeil?). Tillatte nøkler: " + ", ".join(sorted(fields)),
-            )
-        for name, spec in fields.items():
-            key = f"{prefix}.{name}"
-            if name not in data:
-                if spec.required:
-                    self.problem(line, key, "mangler")
-                continue
-            value = data[name]
-            if (spec.kind is int and isinstance(value, bool)) or not isinstance(value, spec.kind):
-                self.problem(
-                    self.loc.key(line, name),
-                    key,
-                    f"skal være {TYPE_NAMES[spec.kind]}, fant {type(value).__name__}",
-                )
-            elif spec.kind is str:
-                if spec.required and not value.strip():
-                    self.problem(self.loc.key(line, name), key, "er tom")
-                elif spec.max_length and len(value) > spec.max_length:
-                    self.problem(
-                        self.loc.key(line, name),
-                        key,
-                        f"er for lang ({len(value)} tegn, høyst {spec.max_length})",
-                    )
-
-    def choice(self, data: dict, name: str, allowed: set[str], prefix: str, line: int | None):
-        value = data.get(name)
-        if isinstance(value, str) and value and value not in allowed:
-            self.problem(
-                self.loc.key(line, name),
-                f"{prefix}.{name}",
-                f"må være en av {', '.join(sorted(allowed))}, fant «{value}»",
-            )
-
-    def string_list(self, values: list, key: str, line: int | None) -> None:
-        for i, value in enumerate(values):
-            if not isinstance(value, str) or not value.strip():
-                self.problem(line, f"{key}[{i}]", "skal være en tekst som ikke er tom")
-            elif len(value) > 200:
-                self.problem(line, f"{key}[{i}]", "er for lang (høyst 200 tegn)")
-
+class _Validator(Validator):
     def validate(self, doc: dict) -> None:
-        for name in doc.keys() - {"guide", "acute", "levels", "deadlines", "consent"}:
-            self.problem(
-                self.loc.table(f"[{name}]") or self.loc.key(None, name),
-                name,
-                "ukjent tabell. Tillatt: [guide], [deadlines], [consent], [acute], [[levels]]",
-            )
+        self.unknown_tables(
+            doc,
+            {
+                "guide": "[guide]",
+                "deadlines": "[deadlines]",
+                "consent": "[consent]",
+                "acute": "[acute]",
+                "levels": "[[levels]]",
+            },
+        )
         self._guide(doc)
         self._deadlines(doc)
         self._consent(doc)
         self._acute(doc)
         self._levels(doc)
 
-    def _section(self, doc: dict, name: str, kind: type, header: str):
-        if name not in doc:
-            self.problem(None, name, f"mangler ({header})")
-            return None
-        if not isinstance(doc[name], kind):
-            self.problem(self.loc.key(None, name), name, f"skal være {header}")
-            return None
-        return doc[name]
-
     def _guide(self, doc: dict) -> None:
-        guide = self._section(doc, "guide", dict, "[guide]")
+        guide = self.section(doc, "guide", dict, "[guide]")
         if guide is None:
             return
         line = self.loc.table("[guide]")
         self.table(guide, GUIDE_FIELDS, "guide", line)
-        slug = guide.get("slug")
-        if isinstance(slug, str) and slug and not SLUG_RE.match(slug):
-            self.problem(
-                self.loc.key(line, "slug"),
-                "guide.slug",
-                "bare små bokstaver a–z, sifre og bindestrek",
-            )
+        self.slug(guide, "slug", "guide", line)
         self.choice(guide, "model", MODELS, "guide", line)
 
     def _deadlines(self, doc: dict) -> None:
         if "deadlines" not in doc:
             return
-        deadlines = self._section(doc, "deadlines", dict, "[deadlines]")
+        deadlines = self.section(doc, "deadlines", dict, "[deadlines]")
         if deadlines is None:
             return
         line = self.loc.table("[deadlines]")
@@ -233,7 +124,7 @@ class _Validator:
     def _consent(self, doc: dict) -> None:
         if "consent" not in doc:
             return
-        consent = self._section(doc, "consent", dict, "[consent]")
+        consent = self.section(doc, "consent", dict, "[consent]")
         if consent is None:
             return
         line = self.loc.table("[consent]")
@@ -247,7 +138,7 @@ class _Validator:
                 )
 
     def _acute(self, doc: dict) -> None:
-        acute = self._section(doc, "acute", dict, "[acute]")
+        acute = self.section(doc, "acute", dict, "[acute]")
         if acute is None:
             return
         line = self.loc.table("[acute]")
@@ -273,7 +164,7 @@ class _Validator:
                 )
 
     def _levels(self, doc: dict) -> None:
-        levels = self._section(doc, "levels", list, "[[levels]]")
+        levels = self.section(doc, "levels", list, "[[levels]]")
         if levels is None:
             return
         if not levels:
@@ -350,31 +241,7 @@ class _Validator:
 
 def parse_guide_file(path: Path) -> dict:
     """Read and validate; return the TOML document, or raise GuideFileError naming every problem."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise GuideFileError(path, [f"fila kan ikke leses: {exc.strerror}"]) from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise GuideFileError(path, [f"linje {line}: fila er ikke gyldig UTF-8"]) from exc
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # Python 3.13's TOMLDecodeError carries the position only in its message.
-        match = re.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(exc))
-        if match:
-            problem = f"linje {match[2]}, kolonne {match[3]}: ugyldig TOML: {match[1]}"
-        else:
-            problem = f"ugyldig TOML: {exc}"
-        raise GuideFileError(path, [problem]) from exc
-    validator = _Validator(path, text)
-    validator.validate(doc)
-    if validator.problems:
-        raise GuideFileError(path, validator.problems)
-    doc["_sha256"] = hashlib.sha256(raw).hexdigest()
-    return doc
+    return read_data_file(path, _Validator, GuideFileError)
 
 
 @transaction.atomic

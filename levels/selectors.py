@@ -23,18 +23,20 @@ def guide_step(guide: Guide, code: str) -> Step | None:
     return Step.objects.select_related("level").filter(level__guide=guide, code=code).first()
 
 
-def neighbour_steps(step: Step) -> tuple[Step | None, Step | None]:
-    """The previous and next step in the guide's reading order, across levels."""
-    ordered = list(
-        Step.objects.filter(level__guide_id=step.level.guide_id)
+def step_with_neighbours(guide: Guide, code: str) -> tuple[Step | None, Step | None, Step | None]:
+    """The step, and the previous and next step in the guide's reading order across levels,
+    in one query: a guide has a few dozen steps at most."""
+    steps = list(
+        Step.objects.select_related("level")
+        .filter(level__guide=guide)
         .order_by("level__number", "position")
-        .values_list("code", "title")
     )
-    codes = [code for code, _ in ordered]
-    i = codes.index(step.code)
-    prev = Step(code=ordered[i - 1][0], title=ordered[i - 1][1]) if i > 0 else None
-    nxt = Step(code=ordered[i + 1][0], title=ordered[i + 1][1]) if i + 1 < len(ordered) else None
-    return prev, nxt
+    for i, step in enumerate(steps):
+        if step.code == code:
+            previous = steps[i - 1] if i > 0 else None
+            following = steps[i + 1] if i + 1 < len(steps) else None
+            return step, previous, following
+    return None, None, None
 
 
 def request_guide(request) -> Guide | None:

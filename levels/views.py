@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .pyramid import build_pyramid
-from .selectors import guide_levels, guide_step, neighbour_steps, request_guide
+from .selectors import guide_levels, request_guide, step_with_neighbours
 
 
 def _guide(request: HttpRequest):
@@ -27,10 +27,9 @@ def guide_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def step_detail(request: HttpRequest, code: str) -> HttpResponse:
     guide = _guide(request)
-    step = guide_step(guide, code)
+    step, previous, following = step_with_neighbours(guide, code)
     if step is None:
         raise Http404("Trinnet finnes ikke i handlingsveilederen.")
-    previous, following = neighbour_steps(step)
     return render(
         request,
         "levels/step.html",

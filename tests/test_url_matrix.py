@@ -11,21 +11,23 @@ from dataclasses import dataclass
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bts.models import Membership, Role, Service, User
 from bts.services import SYSTEM_ADMIN_MODELS, membership_grant
 from levels.loader import load_guide
-from levels.models import Guide, Level
 from tests.cases.test_permissions import ROUTES as CASE_ROUTES
-from tests.conftest import GUIDES
+from tests.conftest import GUIDES, ROOT
 from tests.factories import ServiceFactory, UserFactory
+from toolbox.examples import example_workbook
+from toolbox.models import CatalogueEntry, CatalogueImport, Contact, Tool
+from toolbox.services import catalogue_import_prepare, contact_ensure, toolbox_load
 
 pytestmark = pytest.mark.django_db
 
@@ -62,15 +64,17 @@ MUNICIPAL_LEADER = "municipal-leader"
 SYSTEM_ADMIN = "system-admin"
 RELATIONS = [ANONYMOUS, NO_ROLE, EMPLOYEE, LEADER, MUNICIPAL_LEADER, SYSTEM_ADMIN]
 SIGNED_IN = [r for r in RELATIONS if r != ANONYMOUS]
+ADMIN_RELATIONS = [ANONYMOUS, EMPLOYEE, MUNICIPAL_LEADER, SYSTEM_ADMIN]
 
 
 @dataclass(frozen=True)
 class Page:
-    """What a signed-in account gets by GET and by POST; `public` pages are open to the
-    anonymous too (who get `anonymous`), all others send them to the login page."""
+    """What a signed-in account gets by GET and by POST (one status for all, or one per
+    relation); `public` pages are open to the anonymous too (who get `anonymous`), all others
+    send them to the login page."""
 
-    get: int
-    post: int = 405  # the view refuses POST
+    get: int | dict[str, int]
+    post: int | dict[str, int] = 405  # the view refuses POST
     public: bool = False
     anonymous: tuple[int, int] = (200, 200)  # GET, POST for the anonymous on a public page
 
@@ -79,7 +83,17 @@ class Page:
             if not self.public:
                 return LOGIN
             return self.anonymous[0] if method == GET else self.anonymous[1]
-        return self.get if method == GET else self.post
+        status = self.get if method == GET else self.post
+        return status[relation] if isinstance(status, dict) else status
+
+
+def with_a_role(status: int) -> dict[str, int]:
+    """For everyone who holds a role; an account with none yet gets 403."""
+    return dict.fromkeys(SIGNED_IN, status) | {NO_ROLE: 403}
+
+
+def only_the_administrator(status: int) -> dict[str, int]:
+    return dict.fromkeys(SIGNED_IN, 403) | {SYSTEM_ADMIN: status}
 
 
 PAGES: dict[str, Page] = {
@@ -96,6 +110,17 @@ PAGES: dict[str, Page] = {
     "two_factor_setup": Page(302, post=302),
     # The admin's login page is ours: it sends everyone to the product's login.
     "admin_login": Page(302, public=True, anonymous=(302, 405)),
+    # The toolbox, the service catalogue and the contacts: for everyone with a role; the
+    # catalogue's spreadsheet import for the system administrator (toolbox.policies).
+    "toolbox:tools": Page(with_a_role(200)),
+    "toolbox:tool": Page(with_a_role(200)),
+    "toolbox:catalogue": Page(with_a_role(200)),
+    "toolbox:contacts": Page(with_a_role(200)),
+    "toolbox:catalogue_import": Page(only_the_administrator(200), post=only_the_administrator(200)),
+    "toolbox:catalogue_example": Page(only_the_administrator(200)),
+    "toolbox:catalogue_preview": Page(only_the_administrator(200)),
+    # An empty confirmation goes back to the preview; nothing is applied.
+    "toolbox:catalogue_apply": Page(405, post=only_the_administrator(302)),
 }
 
 # The admin: only for the system administrator, and for them only the models of
@@ -104,6 +129,7 @@ MANAGED = {f"{app}_{model}" for app, models in SYSTEM_ADMIN_MODELS.items() for m
 ADMIN_MODEL_URL = re.compile(
     r"^admin:(?P<model>[a-z_]+?)_(?P<action>changelist|add|change|delete|history)$"
 )
+LOADED_FROM_FILES = {"toolbox_toolbox", "toolbox_tool", "toolbox_catalogueimport"}
 ADMIN_SITE = {
     "admin:index": 200,
     "admin:app_list": 200,
@@ -150,6 +176,8 @@ def admin_expected(name: str, method: str, relation: str) -> int | str | None:
         return 403  # an authenticator is set up by its owner, never by the administrator
     if model == "axes_accessattempt" and action == "add":
         return 403  # attempts are made by failed logins, not by hand
+    if model in LOADED_FROM_FILES and action in ("add", "delete"):
+        return 403  # the toolbox comes from its file, an import from its spreadsheet
     return 200
 
 
@@ -203,6 +231,14 @@ def world(django_db_setup, django_db_blocker):
             users[relation] = UserFactory()
             membership_grant(user=users[relation], role=role, service=service)
         Group.objects.create(name="Ei gruppe")
+        toolbox_load(path=ROOT / "fixtures" / "verktoy" / "ovre-eiker.toml")
+        catalogue_import_prepare(
+            file_name="tiltak.xlsx", data=example_workbook(), user=users[SYSTEM_ADMIN]
+        )
+        CatalogueEntry.objects.create(key="T1", name="Åpen barnehage", level=0)
+        contact_ensure(
+            category=Contact.Category.CHILD_PROTECTION, name="Barnevernvakta", phone="02800"
+        )
         AccessAttempt.objects.create(username="noen", failures_since_start=1)
         AccessLog.objects.create(username="noen")
         AccessFailureLog.objects.create(username="noen")
@@ -218,29 +254,16 @@ def world(django_db_setup, django_db_blocker):
 def object_id(route: str) -> str:
     """The id of an existing object for an admin route like admin/bts/service/<path:…>/…"""
     app, model = route.split("/")[1:3]
-    return str(
-        {
-            ("bts", "user"): User,
-            ("bts", "service"): Service,
-            ("bts", "membership"): Membership,
-            ("otp_totp", "totpdevice"): TOTPDevice,
-            ("levels", "guide"): Guide,
-            ("levels", "level"): Level,
-            ("auth", "group"): Group,
-            ("axes", "accessattempt"): AccessAttempt,
-            ("axes", "accesslog"): AccessLog,
-            ("axes", "accessfailurelog"): AccessFailureLog,
-        }.get((app, model), User)
-        .objects.order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-        or 1
-    )
+    return str(apps.get_model(app, model).objects.order_by("pk").values_list("pk", flat=True)[0])
 
 
 def url_of(name: str, route: str) -> str:
     if name == "levels:step":
         return reverse(name, args=["1.2"])
+    if name == "toolbox:tool":
+        return reverse(name, args=[Tool.objects.order_by("pk").first().slug])
+    if name in ("toolbox:catalogue_preview", "toolbox:catalogue_apply"):
+        return reverse(name, args=[CatalogueImport.objects.get().pk])
     if name == "admin:app_list":
         return reverse(name, kwargs={"app_label": "bts"})
     if name == "admin:view_on_site":
@@ -264,6 +287,7 @@ def _rows() -> tuple:
         Service.objects.count(),
         Membership.objects.count(),
         Group.objects.count(),
+        CatalogueEntry.objects.count(),
         AuditEvent.objects.filter(kind__in=["case_created", "case_changed"]).count(),
     )
 
@@ -273,7 +297,10 @@ def _matrix():
     for name, route in URLS:
         if name.startswith("cases:"):
             continue
-        for relation in RELATIONS:
+        # In the admin every account that is not staff is turned away alike: two of them stand
+        # for the rest (a service role and a municipal one).
+        relations = ADMIN_RELATIONS if name.startswith("admin:") else RELATIONS
+        for relation in relations:
             for method in (GET, POST):
                 if name in PAGES:
                     want = PAGES[name].expected(relation, method)

@@ -1,8 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _refresh_system_admin_group(sender, using="default", **kwargs) -> None:
+    """The system administrators' group gets the permissions for the catalogue and contacts
+    as soon as they exist (after this app's migrations), not only at the next role grant."""
+    from django.contrib.auth.models import Group
+
+    from bts.services import SYSTEM_ADMIN_GROUP, system_admin_group_ensure
+
+    if Group.objects.using(using).filter(name=SYSTEM_ADMIN_GROUP).exists():
+        system_admin_group_ensure()
 
 
 class ToolboxConfig(AppConfig):
-    """The verktøykasse and the service catalogue (issue: dashboards, toolbox and catalogue)."""
+    """The verktøykasse, the tiltaksoversikt (catalogue of services) and the contact list."""
 
     name = "toolbox"
-    verbose_name = "Verktøykasse"
+    verbose_name = "Verktøykasse, tiltak og kontakter"
+
+    def ready(self) -> None:
+        post_migrate.connect(
+            _refresh_system_admin_group, sender=self, dispatch_uid="toolbox.refresh_admin_group"
+        )

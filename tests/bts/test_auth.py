@@ -1,11 +1,12 @@
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from bts.middleware import SESSION_STARTED_KEY
+from bts.middleware import SESSION_STARTED_KEY, SESSION_TOUCHED_KEY
 from bts.models import Membership, Service, User
 from tests.factories import PASSWORD
 
@@ -101,9 +102,32 @@ def test_session_ends_after_ten_hours_however_active(employee_client, settings):
     assert "_auth_user_id" not in employee_client.session
 
 
-def test_idle_session_lasts_thirty_minutes_and_is_renewed(settings):
+def test_idle_session_lasts_thirty_minutes_and_is_renewed(employee_client, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert employee_client.get(reverse("start")).status_code == 200
+    key = employee_client.session.session_key
+
+    def expires():
+        return Session.objects.get(session_key=key).expire_date
+
+    first = expires()
+    assert abs((first - timezone.now()).total_seconds() - 30 * 60) < 60
+    employee_client.get(reverse("start"))
+    assert expires() == first, "not written again within the minute"
+
+    session = employee_client.session
+    session[SESSION_TOUCHED_KEY] = time.time() - settings.BTS_SESSION_RENEW_SECONDS
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=first - timedelta(minutes=5))
+    employee_client.get(reverse("start"))
+    assert expires() > first, "a request after a minute renews the 30 minutes"
+
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(1))
+    response = employee_client.get(reverse("start"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_with_a_guide_loaded_the_demo_has_cases_at_several_levels_once(settings, guide):

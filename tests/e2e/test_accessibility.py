@@ -14,17 +14,21 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from bts.models import Role
+from bts.services import membership_grant
 from cases import services
 from cases.models import Minutes
 from tests.factories import PASSWORD
 
-from .helpers import form_field, login, login_with_session, logout
+from .conftest import GUIDE_FILE
+from .helpers import form_field, login, login_with_session, logout, wait_for_htmx
 
 pytestmark = [
     pytest.mark.e2e,
 ]
 
 BLOCKING_IMPACTS = {"serious", "critical"}
+TOOLBOX_FILE = GUIDE_FILE.parents[1] / "verktoy" / "ovre-eiker.toml"
 
 
 @pytest.fixture(scope="module")
@@ -338,3 +342,114 @@ def test_minutes_conflict_page_is_accessible(
         browser_log.problems.remove(expected)
     assert_no_serious_violations(axe, page)
     browser_log.assert_clean()
+
+
+# --- The toolbox, the catalogue and the contacts ------------------------------------------------
+
+
+@pytest.fixture
+def toolbox_data(transactional_db, active_guide):
+    """Øvre Eiker's toolbox, the example catalogue (through the real import) and contacts."""
+    from tests.factories import UserFactory
+    from toolbox.examples import EXAMPLE_CONTACTS, example_workbook
+    from toolbox.selectors import catalogue_plan
+    from toolbox.services import (
+        catalogue_import_apply,
+        catalogue_import_prepare,
+        contact_ensure,
+        toolbox_load,
+    )
+
+    toolbox_load(path=TOOLBOX_FILE)
+    admin = UserFactory(username="admin", first_name="Per")
+    membership_grant(user=admin, role=Role.SYSTEM_ADMIN)
+    pending = catalogue_import_prepare(file_name="tiltak.xlsx", data=example_workbook(), user=admin)
+    catalogue_import_apply(
+        catalogue_import=pending, digest=catalogue_plan(pending.rows).digest, user=admin
+    )
+    for i, (category, name, phone, hours, note) in enumerate(EXAMPLE_CONTACTS):
+        contact_ensure(
+            category=category, name=name, phone=phone, hours=hours, note=note, position=i
+        )
+    return admin
+
+
+def _tool_list(page: Page) -> None:
+    expect(page.get_by_role("link", name="8. Undringsskjemaer")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Når barnet kan være i fare")).to_be_visible()
+
+
+def _worry_scale(page: Page) -> None:
+    scale = page.get_by_role("region", name="Skalaen")
+    expect(scale.get_by_role("heading", level=3)).to_have_count(4)
+    expect(page.get_by_role("link", name=re.compile(r"^0\.4 "))).to_be_visible()
+
+
+def _factor_checklist(page: Page) -> None:
+    expect(page.get_by_role("region", name="Sjekkliste")).to_contain_text("Trygg bolig")
+
+
+def _catalogue_filtered(page: Page) -> None:
+    expect(page.get_by_role("status")).to_contain_text("15 tiltak")
+    form_field(page.get_by_role("search"), "Søk").fill("familiehjelpa")
+    wait_for_htmx(page)
+    expect(page.get_by_role("status")).to_have_text("3 tiltak")
+    expect(page.get_by_role("heading", level=3, name="Familiehjelpa")).to_be_visible()
+
+
+def _contacts(page: Page) -> None:
+    main = page.get_by_role("main")
+    expect(main.get_by_role("link", name="476 92 052")).to_have_attribute("href", "tel:47692052")
+    expect(main.get_by_role("heading", level=2, name="Nødnumre")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    ("path", "heading", "state"),
+    [
+        ("/verktoy/", "Verktøykasse", _tool_list),
+        ("/verktoy/bekymringsskala-barn/", "Bekymringsskala barn", _worry_scale),
+        (
+            "/verktoy/risiko-og-beskyttelsesfaktorer-del-1/",
+            "Risiko- og beskyttelses",
+            _factor_checklist,
+        ),
+        ("/tiltak/", "Tiltaksoversikt", _catalogue_filtered),
+        ("/kontakter/", "Kontakter", _contacts),
+    ],
+    ids=["toolbox", "worry-scale", "factor-checklist", "catalogue-htmx-filter", "contacts"],
+)
+def test_toolbox_catalogue_and_contact_pages_are_accessible(
+    page: Page, live_server, browser_log, axe, ansatt, toolbox_data, path, heading, state
+):
+    login_with_session(page, live_server, ansatt)
+    check_page(page, live_server, browser_log, axe, path, heading, state)
+
+
+def test_catalogue_import_preview_is_accessible(
+    page: Page, live_server, browser_log, axe, toolbox_data
+):
+    from toolbox.examples import example_rows, example_workbook
+    from toolbox.services import catalogue_import_prepare
+
+    rows = example_rows()
+    rows[0] = ("T-01", "Helsestasjon for barn", *rows[0][2:])
+    pending = catalogue_import_prepare(
+        file_name="tiltak-ny.xlsx", data=example_workbook(rows[:-1]), user=toolbox_data
+    )
+    login_with_session(page, live_server, toolbox_data)
+
+    def preview(page: Page) -> None:
+        expect(page.get_by_role("region", name="Endrede tiltak")).to_contain_text(
+            "Helsestasjon for barn"
+        )
+        expect(page.get_by_role("button", name="Importer endringene")).to_be_visible()
+
+    check_page(
+        page,
+        live_server,
+        browser_log,
+        axe,
+        f"/tiltak/import/{pending.pk}/",
+        "Se over endringene",
+        preview,
+    )

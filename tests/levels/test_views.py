@@ -83,7 +83,6 @@ def test_guide_pages_keep_a_fixed_query_count(
     employee_client, guide, django_assert_max_num_queries, url_name, args
 ):
     # session, user, second factor's device, memberships, guide, contacts, levels+steps or
-    # step+neighbours, and the idle-timeout session save (an UPDATE wrapped in
-    # SAVEPOINT/RELEASE inside the test).
-    with django_assert_max_num_queries(13):  # + SAVEPOINT/RELEASE of ATOMIC_REQUESTS
+    # step+neighbours, the toolbox's tool names, + SAVEPOINT/RELEASE inside the test.
+    with django_assert_max_num_queries(11):  # + SAVEPOINT/RELEASE of ATOMIC_REQUESTS
         assert employee_client.get(reverse(url_name, args=args)).status_code == 200

@@ -8,6 +8,10 @@ from bts.models import Role, Service, User
 from bts.services import membership_grant
 from cases.models import Case
 from levels.models import Guide
+from toolbox.examples import EXAMPLE_CONTACTS, example_workbook
+from toolbox.models import CatalogueEntry
+from toolbox.selectors import catalogue_plan
+from toolbox.services import catalogue_import_apply, catalogue_import_prepare, contact_ensure
 
 from ._demo_cases import create_demo_cases
 
@@ -72,9 +76,28 @@ class Command(BaseCommand):
             self.stdout.write("Ingen handlingsveileder er lastet: hopper over demosakene.")
         elif not Case.objects.filter(created_by__in=users.values()).exists():
             cases = f", {create_demo_cases(users, services)} demosaker"
+        catalogue = self._catalogue(users["admin"])
+        for i, (category, name, phone, hours, note) in enumerate(EXAMPLE_CONTACTS):
+            contact_ensure(
+                category=category, name=name, phone=phone, hours=hours, note=note, position=i
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodata klar: {len(SERVICES)} tjenester, {len(USERS)} demobrukere "
-                f"({', '.join(u[0] for u in USERS)}) med passordet «{DEMO_PASSWORD}»{cases}."
+                f"({', '.join(u[0] for u in USERS)}) med passordet «{DEMO_PASSWORD}»{cases}"
+                f"{catalogue}, {len(EXAMPLE_CONTACTS)} kontakter."
             )
         )
+
+    def _catalogue(self, admin: User) -> str:
+        """The example tiltaksoversikt, through the real import, once: a catalogue that is
+        already there (the demo's, or one the administrator changed) is left alone."""
+        if CatalogueEntry.objects.exists():
+            return ""
+        pending = catalogue_import_prepare(
+            file_name="tiltaksoversikt-eksempel.xlsx", data=example_workbook(), user=admin
+        )
+        done = catalogue_import_apply(
+            catalogue_import=pending, digest=catalogue_plan(pending.rows).digest, user=admin
+        )
+        return f", {done.created_count} tiltak i tiltaksoversikten"
