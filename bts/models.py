@@ -144,6 +144,8 @@ class AuditEvent(models.Model):
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Tofaktor satt opp")
         TWO_FACTOR_FAILED = "two_factor_failed", _("Feil engangskode")
         DOCUMENT_EXPORTED = "document_exported", _("Dokument lastet ned")
+        CASE_ARCHIVED = "case_archived", _("Arkivpakke laget")
+        CASE_ANONYMISED = "case_anonymised", _("Personopplysninger slettet")
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -190,6 +192,9 @@ class StoredFile(models.Model):
 
     @property
     def extension(self) -> str:
-        return {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
-            self.content_type, "bin"
-        )
+        return {
+            "application/pdf": "pdf",
+            "image/png": "png",
+            "image/jpeg": "jpg",
+            "application/zip": "zip",
+        }.get(self.content_type, "bin")

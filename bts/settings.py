@@ -250,6 +250,10 @@ LOGGING = {
 }
 
 
+# Retention: days after a case's archive package is made before its personal data is deleted
+# from the working system (`manage.py apply_retention`); the archive keeps it from then on.
+BTS_RETENTION_DAYS = int(os.environ.get("BTS_RETENTION_DAYS", "365"))
+
 # Links in e-mail point here (no trailing slash needed).
 BTS_BASE_URL = os.environ.get("BTS_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "bts@localhost")

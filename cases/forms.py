@@ -678,3 +678,38 @@ class AccessPeriodForm(DesignSystemMixin, forms.Form):
         if start and end and end < start:
             self.add_error("til", _("Sluttdatoen kan ikke være før startdatoen."))
         return data
+
+
+class ConsentRequestForm(DesignSystemMixin, forms.Form):
+    """What a consent form for signing asks for; nothing is recorded until it comes back signed."""
+
+    services = forms.ModelMultipleChoiceField(
+        queryset=Service.objects.none(),
+        label=_("Tjenester samtykket skal gjelde"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Velg minst én tjeneste.")},
+    )
+    information = forms.MultipleChoiceField(
+        label=_("Opplysninger som kan deles"),
+        choices=Consent.Information.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    information_other = forms.CharField(
+        label=_("Andre opplysninger"), max_length=300, required=False
+    )
+    purpose = forms.CharField(label=_("Formål"), widget=forms.Textarea)
+    expires_on = forms.DateField(label=_("Gjelder til og med"), required=False)
+
+    def __init__(self, *args, services=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"].queryset = services
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("information") and not data.get("information_other", "").strip():
+            self.add_error("information", _("Velg hvilke opplysninger som kan deles."))
+        expires = data.get("expires_on")
+        if expires and expires < timezone.localdate():
+            self.add_error("expires_on", _("Datoen kan ikke være passert."))
+        return data

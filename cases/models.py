@@ -105,6 +105,19 @@ class Case(models.Model):
         verbose_name=_("oppfølgingsansvarlig"),
     )
     last_activity_at = models.DateTimeField(_("siste aktivitet"), default=timezone.now)
+    # The archive package (cases.archive): made when the case is closed, for the records system.
+    archived_at = models.DateTimeField(_("arkivert"), null=True, blank=True)
+    archive = models.ForeignKey(
+        "bts.StoredFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("arkivpakke"),
+    )
+    archive_sha256 = models.CharField(_("arkivpakkens SHA-256"), max_length=64, blank=True)
+    # Personal data deleted when the retention period after archiving ended (cases.retention).
+    anonymised_at = models.DateTimeField(_("anonymisert"), null=True, blank=True)
     idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
 
     class Meta:
@@ -116,6 +129,10 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
+        return f"Sak {self.pk}"
+
+    @property
+    def reference(self) -> str:
         return f"Sak {self.pk}"
 
     @property
@@ -181,6 +198,7 @@ class RelayEntry(models.Model):
         HANDOVER = "handover", _("Oppfølgingsansvar")
         COORDINATION = "coordination", _("Koordinerende tjeneste")
         WIDE = "wide", _("Nivå 3: tilbud")
+        ARCHIVED = "archived", _("Arkivert")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="relay_entries")
     at = models.DateTimeField(default=timezone.now)
@@ -430,6 +448,10 @@ class Meeting(models.Model):
         except Minutes.DoesNotExist:
             return None
 
+    @property
+    def labelled_minutes(self) -> list[tuple[str, str]]:
+        return Minutes.labelled(self.saved_minutes)
+
 
 class Minutes(models.Model):
     """The referat of one meeting, saved with optimistic locking: `version` counts the saves."""
@@ -471,6 +493,14 @@ class Minutes(models.Model):
 
     def sections(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in self.SECTIONS}
+
+    @classmethod
+    def labelled(cls, minutes: "Minutes | None") -> list[tuple[str, str]]:
+        """(label, text) of every section, in the template's order; empty texts without minutes."""
+        return [
+            (cls._meta.get_field(name).verbose_name, getattr(minutes, name) if minutes else "")
+            for name in cls.SECTIONS
+        ]
 
 
 class Measure(models.Model):

@@ -49,6 +49,17 @@ DETAILS = {
     "access_report": _("innsynsrapport"),
     "access_log_csv": _("tilgangsloggen som CSV"),
     "not_visible": _("saken (ingen tilgang)"),
+    "minutes_pdf": _("referat (PDF)"),
+    "invitation_pdf": _("invitasjon (PDF)"),
+    "consent_pdf": _("samtykke (PDF)"),
+    "consent_form_blank": _("samtykkeskjema til signering (PDF)"),
+    "report_pdf": _("melding til barnevernet (PDF)"),
+    "decision_pdf": _("beslutning (PDF)"),
+    "case_pdf": _("saken samlet (PDF)"),
+    "archive": _("arkivpakke"),
+    "archive_package": _("arkivpakke lastet ned"),
+    "archive_closed_cases": _("arkivpakke laget ved daglig kjøring"),
+    "retention": _("personopplysninger slettet etter oppbevaringstiden"),
 }
 ROLES = dict(Role.choices)
 

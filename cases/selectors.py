@@ -149,6 +149,7 @@ def case_detail(user: User, pk: int) -> Case:
             ),
             Prefetch("consents", queryset=Consent.objects.prefetch_related("services")),
             "decisions",
+            Prefetch("reports", queryset=ChildProtectionReport.objects.order_by("reported_at")),
             "step_checks",
             Prefetch("meetings", queryset=Meeting.objects.select_related("minutes")),
             Prefetch(

@@ -12,11 +12,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from bts.audit import audit, refuse
 from bts.downloads import attachment_response
-from bts.models import AuditEvent, Service, User
+from bts.models import AuditEvent, Service, StoredFile, User
 from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
-from . import policies, reports, selectors, services
+from . import archive, documents, policies, reports, selectors, services
 from .forms import (
     AccessPeriodForm,
     AcuteChildForm,
@@ -26,6 +26,7 @@ from .forms import (
     ChildSearchForm,
     ConcernForm,
     ConsentForm,
+    ConsentRequestForm,
     ConsentWithdrawForm,
     CoordinationForm,
     DecisionForm,
@@ -636,13 +637,6 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _minutes_sections(minutes: Minutes | None) -> list[tuple[str, str]]:
-    return [
-        (Minutes._meta.get_field(name).verbose_name, getattr(minutes, name) if minutes else "")
-        for name in Minutes.SECTIONS
-    ]
-
-
 @require_http_methods(["GET", "POST"])
 def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """The referat of one meeting: read it, or edit it with optimistic locking."""
@@ -685,7 +679,7 @@ def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
             "case": case,
             "meeting": meeting,
             "saved": saved,
-            "sections": _minutes_sections(saved),
+            "sections": Minutes.labelled(saved),
             "form": form,
         },
     )
@@ -700,7 +694,7 @@ def _minutes_conflict(request, case, meeting, form, current: Minutes) -> HttpRes
             "saved": getattr(current, name),
             "own": own[name],
         }
-        for name, (label, _text) in zip(Minutes.SECTIONS, _minutes_sections(current), strict=True)
+        for name, (label, _text) in zip(Minutes.SECTIONS, Minutes.labelled(current), strict=True)
         if getattr(current, name) != own[name]
     ]
     merge_form = MinutesForm(initial={**own, "version": current.version})
@@ -1105,4 +1099,181 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
             "med mindre et annet samtykke gjelder dem. Det som er gjort, blir stående."
         ),
         submit=_("Registrer tilbaketrekkingen"),
+    )
+
+
+# --- Documents (PDF/A) and the archive package ----------------------------------------------
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    return attachment_response(content, content_type="application/pdf", filename=name)
+
+
+def _stamp(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d}"
+
+
+@require_GET
+def minutes_pdf(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """The referat of a meeting, for everyone who sees the case."""
+    case = _case_for_export(request, pk, policies.may_read, detail=f"minutes_pdf:{meeting_pk}")
+    meeting = get_object_or_404(
+        case.meetings.select_related("minutes__updated_by", "invited_by").prefetch_related(
+            "participants", "participant_services"
+        ),
+        pk=meeting_pk,
+        minutes__isnull=False,
+    )
+    return _pdf(
+        documents.minutes_pdf(case, meeting),
+        f"referat-sak-{case.pk}-{_stamp(meeting.starts_at)}.pdf",
+    )
+
+
+@require_GET
+def invitation_pdf(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    case = _case_for_export(request, pk, policies.may_read, detail=f"invitation_pdf:{meeting_pk}")
+    meeting = get_object_or_404(
+        case.meetings.select_related("invited_by").prefetch_related(
+            "participants", "participant_services"
+        ),
+        pk=meeting_pk,
+    )
+    return _pdf(
+        documents.invitation_pdf(case, meeting),
+        f"invitasjon-sak-{case.pk}-{_stamp(meeting.starts_at)}.pdf",
+    )
+
+
+@require_GET
+def consent_pdf(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    """The record of a consent as given, refused, withdrawn or expired."""
+    case = _case_for_export(request, pk, policies.may_read, detail=f"consent_pdf:{consent_pk}")
+    consent = get_object_or_404(
+        case.consents.select_related("recorded_by").prefetch_related("services"), pk=consent_pk
+    )
+    return _pdf(
+        documents.consent_record_pdf(case, consent),
+        f"samtykke-sak-{case.pk}-{consent.given_on:%Y-%m-%d}.pdf",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """A consent form filled in for the family to sign: the services, the information, the
+    purpose, their rights and the law. Nothing is recorded; the signed form comes back later."""
+    if request.method == "GET":
+        case = _case_for_change(request, pk)
+    else:
+        case = _visible_case(request, pk)
+        if not policies.may_work_on(request.user, case):
+            refuse(request, case_id=case.pk, detail="consent_form")
+            raise PermissionDenied(_("Du kan ikke endre denne saken."))
+    others = Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id)
+    form = ConsentRequestForm(_posted(request), services=others.order_by("name"))
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            audit(
+                request, kind=Kind.DOCUMENT_EXPORTED, case_id=case.pk, detail="consent_form_blank"
+            )
+            pdf = documents.consent_form_pdf(
+                case,
+                documents.ConsentRequest(
+                    services=list(data["services"]),
+                    information=data["information"],
+                    information_other=data["information_other"],
+                    purpose=data["purpose"],
+                    expires_on=data["expires_on"],
+                ),
+                responsible_guardians=list(
+                    case.child.guardians.filter(has_parental_responsibility=True)
+                ),
+            )
+            return _pdf(pdf, f"samtykkeskjema-sak-{case.pk}.pdf")
+        audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="form")
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": _("Samtykkeskjema til signering"),
+            "intro": _(
+                "Velg det samtykket skal gjelde. Du får skjemaet som PDF, fylt ut med barnets og "
+                "foresattes navn, formålet, rettighetene og lovgrunnlaget. Når det er signert, "
+                "registrerer du samtykket og laster opp skjemaet."
+            ),
+            "submit": _("Lag skjemaet (PDF)"),
+        },
+    )
+
+
+@require_GET
+def report_pdf(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    """The report to barnevern as it was filed."""
+    case = _case_for_export(request, pk, policies.may_read, detail=f"report_pdf:{report_pk}")
+    report = get_object_or_404(
+        case.reports.select_related("received_by", "reported_by"), pk=report_pk
+    )
+    return _pdf(
+        documents.report_pdf(case, report),
+        f"melding-barnevernet-sak-{case.pk}-{_stamp(report.reported_at)}.pdf",
+    )
+
+
+@require_GET
+def decision_pdf(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    case = _case_for_export(request, pk, policies.may_read, detail=f"decision_pdf:{decision_pk}")
+    decision = get_object_or_404(case.decisions.select_related("decided_by"), pk=decision_pk)
+    return _pdf(
+        documents.decision_pdf(case, decision),
+        f"beslutning-sak-{case.pk}-{_stamp(decision.decided_at)}.pdf",
+    )
+
+
+@require_GET
+def case_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole case in one document, for the leader of the owning service."""
+    case = _case_for_export(request, pk, policies.may_see_access_log, detail="case_pdf")
+    return _pdf(
+        documents.case_pdf(case, parts=archive.case_parts(case)),
+        f"saken-samlet-sak-{case.pk}.pdf",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def archive_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The archive package: made when the case is closed (daily), or again on demand."""
+    case = _case_for_change(request, pk, policy=policies.may_see_access_log)
+    if request.method == "POST":
+        try:
+            archived = archive.archive_package_make(case=case, user=request.user)
+        except archive.NotClosed as exc:
+            messages.error(request, str(exc))
+        else:
+            audit(request, kind=Kind.CASE_ARCHIVED, case_id=case.pk, detail="archive")
+            messages.success(
+                request,
+                _("Arkivpakken er laget. SHA-256: %(digest)s")
+                % {"digest": archived.archive_sha256},
+            )
+        return redirect("cases:archive", pk=case.pk)
+    return render(
+        request,
+        "cases/archive.html",
+        {"case": case, "changed": archive.changed_since_archived(case)},
+    )
+
+
+@require_GET
+def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_export(request, pk, policies.may_see_access_log, detail="archive_package")
+    package = StoredFile.objects.filter(pk=case.archive_id).first() if case.archive_id else None
+    if package is None:
+        raise Http404
+    return attachment_response(
+        bytes(package.content),
+        content_type="application/zip",
+        filename=f"arkivpakke-sak-{case.pk}-{_stamp(case.archived_at)}.zip",
     )

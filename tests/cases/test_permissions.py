@@ -52,6 +52,8 @@ class Route:
     who: dict[str, str] = field(default_factory=dict)  # case URLs: method -> SEE/WORK/ANSWER
     empty_post: int = 200  # what an allowed, empty POST gets: the form again, or a redirect
     audit_kind: str = "case_viewed"  # what a GET of it writes in the audit log
+    # The fixture's open case has no archive package yet, so the one allowed gets a 404.
+    absent: bool = False
 
 
 def form(who_get: str = WORK, who_post: str = WORK, kind: str = WRITE) -> Route:
@@ -86,6 +88,20 @@ ROUTES: dict[str, Route] = {
     "consent_withdraw": form(),
     # The signed form: a download for everyone who sees the case, audited as an export.
     "consent_document": Route(READ, (GET,), {GET: SEE}, audit_kind="document_exported"),
+    # The case's documents as PDF/A, for everyone who sees the case (audited as exports) …
+    "minutes_pdf": Route(READ, (GET,), {GET: SEE}, audit_kind="document_exported"),
+    "invitation_pdf": Route(READ, (GET,), {GET: SEE}, audit_kind="document_exported"),
+    "consent_pdf": Route(READ, (GET,), {GET: SEE}, audit_kind="document_exported"),
+    "report_pdf": Route(READ, (GET,), {GET: SEE}, audit_kind="document_exported"),
+    "decision_pdf": Route(READ, (GET,), {GET: SEE}, audit_kind="document_exported"),
+    # … a consent form to sign, for those who work on the case (the PDF comes back on POST) …
+    "consent_form": form(),
+    # … and for the owner service's leader, the whole case and its archive package.
+    "case_pdf": Route(READ, (GET,), {GET: LEAD}, audit_kind="document_exported"),
+    "archive": Route(WRITE, (GET, POST), {GET: LEAD, POST: LEAD}, empty_post=302),
+    "archive_download": Route(
+        READ, (GET,), {GET: LEAD}, audit_kind="document_exported", absent=True
+    ),
     "involve": form(),
     "decide": form(),
     "report": form(SEE, SEE),  # the duty to report is everyone's who sees the case
@@ -108,6 +124,8 @@ PARAMETERS = {
     "measure_pk": "measure",
     "handover_pk": "handover",
     "consent_pk": "consent",
+    "report_pk": "report",
+    "decision_pk": "decision",
 }
 
 PATTERNS = list(case_urls.urlpatterns)
@@ -153,7 +171,7 @@ def expected(relation: str, name: str, method: str) -> int | str:
     if relation == ANONYMOUS:
         return LOGIN
     route = ROUTES[name.removesuffix("[htmx]")]
-    allowed = 200 if method == GET else route.empty_post
+    allowed = (404 if route.absent else 200) if method == GET else route.empty_post
     if route.kind == LEADER_TOOL:
         leaders = (OWNER_LEADER, OTHER_LEADER, INVOLVED_LEADER, BARNEVERN_LEADER)
         return allowed if relation in leaders else 403
@@ -306,7 +324,7 @@ def _build_world() -> SimpleNamespace:
     )
     services.service_involve(case=case, user=employee, service=health)
     barnevern = ServiceFactory(name="Eiker barneverntjeneste", kind="child_protection")
-    services.report_file(
+    report = services.report_file(
         case=case,
         user=employee,
         reported_at=timezone.now(),
@@ -316,12 +334,18 @@ def _build_world() -> SimpleNamespace:
     )
     _decide(case, employee, 3)
     assert case.level == 3, "the fixture needs a nivå 3 case for cases:wide_collaboration"
+    meeting = _meeting(case, employee, kindergarten)
+    services.minutes_save(
+        meeting=meeting, user=employee, data={"present": "Mor og Ingrid"}, version=0
+    )
     return SimpleNamespace(
         kindergarten=kindergarten,
         case=case,
         child=case.child,
         consent=consent,
-        meeting=_meeting(case, employee, kindergarten),
+        report=report,
+        decision=case.decisions.order_by("pk").first(),
+        meeting=meeting,
         measure=_measure(case, employee, kindergarten),
         handover=services.handover_offer(case=case, user=employee, to_user=recipient),
         users={

@@ -1,0 +1,167 @@
+"""The documents of a case, as PDF/A: what a municipality archives and sends to families.
+
+Each function renders one document through `bts.pdf.render_pdf`, the one rendering path, from
+a template in templates/cases/pdf/. They take objects already fetched and scoped by the view
+(or by the archive package), and never decide who may have them: the views do.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bts.pdf import DocumentMeta, render_pdf
+from levels.models import Guide
+
+from .models import (
+    Case,
+    ChildProtectionReport,
+    Consent,
+    Decision,
+    Meeting,
+    Minutes,
+    RelayEntry,
+)
+
+
+def _meta(case: Case, title: str, *, author: str = "", created=None) -> DocumentMeta:
+    guide = Guide.objects.filter(is_active=True).only("municipality").first()
+    return DocumentMeta(
+        title=title,
+        author=author or case.owner_service.name,
+        subject=case.reference,
+        municipality=guide.municipality if guide else "",
+        created=created or timezone.now(),
+    )
+
+
+def minutes_title(meeting: Meeting) -> str:
+    return _("Referat fra %(kind)s %(date)s") % {
+        "kind": meeting.get_kind_display().lower(),
+        "date": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y}",
+    }
+
+
+def minutes_pdf(case: Case, meeting: Meeting) -> bytes:
+    """The referat of a meeting of any kind, with who took part and the template's sections."""
+    minutes = meeting.saved_minutes
+    return render_pdf(
+        "cases/pdf/minutes.html",
+        {
+            "case": case,
+            "meeting": meeting,
+            "minutes": minutes,
+            "sections": Minutes.labelled(minutes),
+        },
+        meta=_meta(case, minutes_title(meeting), created=minutes.updated_at if minutes else None),
+    )
+
+
+def invitation_title(meeting: Meeting) -> str:
+    return _("Invitasjon til %(kind)s") % {"kind": meeting.get_kind_display().lower()}
+
+
+def invitation_pdf(case: Case, meeting: Meeting) -> bytes:
+    """The invitation to a meeting: an invitation, not a summons."""
+    return render_pdf(
+        "cases/pdf/invitation.html",
+        {"case": case, "meeting": meeting},
+        meta=_meta(case, invitation_title(meeting), created=meeting.created_at),
+    )
+
+
+@dataclass(frozen=True)
+class ConsentRequest:
+    """What a consent form for signing asks for (not yet a consent: nobody has signed)."""
+
+    services: list
+    information: list[str]
+    information_other: str
+    purpose: str
+    expires_on: date | None
+
+
+def consent_form_pdf(case: Case, request: ConsentRequest, *, responsible_guardians) -> bytes:
+    """The samtykkeskjema, filled in for the guardians (and the child, by age) to sign."""
+    labels = dict(Consent.Information.choices)
+    return render_pdf(
+        "cases/pdf/consent_form.html",
+        {
+            "case": case,
+            "request": request,
+            "information": [labels[k] for k in request.information],
+            "guardians": responsible_guardians,
+            "guide": Guide.objects.filter(is_active=True).first(),
+        },
+        meta=_meta(case, _("Samtykke til samarbeid og utveksling av opplysninger")),
+    )
+
+
+def consent_title(consent: Consent) -> str:
+    if consent.refused:
+        return _("Avslag på samtykke %(date)s") % {"date": f"{consent.given_on:%d.%m.%Y}"}
+    return _("Samtykke %(date)s") % {"date": f"{consent.given_on:%d.%m.%Y}"}
+
+
+def consent_record_pdf(case: Case, consent: Consent) -> bytes:
+    """The record of a consent as given (or refused), withdrawn or expired."""
+    return render_pdf(
+        "cases/pdf/consent_record.html",
+        {"case": case, "consent": consent, "today": timezone.localdate()},
+        meta=_meta(case, consent_title(consent)),
+    )
+
+
+def report_title(report: ChildProtectionReport) -> str:
+    return _("Melding til barnevernet %(date)s") % {
+        "date": f"{timezone.localtime(report.reported_at):%d.%m.%Y}"
+    }
+
+
+def report_pdf(case: Case, report: ChildProtectionReport) -> bytes:
+    """The report to barnevern (bekymringsmelding) as it was filed."""
+    return render_pdf(
+        "cases/pdf/report.html",
+        {"case": case, "report": report},
+        meta=_meta(case, report_title(report), created=report.reported_at),
+    )
+
+
+def decision_title(decision: Decision) -> str:
+    return _("Beslutning %(date)s") % {
+        "date": f"{timezone.localtime(decision.decided_at):%d.%m.%Y}"
+    }
+
+
+def decision_pdf(case: Case, decision: Decision) -> bytes:
+    """A decision at a decision step, with its reason and the child's voice."""
+    return render_pdf(
+        "cases/pdf/decision.html",
+        {"case": case, "decision": decision},
+        meta=_meta(case, decision_title(decision), created=decision.decided_at),
+    )
+
+
+def case_pdf(case: Case, *, parts: "CaseParts") -> bytes:
+    """The whole case in one document: summary, levels and decisions with their reasons, every
+    meeting with its minutes, measures and evaluations, consents, reports and the relay log."""
+    return render_pdf(
+        "cases/pdf/case.html",
+        {"case": case, "parts": parts, "today": timezone.localdate()},
+        meta=_meta(case, _("Saken samlet")),
+    )
+
+
+@dataclass(frozen=True)
+class CaseParts:
+    """Everything of a case the documents show, each fetched once (see cases.archive)."""
+
+    concerns: list
+    decisions: list
+    meetings: list
+    measures: list
+    consents: list
+    reports: list
+    coordinations: list
+    log: list[RelayEntry]
