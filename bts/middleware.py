@@ -121,3 +121,26 @@ class TwoFactorRequiredMiddleware:
         if request.htmx:
             return HttpResponse(status=204, headers={"HX-Redirect": url})
         return redirect(url)
+
+
+class QueryCountMiddleware:
+    """For the benchmark only (settings.BTS_BENCH): the number of SQL statements a response
+    took, in the `X-BTS-Queries` header, counted the way the query-count tests count them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        count = 0
+
+        def counting(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counting):
+            response = self.get_response(request)
+        response["X-BTS-Queries"] = str(count)
+        return response

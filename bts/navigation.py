@@ -23,6 +23,7 @@ class NavItem:
 SECTIONS = {
     "start": ("start",),
     "guide": ("levels:",),
+    "cases": ("cases:list", "cases:detail"),
     "new": ("cases:new",),
     "admin": ("admin:",),
     "tools": ("toolbox:tools", "toolbox:tool"),
@@ -61,6 +62,8 @@ def navigation_for(request) -> list[NavItem]:
         (_("Handlingsveileder"), reverse("levels:guide"), "guide"),
     ]
     roles = user_roles(request)
+    if roles & {Role.EMPLOYEE, Role.LEADER, Role.FAMILY_CONTACT, Role.FAMILIEHJELPA_LEADER}:
+        items.append((_("Saker"), reverse("cases:list"), "cases"))
     if roles & {Role.EMPLOYEE, Role.LEADER}:
         items.append((_("Ny undring"), reverse("cases:new"), "new"))
     if may(user, Action.READ):

@@ -107,6 +107,10 @@ else:
     }
 # A view's writes and the audit events that record them commit together, or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Persistent connections: a request does not pay for a new connection (the project-local
+# server too). A worker keeps its connection for a minute, checked before it is reused.
+DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FORM_RENDERER = "bts.forms.FormRenderer"
@@ -253,6 +257,13 @@ LOGGING = {
 # Retention: days after a case's archive package is made before its personal data is deleted
 # from the working system (`manage.py apply_retention`); the archive keeps it from then on.
 BTS_RETENTION_DAYS = int(os.environ.get("BTS_RETENTION_DAYS", "365"))
+
+# Synthetic data (`manage.py seed_synthetic`) outside demo mode: only for a benchmark database.
+BTS_SYNTHETIC = env_bool("BTS_SYNTHETIC")
+# The benchmark's server (`make bench`) reports each response's SQL query count in a header.
+BTS_BENCH = env_bool("BTS_BENCH")
+if BTS_BENCH:
+    MIDDLEWARE.insert(0, "bts.middleware.QueryCountMiddleware")
 
 # Links in e-mail point here (no trailing slash needed).
 BTS_BASE_URL = os.environ.get("BTS_BASE_URL", "http://127.0.0.1:8000")

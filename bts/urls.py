@@ -11,6 +11,7 @@ admin.site.index_title = "Brukere, tjenester, handlingsveileder, tiltak og konta
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("status/", views.status, name="status"),
     path("logg-inn/", views.LoginView.as_view(), name="login"),
     path("logg-ut/", two_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
     path("logg-inn/kode/", views.two_factor, name="two_factor"),

@@ -81,6 +81,15 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@two_factor_exempt
+@require_GET
+def status(request: HttpRequest) -> HttpResponse:
+    """For a load balancer or a monitor: the app answers. It reads nothing, not even the
+    database, and so is also the benchmark's floor (the framework's own cost per request)."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+@login_not_required
 @require_GET
 def admin_login(request: HttpRequest) -> HttpResponse:
     """The admin asks for a login here; it is the product's own login, then the admin."""

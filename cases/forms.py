@@ -713,3 +713,31 @@ class ConsentRequestForm(DesignSystemMixin, forms.Form):
         if expires and expires < timezone.localdate():
             self.add_error("expires_on", _("Datoen kan ikke være passert."))
         return data
+
+
+class CaseListFilterForm(DesignSystemMixin, forms.Form):
+    """The case list's filters: no names in it, since a filter ends up in the URL."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("open", _("Åpne")), ("closed", _("Avsluttede")), ("", _("Alle"))],
+        required=False,
+        initial="open",
+    )
+    level = forms.TypedChoiceField(
+        label=_("Nivå"),
+        choices=[("", _("Alle nivåer")), *[(n, f"Nivå {n}") for n in range(4)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), label=_("Tjeneste"), required=False
+    )
+
+    def __init__(self, *args, services=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.fields["service"].empty_label = _("Alle tjenester")
+        if not services:
+            del self.fields["service"]

@@ -1,6 +1,7 @@
 """Who may do what to a case. Seeing a case is `selectors.visible_cases`; these decide acting."""
 
 from bts.models import User
+from bts.selectors import user_memberships
 
 from .models import Case
 from .selectors import case_services, led_service_ids
@@ -9,6 +10,12 @@ from .selectors import case_services, led_service_ids
 def may_register(user: User) -> bool:
     """Employees and leaders of a service may register an undring for it."""
     return bool(case_services(user))
+
+
+def may_list_cases(user: User) -> bool:
+    """Everyone who works in a service has a list of the cases they see (municipal roles see
+    no case, only aggregates)."""
+    return any(m.service_id for m in user_memberships(user))
 
 
 def leads_owner_service(user: User, case: Case) -> bool:

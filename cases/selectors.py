@@ -333,3 +333,41 @@ def access_events(case: Case, *, start: date | None = None, end: date | None = N
     if end:
         events = events.filter(at__date__lte=end)
     return list(events.order_by("at", "id"))
+
+
+CASE_LIST_PAGE = 50
+
+
+@dataclass(frozen=True)
+class CaseListPage:
+    cases: list[Case]
+    next_cursor: str  # "" on the last page
+
+
+def case_list(
+    user: User,
+    *,
+    status: str = Case.Status.OPEN,
+    level: int | None = None,
+    service_id: int | None = None,
+    after: str = "",
+) -> CaseListPage:
+    """The cases a user may see, most recently active first, in keyset pages: a page costs the
+    same on the first page and the thousandth, however many cases there are."""
+    cases = visible_cases(user).select_related("child", "owner_service", "responsible")
+    if status:
+        cases = cases.filter(status=status)
+    if level is not None:
+        cases = cases.filter(level=level)
+    if service_id is not None:
+        cases = cases.filter(owner_service_id=service_id)
+    cursor = _parse_cursor(after)
+    if cursor:
+        at, pk = cursor
+        cases = cases.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, pk__lt=pk))
+    rows = list(cases.order_by("-last_activity_at", "-pk")[: CASE_LIST_PAGE + 1])
+    following = ""
+    if len(rows) > CASE_LIST_PAGE:
+        rows = rows[:CASE_LIST_PAGE]
+        following = f"{rows[-1].last_activity_at.isoformat()}~{rows[-1].pk}"
+    return CaseListPage(rows, following)

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "cases"
 urlpatterns = [
+    path("", views.case_list, name="list"),
     path("ny/", views.new, name="new"),
     path("ny/akutt/", views.acute, name="acute"),
     path("ny/barn/", views.child_search, name="child"),

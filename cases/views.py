@@ -22,6 +22,7 @@ from .forms import (
     AcuteChildForm,
     AcuteQuestionForm,
     AnonymousDiscussionForm,
+    CaseListFilterForm,
     ChildForm,
     ChildSearchForm,
     ConcernForm,
@@ -305,6 +306,44 @@ def anonymous_new(request: HttpRequest) -> HttpResponse:
         )
         return redirect("start")
     return render(request, "cases/anonymous_new.html", {"form": form})
+
+
+# --- The case list ------------------------------------------------------------------------------
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases the user may see: for an employee those they take part in, for a leader also
+    every case of the services they lead. Filtered by status, level and service."""
+    if not policies.may_list_cases(request.user):
+        refuse(request, detail="list")
+        raise PermissionDenied(_("Saker er for dem som arbeider i en tjeneste."))
+    led = Service.objects.filter(pk__in=led_service_ids(request.user)).order_by("name")
+    params = request.GET.copy()
+    params.setdefault("status", "open")
+    form = CaseListFilterForm(params, services=led if len(led) > 1 else None)
+    filters = form.cleaned_data if form.is_valid() else {"status": "open", "level": None}
+    page = selectors.case_list(
+        request.user,
+        status=filters.get("status", "open"),
+        level=filters.get("level"),
+        service_id=filters["service"].pk if filters.get("service") else None,
+        after=request.GET.get("etter", ""),
+    )
+    audit(request, kind=Kind.CASE_VIEWED, detail=f"list:{len(page.cases)}")
+    query = params.copy()
+    query.pop("etter", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "first_page": not request.GET.get("etter"),
+    }
+    if request.htmx and request.htmx.target == "case-list-more":
+        return render(request, "cases/list.html#rows", context)
+    return render(request, "cases/list.html", context)
 
 
 # --- The case page ------------------------------------------------------------------------------

@@ -108,6 +108,8 @@ PAGES: dict[str, Page] = {
     # The second factor's pages: an account that has given it (or needs none) is sent on.
     "two_factor": Page(302, post=302),
     "two_factor_setup": Page(302, post=302),
+    # For a load balancer or a monitor (and the benchmark's floor): open, reads nothing.
+    "status": Page(200, public=True, anonymous=(200, 405)),
     # The admin's login page is ours: it sends everyone to the product's login.
     "admin_login": Page(302, public=True, anonymous=(302, 405)),
     # The toolbox, the service catalogue and the contacts: for everyone with a role; the

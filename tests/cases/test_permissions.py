@@ -37,6 +37,7 @@ pytestmark = pytest.mark.django_db
 GET, POST = "GET", "POST"
 REGISTER, READ, WRITE = "register", "case-read", "case-write"
 LEADER_TOOL = "leader-tool"  # no case in the URL: for leaders of a service only
+CASE_LIST = "case-list"  # no case in the URL: everyone in a service, each their own cases
 
 # Who a case URL is for, per method: "see" = everyone who sees the case (visible_cases),
 # "work" = its holder and the leader of the owner service (the policies), "answer" = only the
@@ -72,6 +73,8 @@ ROUTES: dict[str, Route] = {
     "child_new": Route(REGISTER, (GET, POST)),
     "concern_new": Route(REGISTER, (GET, POST)),
     "anonymous_new": Route(REGISTER, (GET, POST)),
+    # The case list: no case in the URL; each user sees the cases visible_cases gives them.
+    "list": Route(CASE_LIST, (GET,)),
     # A leader moves a departing employee's cases: the form lists only their own services' cases.
     "reassign_all": Route(LEADER_TOOL, (GET, POST)),
     "access_log": Route(READ, (GET,), {GET: LEAD}),
@@ -172,6 +175,8 @@ def expected(relation: str, name: str, method: str) -> int | str:
         return LOGIN
     route = ROUTES[name.removesuffix("[htmx]")]
     allowed = (404 if route.absent else 200) if method == GET else route.empty_post
+    if route.kind == CASE_LIST:
+        return 403 if relation in MUNICIPAL else allowed
     if route.kind == LEADER_TOOL:
         leaders = (OWNER_LEADER, OTHER_LEADER, INVOLVED_LEADER, BARNEVERN_LEADER)
         return allowed if relation in leaders else 403
@@ -463,8 +468,12 @@ def test_permission_matrix(client, world, relation, name, method):
         assert got == want, f"{where}: expected {want}, got {got}"
     assert world.case.relay_entries.count() == log_before, f"{where} wrote to the relay log"
     assert _rows() == rows_before, f"{where} wrote rows in the cases app"
-    if got in (403, 404):
+    if got in (403, 404) or (
+        ROUTES[name.removesuffix("[htmx]")].kind == CASE_LIST and (relation in OUTSIDERS)
+    ):
         assert CHILD_LAST_NAME not in response.text, f"{where} shows the child's name"
+    if name == "list" and relation in (OWNER, OWNER_LEADER, INVOLVED_LEADER, BARNEVERN_LEADER):
+        assert CHILD_LAST_NAME in response.text, f"{where} leaves out a case they see"
     if htmx and got == 200:
         assert "<html" not in response.text, f"{where} is the whole page, not the fragment"
 
@@ -536,7 +545,7 @@ AUDITED_READS = [
     for relation in (OWNER, OWNER_LEADER, RECIPIENT, INVOLVED_LEADER, BARNEVERN_LEADER)
     for name, route in ROUTES.items()
     if route.kind != REGISTER
-    and route.kind != LEADER_TOOL
+    and route.kind not in (LEADER_TOOL, CASE_LIST)
     and GET in route.methods
     and expected(relation, name, GET) == 200
 ] + [(OWNER, DETAIL_FRAGMENT)]

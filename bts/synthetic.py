@@ -1,0 +1,735 @@
+"""Synthetic data at municipal and national size, for the benchmark and for trying the pages
+with realistic volumes: `manage.py seed_synthetic --cases N [--seed S]`.
+
+Everything is invented: Norwegian-looking names from short lists, synthetic identity numbers
+(Skatteetaten's test series, month + 80, with valid check digits, so they can never belong to
+a person), services of every kind with their staff, and cases spread over five years with the
+distributions a municipality sees: most at nivå 0 and 1, fewer at 2 and 3, most closed, each
+with its undring, 10–40 relay-log entries, meetings with minutes, measures with evaluations,
+consents with the services they let in, decisions that match the levels, per-case grants.
+
+Rows are written with PostgreSQL's COPY in one transaction (200 000 cases, about seven million
+rows, in minutes), with ids taken from the tables' own sequences. The same seed and size give
+the same data. The bench accounts (`bench-*`, see BENCH_USERS) have a known password and a known
+authenticator key, for a benchmark that logs in like a person.
+"""
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
+from django.db import DatabaseError, connection, models, transaction
+from django.utils import timezone
+
+from bts.models import Membership, Role, Service, User
+from cases.identity import _K1_WEIGHTS, _K2_WEIGHTS
+from cases.models import (
+    Case,
+    CaseUserGrant,
+    Child,
+    ChildProtectionReport,
+    Concern,
+    Consent,
+    Coordination,
+    Decision,
+    Evaluation,
+    Guardian,
+    Handover,
+    Involvement,
+    Measure,
+    Meeting,
+    Minutes,
+    RelayEntry,
+    Watch,
+    WideCollaboration,
+)
+from levels.models import Guide, Step
+
+FIRST_NAMES = [
+    "Emma",
+    "Nora",
+    "Sofie",
+    "Olivia",
+    "Ella",
+    "Leah",
+    "Sara",
+    "Maja",
+    "Ingrid",
+    "Frida",
+    "Amalie",
+    "Ida",
+    "Hedda",
+    "Selma",
+    "Astrid",
+    "Tiril",
+    "Jakob",
+    "Emil",
+    "Noah",
+    "Oliver",
+    "Filip",
+    "William",
+    "Lucas",
+    "Henrik",
+    "Ludvig",
+    "Aksel",
+    "Isak",
+    "Magnus",
+    "Elias",
+    "Johannes",
+    "Tobias",
+    "Mathias",
+    "Sander",
+    "Kasper",
+    "Oskar",
+    "Liam",
+    "Jonas",
+    "Theodor",
+    "Aurora",
+    "Mathilde",
+    "Vilde",
+    "Live",
+    "Julie",
+    "Thea",
+]
+LAST_NAMES = [
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Johannessen",
+    "Andreassen",
+    "Jacobsen",
+    "Dahl",
+    "Jørgensen",
+    "Halvorsen",
+    "Henriksen",
+    "Lund",
+    "Sørensen",
+    "Jakobsen",
+    "Moen",
+    "Gundersen",
+    "Iversen",
+    "Strand",
+    "Solberg",
+    "Svendsen",
+    "Eide",
+    "Knutsen",
+    "Martinsen",
+    "Paulsen",
+    "Bakken",
+    "Kristoffersen",
+    "Mathisen",
+    "Lie",
+    "Amundsen",
+    "Nguyen",
+    "Rasmussen",
+    "Ali",
+    "Lunde",
+]
+ADULT_NAMES = [
+    "Anne",
+    "Kari",
+    "Lise",
+    "Hilde",
+    "Marit",
+    "Tone",
+    "Silje",
+    "Camilla",
+    "Ingvild",
+    "Hanne",
+    "Per",
+    "Ole",
+    "Lars",
+    "Morten",
+    "Geir",
+    "Tor",
+    "Espen",
+    "Kjetil",
+    "Anders",
+    "Thomas",
+    "Trond",
+    "Rune",
+    "Ahmed",
+    "Fatima",
+    "Maria",
+    "Jan",
+]
+OBSERVATIONS = [
+    "Gråter og holder fast i forelder ved levering flere morgener på rad.",
+    "Har vært sliten og innesluttet de siste ukene, leker mest alene.",
+    "Kommer ofte uten matpakke og med for lite klær til været.",
+    "Har hatt høyt fravær denne måneden og sovner i timene.",
+    "Reagerer sterkt på overganger og blir lett sint på andre barn.",
+    "Forteller om krangling hjemme og sier at hun ikke vil hjem.",
+    "Har gått ned i vekt og spiser lite i lunsjen.",
+    "Trekker seg fra venner og sier at ingen liker ham.",
+]
+SETTINGS = ["I garderoben ved levering", "I friminuttet", "I lunsjen", "I timen", "Ved henting"]
+NOTES = [
+    "Snakket kort med mor ved henting.",
+    "Drøftet med leder.",
+    "Ringte far, som ønsker et møte.",
+    "Observerte i frilek i 20 minutter.",
+    "Barnet fortalte at helgen hadde vært fin.",
+    "Avtalte ny samtale neste uke.",
+]
+KIND_OF_SERVICES = [
+    # kind, how many, staff per service, share of the cases they own
+    (Service.Kind.KINDERGARTEN, 40, 10, 0.42),
+    (Service.Kind.SCHOOL, 16, 14, 0.40),
+    (Service.Kind.HEALTH_STATION, 2, 12, 0.08),
+    (Service.Kind.PPT, 1, 10, 0.02),
+    (Service.Kind.CHILD_PROTECTION, 1, 15, 0.0),
+    (Service.Kind.NAV, 1, 8, 0.03),
+    (Service.Kind.FAMILIEHJELPA, 1, 8, 0.0),
+    (Service.Kind.ADULT_SERVICE, 1, 8, 0.05),
+    (Service.Kind.EXTERNAL, 1, 4, 0.0),
+]
+PLACE_NAMES = [
+    "Solsikken",
+    "Trollskogen",
+    "Eikebakken",
+    "Fjellstad",
+    "Bjerke",
+    "Haugen",
+    "Vestre",
+    "Nordre",
+    "Søndre",
+    "Lia",
+    "Bakke",
+    "Åsen",
+    "Furuly",
+    "Lindeberg",
+    "Skogly",
+    "Sjøsiden",
+    "Elvebakken",
+    "Ringerike",
+    "Vikhagen",
+    "Nyland",
+    "Tveiten",
+    "Rud",
+    "Grinda",
+    "Holmen",
+    "Sagvollen",
+    "Myra",
+    "Kleiva",
+    "Brekke",
+    "Dalen",
+    "Berg",
+    "Toppen",
+    "Kilen",
+    "Lunden",
+    "Moen",
+    "Stua",
+]
+LEVEL_SHARES = (0.45, 0.33, 0.16, 0.06)
+YEARS = 5
+# Accounts the benchmark logs in as: username -> (role, service kind). Password BENCH_PASSWORD,
+# authenticator key BENCH_TOTP_KEY (hex, as django-otp stores it).
+BENCH_USERS = {
+    "bench-ansatt": (Role.EMPLOYEE, Service.Kind.KINDERGARTEN),
+    "bench-leder": (Role.LEADER, Service.Kind.KINDERGARTEN),
+    "bench-kommunalsjef": (Role.MUNICIPAL_LEADER, None),
+    "bench-familiehjelpa": (Role.FAMILIEHJELPA_LEADER, Service.Kind.FAMILIEHJELPA),
+}
+BENCH_PASSWORD = "bench-passord-langt-nok"  # noqa: S105 - synthetic bench accounts only
+BENCH_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key
+
+
+def synthetic_identity_number(rng: random.Random, born: date) -> str:
+    """A Tenor-style synthetic number (month + 80) with valid check digits."""
+    while True:
+        head = f"{born.day:02d}{born.month + 80:02d}{born.year % 100:02d}{rng.randrange(1000):03d}"
+        digits = [int(c) for c in head]
+        k1 = (11 - sum(w * d for w, d in zip(_K1_WEIGHTS, digits, strict=True)) % 11) % 11
+        if k1 == 10:
+            continue
+        digits.append(k1)
+        k2 = (11 - sum(w * d for w, d in zip(_K2_WEIGHTS, digits, strict=True)) % 11) % 11
+        if k2 == 10:
+            continue
+        return head + f"{k1}{k2}"
+
+
+@dataclass
+class _Table:
+    """Rows for one table, with ids taken from its sequence."""
+
+    model: type[models.Model] | None
+    db_table: str
+    columns: list[str]
+    rows: list[tuple] = field(default_factory=list)
+    next_id: int = 0
+
+
+class _Writer:
+    def __init__(self):
+        self.tables: dict[str, _Table] = {}
+
+    def table(self, model: type[models.Model]) -> _Table:
+        name = model._meta.db_table
+        if name not in self.tables:
+            columns = [f.column for f in model._meta.concrete_fields]
+            self.tables[name] = _Table(model, name, columns, next_id=_next_id(name))
+        return self.tables[name]
+
+    def through(self, model: type[models.Model], name: str) -> _Table:
+        through = model._meta.get_field(name).remote_field.through
+        return self.table(through)
+
+    def add(self, model: type[models.Model], **values) -> int:
+        """Add a row; fields not given get their model default (or NULL). Returns its id."""
+        table = self.table(model)
+        row_id = table.next_id
+        table.next_id += 1
+        values["id"] = row_id
+        table.rows.append(tuple(_value(f, values) for f in model._meta.concrete_fields))
+        return row_id
+
+    def link(self, model: type[models.Model], name: str, owner_id: int, target_ids: Iterable[int]):
+        """Rows of a many-to-many table: (id, owner, target), in the through model's order."""
+        table = self.through(model, name)
+        for target in target_ids:
+            table.rows.append((table.next_id, owner_id, target))
+            table.next_id += 1
+
+    def flush(self) -> dict[str, int]:
+        """COPY every table's rows, in the order the tables were first used (parents first)."""
+        counts = {}
+        raw = connection.connection
+        with raw.cursor() as cursor:
+            for table in self.tables.values():
+                if not table.rows:
+                    continue
+                columns = ", ".join(f'"{c}"' for c in table.columns)
+                with cursor.copy(f'COPY "{table.db_table}" ({columns}) FROM STDIN') as copy:
+                    for row in table.rows:
+                        copy.write_row(row)
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
+                    [table.db_table, table.next_id - 1],
+                )
+                counts[table.db_table] = len(table.rows)
+                table.rows.clear()
+        return counts
+
+
+def _next_id(db_table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{db_table}"')  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def _value(field: models.Field, values: dict):
+    if field.attname in values:
+        return values[field.attname]
+    if field.name in values:
+        return values[field.name]
+    if field.has_default():
+        return field.get_default()
+    return None if field.null else ""
+
+
+@dataclass
+class _Staff:
+    service_id: int
+    kind: str
+    employees: list[int]
+    leader: int
+
+
+def seed_synthetic(*, cases: int, seed: int = 2026, now: datetime | None = None) -> dict:
+    """Write `cases` synthetic cases (and the services, staff and bench accounts they need)."""
+    guide = Guide.objects.filter(is_active=True).first()
+    if guide is None:
+        raise ValueError("Ingen handlingsveileder er lastet inn.")
+    rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible by its seed
+    now = now or timezone.now()
+    steps = defaultdict(list)
+    for step in Step.objects.filter(level__guide=guide).order_by("level__number", "position"):
+        steps[step.level.number].append(step)
+    permission_id = Permission.objects.get(content_type__app_label="cases", codename="view_case").pk
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # A bulk load of rows that are consistent by construction: foreign-key triggers
+            # off for this transaction makes it several times faster. That needs a superuser
+            # (the project's own server has one); without, it loads with the checks.
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            try:
+                with transaction.atomic():
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+            except DatabaseError:
+                pass
+        writer = _Writer()
+        staff = _services_and_staff(writer, rng, seed)
+        counts = writer.flush()
+        _bench_accounts(staff)
+        for start in range(0, cases, 20000):
+            batch = min(20000, cases - start)
+            _cases(writer, rng, staff, steps, permission_id, batch, now)
+            for name, n in writer.flush().items():
+                counts[name] = counts.get(name, 0) + n
+    return counts
+
+
+def _services_and_staff(writer: _Writer, rng: random.Random, seed: int) -> dict[str, list[_Staff]]:
+    staff: dict[str, list[_Staff]] = defaultdict(list)
+    password = make_password(None)  # unusable: synthetic staff never log in
+    names = iter(rng.sample(PLACE_NAMES * 3, len(PLACE_NAMES) * 3))
+    tag = f"{seed:x}"
+    for kind, count, per_service, _share in KIND_OF_SERVICES:
+        label = Service.Kind(kind).label
+        for i in range(count):
+            place = next(names)
+            suffix = f" {i + 1}" if count > 1 else ""
+            service_id = writer.add(
+                Service,
+                name=f"{place} {label.lower()}{suffix} (syntetisk {tag})",
+                kind=kind,
+                provider=Service.Provider.PRIVATE if rng.random() < 0.15 else "public",
+            )
+            members = []
+            for j in range(per_service + 1):
+                user_id = writer.add(
+                    User,
+                    password=password,
+                    username=f"syn-{tag}-{service_id}-{j}",
+                    first_name=rng.choice(ADULT_NAMES),
+                    last_name=rng.choice(LAST_NAMES),
+                    email="",
+                    date_joined=datetime(2020, 1, 1, tzinfo=UTC),
+                    is_superuser=False,
+                    is_staff=False,
+                    is_active=True,
+                )
+                role = Role.LEADER if j == 0 else Role.EMPLOYEE
+                if kind == Service.Kind.FAMILIEHJELPA:
+                    role = Role.FAMILIEHJELPA_LEADER if j == 0 else Role.FAMILY_CONTACT
+                writer.add(Membership, user_id=user_id, service_id=service_id, role=role)
+                members.append(user_id)
+            staff[kind].append(_Staff(service_id, kind, members[1:], members[0]))
+    return staff
+
+
+def _bench_accounts(staff: dict[str, list[_Staff]]) -> None:
+    """The benchmark's own logins, each in the service that owns the most cases of its kind."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from bts.services import membership_grant
+
+    for username, (role, kind) in BENCH_USERS.items():
+        user, _created = User.objects.update_or_create(
+            username=username,
+            defaults={"first_name": username.split("-")[1].title(), "is_active": True},
+        )
+        user.set_password(BENCH_PASSWORD)
+        user.save()
+        service = None
+        if kind is not None:
+            first = staff[kind][0]  # the biggest service of its kind (see _owners)
+            service = Service.objects.get(pk=first.service_id)
+            # The bench employee takes the place of its first synthetic employee, and so holds
+            # the cases that person would have held.
+            if role == Role.EMPLOYEE:
+                first.employees[0] = user.pk
+        membership_grant(user=user, role=role, service=service)
+        TOTPDevice.objects.filter(user=user).delete()
+        TOTPDevice.objects.create(user=user, name="Benk", key=BENCH_TOTP_KEY, confirmed=True)
+
+
+def _owners(staff: dict[str, list[_Staff]]) -> tuple[list[_Staff], list[float]]:
+    owners, weights = [], []
+    for kind, count, _per, share in KIND_OF_SERVICES:
+        if share:
+            for s in staff[kind]:
+                owners.append(s)
+                # The first service of a kind is the bench's, and the biggest: twice the share.
+                weights.append(share / count * (2 if s is staff[kind][0] else 1))
+    return owners, weights
+
+
+def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
+    owners, weights = _owners(staff)
+    collaborators = [s for kind in staff for s in staff[kind]]
+    span = YEARS * 365
+    for _ in range(n):
+        owner = rng.choices(owners, weights)[0]
+        holder = rng.choice(owner.employees)
+        opened = now - timedelta(days=span * rng.random() ** 1.3, minutes=rng.randrange(1440))
+        reached = rng.choices(range(4), LEVEL_SHARES)[0]
+        age_days = (now - opened).days
+        closed = rng.random() < (0.92 if age_days > 365 else 0.35 if age_days > 30 else 0.05)
+        closed_at = None
+        if closed:
+            closed_at = min(now - timedelta(hours=1), opened + timedelta(days=rng.randint(20, 420)))
+        end = closed_at or now
+
+        born = (opened - timedelta(days=rng.randint(365, 16 * 365))).date()
+        number = synthetic_identity_number(rng, born) if rng.random() < 0.7 else ""
+        child_id = writer.add(
+            Child,
+            first_name=rng.choice(FIRST_NAMES),
+            last_name=rng.choice(LAST_NAMES),
+            birth_date=born,
+            national_id=number,
+            national_id_kind="syn" if number else "",
+            created_at=opened,
+            created_by_id=holder,
+        )
+        guardians = []
+        for relation in ("mor", "far")[: rng.choice((1, 2, 2))]:
+            guardians.append(
+                writer.add(
+                    Guardian,
+                    child_id=child_id,
+                    name=f"{rng.choice(ADULT_NAMES)} {rng.choice(LAST_NAMES)}",
+                    relation=relation,
+                    has_parental_responsibility=True,
+                )
+            )
+
+        level = reached
+        step = rng.choice(steps[level]).code if not closed else steps[level][-1].code
+        # One case in ten was handed over (accepted): the giver follows it after.
+        successor = rng.choice(owner.employees) if rng.random() < 0.10 else holder
+        handed_over_at = opened + (end - opened) * rng.random()
+        responsible = successor
+        case_id = writer.add(
+            Case,
+            child_id=child_id,
+            owner_service_id=owner.service_id,
+            level=level,
+            step_code=step,
+            status=Case.Status.CLOSED if closed else Case.Status.OPEN,
+            opened_at=opened,
+            closed_at=closed_at,
+            decision_due=(opened + timedelta(days=14)).date()
+            if level == 0 and not closed
+            else None,
+            created_by_id=holder,
+            responsible_id=responsible,
+            last_activity_at=end,
+            archive_sha256="",
+        )
+        participants = {holder}
+        entries = rng.randint(10, 40)  # the relay log's length
+        writer.add(
+            Concern,
+            case_id=case_id,
+            observation=rng.choice(OBSERVATIONS),
+            observed_on=opened.date(),
+            setting=rng.choice(SETTINGS),
+            worry=rng.randint(1, 4),
+            created_by_id=holder,
+            created_at=opened,
+        )
+        log = [(opened, "opened", 0, steps[0][0].code, "Undring registrert.", holder)]
+
+        # Decisions up the levels, spread over the case's life, and the closing one.
+        decided = sorted(opened + (end - opened) * rng.random() for _ in range(reached + closed))
+        for i in range(reached):
+            writer.add(
+                Decision,
+                case_id=case_id,
+                from_level=i,
+                to_level=i + 1,
+                move="raise",
+                step_code=steps[i][-1].code,
+                reason="Bekymringen består, og vi går videre sammen med foresatte.",
+                decided_by_id=holder,
+                decided_at=decided[i],
+            )
+            log.append((decided[i], "decision", i, steps[i][-1].code, "Nivå opp.", holder))
+        if closed:
+            writer.add(
+                Decision,
+                case_id=case_id,
+                from_level=reached,
+                to_level=None,
+                move="close",
+                step_code=steps[reached][-1].code,
+                reason="Tiltakene har virket. Saken avsluttes.",
+                decided_by_id=holder,
+                decided_at=decided[-1],
+            )
+            log.append((decided[-1], "decision", reached, step, "Saken er avsluttet.", holder))
+
+        involved = []
+        if reached >= 2 or (reached == 1 and rng.random() < 0.2):
+            others = rng.sample([s for s in collaborators if s is not owner], rng.randint(1, 2))
+            given = (decided[0] if decided else opened).date()
+            consent_id = writer.add(
+                Consent,
+                case_id=case_id,
+                given_by=", ".join(f"Foresatt {g}" for g in guardians),
+                child_consented=False,
+                information=["wellbeing"],
+                form=Consent.Form.WRITTEN,
+                purpose="Samarbeid om barnets trivsel.",
+                given_on=given,
+                refused=False,
+                recorded_by_id=holder,
+            )
+            writer.link(Consent, "services", consent_id, [s.service_id for s in others])
+            writer.link(Consent, "guardians", consent_id, guardians)
+            for other in others:
+                writer.add(
+                    Involvement,
+                    case_id=case_id,
+                    service_id=other.service_id,
+                    consent_id=consent_id,
+                    joined_at=datetime.combine(given, datetime.min.time(), tzinfo=UTC),
+                    added_by_id=holder,
+                )
+                involved.append(other)
+            writer.add(
+                Coordination,
+                case_id=case_id,
+                service_id=owner.service_id,
+                starts_at=datetime.combine(given, datetime.min.time(), tzinfo=UTC),
+                reason="Tjenesten som ser barnet hver dag.",
+                set_by_id=holder,
+            )
+
+        for m in range(rng.randint(1, 4) if reached else 0):
+            when = opened + (end - opened) * rng.random()
+            people = [holder] + [rng.choice(s.employees) for s in involved[:1]]
+            meeting_id = writer.add(
+                Meeting,
+                case_id=case_id,
+                kind=Meeting.Kind.COLLABORATION if m == 0 else Meeting.Kind.EVALUATION,
+                starts_at=when,
+                place="Møterommet",
+                agenda="Hvordan har barnet det, og hva gjør vi videre?",
+                other_participants="Foresatte",
+                invited_by_id=holder,
+                created_at=when - timedelta(days=7),
+            )
+            writer.link(Meeting, "participants", meeting_id, people)
+            services_in = [owner.service_id] + [s.service_id for s in involved[:1]]
+            writer.link(Meeting, "participant_services", meeting_id, services_in)
+            participants.update(people)
+            if when < now and rng.random() < 0.9:
+                writer.add(
+                    Minutes,
+                    meeting_id=meeting_id,
+                    present="Foresatte og ansatte",
+                    child_voice="Barnet sier at det går litt bedre.",
+                    shared_understanding="Vi er enige om målene.",
+                    measures_agreed="Fast voksen om morgenen.",
+                    version=1,
+                    updated_by_id=holder,
+                    updated_at=when + timedelta(hours=3),
+                )
+            log.append((when, "meeting", min(level, 1), "", "Møte avtalt.", holder))
+
+        for _m in range(rng.randint(1, 3) if reached else 0):
+            starts = (opened + (end - opened) * rng.random()).date()
+            active = not closed and rng.random() < 0.7
+            person = rng.choice(owner.employees)
+            measure_id = writer.add(
+                Measure,
+                case_id=case_id,
+                description="Fast voksen tar imot barnet hver morgen.",
+                goal="Roligere levering fire av fem dager.",
+                location="Avdelingen",
+                responsible_service_id=owner.service_id,
+                responsible_person_id=person,
+                starts_on=starts,
+                ends_on=None if active else starts + timedelta(days=42),
+                evaluation_due=starts + timedelta(days=rng.randint(14, 70)),
+                status=Measure.Status.ACTIVE if active else Measure.Status.ENDED,
+                created_by_id=holder,
+                created_at=datetime.combine(starts, datetime.min.time(), tzinfo=UTC),
+            )
+            participants.add(person)
+            for e in range(rng.randint(0, 2)):
+                writer.add(
+                    Evaluation,
+                    measure_id=measure_id,
+                    effect="Litt bedre.",
+                    child_experience="Barnet liker ordningen.",
+                    guardians_view="Foresatte ser bedring.",
+                    outcome="continue" if e == 0 else "end",
+                    evaluated_on=starts + timedelta(days=14 * (e + 1)),
+                    next_evaluation_due=starts + timedelta(days=14 * (e + 2)) if e == 0 else None,
+                    created_by_id=holder,
+                    created_at=datetime.combine(starts, datetime.min.time(), tzinfo=UTC),
+                )
+
+        if rng.random() < 0.03:
+            barnevern = staff[Service.Kind.CHILD_PROTECTION][0]
+            when = opened + (end - opened) * rng.random()
+            writer.add(
+                ChildProtectionReport,
+                case_id=case_id,
+                reported_at=when,
+                channel="phone",
+                reason="Meldt etter samtale med leder.",
+                police_contacted=False,
+                received_by_id=barnevern.service_id,
+                reported_by_id=holder,
+            )
+        if successor != holder:
+            writer.add(
+                Handover,
+                case_id=case_id,
+                from_user_id=holder,
+                to_user_id=successor,
+                status="accepted",
+                offered_at=handed_over_at,
+                answered_at=handed_over_at + timedelta(days=1),
+            )
+            writer.add(
+                Watch, case_id=case_id, user_id=holder, since=handed_over_at, remind_on=end.date()
+            )
+            participants.add(successor)
+        if reached == 3:
+            writer.add(
+                WideCollaboration,
+                case_id=case_id,
+                familiehjelpa="accepted",
+                individual_plan="not_yet",
+                updated_by_id=holder,
+                updated_at=end,
+            )
+
+        # The relay log: what was decided and held above, and notes and steps between.
+        for _entry in range(max(0, entries - len(log))):
+            at = opened + (end - opened) * rng.random()
+            kind = rng.choice(("note", "note", "step_done", "concern", "measure", "evaluation"))
+            log.append((at, kind, min(level, 3), step, rng.choice(NOTES), holder))
+        for at, kind, lvl, code, text, actor in sorted(log, key=lambda e: e[0]):
+            writer.add(
+                RelayEntry,
+                case_id=case_id,
+                at=at,
+                actor_id=actor,
+                kind=kind,
+                level=lvl,
+                step_code=code,
+                text=text,
+            )
+        for user_id in participants:
+            writer.add(
+                CaseUserGrant,
+                permission_id=permission_id,
+                user_id=user_id,
+                content_object_id=case_id,
+            )
