@@ -14,12 +14,19 @@ LOCKOUT_STATUS = 429  # Too Many Requests
 
 
 class ModelBackend(DjangoModelBackend):
-    """Django's backend, except that demo accounts can only log in in demo mode."""
+    """Django's backend, except that demo accounts can only log in in demo mode, and that the
+    signed-in user comes with what every request asks of it, in the same query."""
 
     def user_can_authenticate(self, user) -> bool:
         if getattr(user, "is_demo", False) and not settings.DEMO_MODE:
             return False
         return super().user_can_authenticate(user)
+
+    def get_user(self, user_id):
+        from .selectors import user_with_memberships
+
+        user = user_with_memberships(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class LockoutBackend(AxesStandaloneBackend):

@@ -94,6 +94,47 @@ def two_factor_exempt(view_func):
     return view_func
 
 
+class SecondFactorMiddleware:
+    """Whether this session's user has given their second factor: the session names the device
+    that verified it (django-otp's key), and that device is still one of the user's confirmed
+    ones. The user's device ids come with the user (bts.selectors.user_with_memberships), so
+    this costs no query; deleting a device (the administrator's reset) ends the verification
+    of every session it verified."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        user = request.user
+        verified_by = request.session.get(DEVICE_ID_SESSION_KEY, "")
+
+        def is_verified() -> bool:
+            if not user.is_authenticated:
+                return False
+            model, _, pk = verified_by.partition("/")
+            ids = getattr(user, "_bts_device_ids", None)
+            if ids is None:  # a user object not loaded by our backend
+                from .selectors import user_with_memberships
+
+                ids = user_with_memberships(user.pk)._bts_device_ids
+                user._bts_device_ids = ids
+            return model == "otp_totp.totpdevice" and pk.isdigit() and int(pk) in ids
+
+        user.is_verified = is_verified
+        return self.get_response(request)
+
+
+def has_confirmed_device(user) -> bool:
+    ids = getattr(user, "_bts_device_ids", None)
+    if ids is None:
+        from django_otp import user_has_device
+
+        return user_has_device(user)
+    return bool(ids)
+
+
 class TwoFactorRequiredMiddleware:
     """Until the second factor is given, an account that needs one reaches nothing but the
     pages that ask for it: entering the code, or setting up the authenticator app first."""
@@ -105,8 +146,6 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from django_otp import user_has_device
-
         from .policies import requires_two_factor
 
         user = request.user
@@ -114,7 +153,7 @@ class TwoFactorRequiredMiddleware:
             return None
         if user.is_verified():
             return None
-        target = "two_factor" if user_has_device(user) else "two_factor_setup"
+        target = "two_factor" if has_confirmed_device(user) else "two_factor_setup"
         url = reverse(target)
         if request.method == "GET" and not request.htmx:
             url += "?" + urlencode({"next": request.get_full_path()})

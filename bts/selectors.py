@@ -1,5 +1,8 @@
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, OuterRef, Q, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from .models import Membership, Service, User
 
@@ -17,6 +20,61 @@ def current_membership_q(prefix: str = "") -> Q:
 
 def active_memberships(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(current_membership_q(), user=user).select_related("service")
+
+
+def user_with_memberships(user_id) -> User | None:
+    """The user, with their current memberships (and services) and the ids of their confirmed
+    authenticators, in one query: what the session's user is asked on every request."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    memberships = (
+        Membership.objects.filter(current_membership_q(), user=OuterRef("pk"))
+        .order_by("service__name", "role")
+        .values(
+            json=JSONObject(
+                id="id",
+                role="role",
+                service_id="service_id",
+                valid_from="valid_from",
+                valid_to="valid_to",
+                service_name=F("service__name"),
+                service_kind=F("service__kind"),
+                service_provider=F("service__provider"),
+            )
+        )
+    )
+    devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True).values("pk")
+    user = (
+        User._default_manager.filter(pk=user_id)
+        .annotate(_membership_rows=ArraySubquery(memberships), _device_ids=ArraySubquery(devices))
+        .first()
+    )
+    if user is not None:
+        user._bts_memberships = [_membership(user, row) for row in user._membership_rows]
+        user._bts_device_ids = set(user._device_ids)
+    return user
+
+
+def _membership(user: User, row: dict) -> Membership:
+    service = None
+    if row["service_id"] is not None:
+        service = Service(
+            id=row["service_id"],
+            name=row["service_name"],
+            kind=row["service_kind"],
+            provider=row["service_provider"],
+            is_active=True,
+        )
+    membership = Membership(
+        id=row["id"],
+        user=user,
+        service=service,
+        role=row["role"],
+        valid_from=parse_date(row["valid_from"]) if row["valid_from"] else None,
+        valid_to=parse_date(row["valid_to"]) if row["valid_to"] else None,
+    )
+    membership._state.adding = False
+    return membership
 
 
 def user_memberships(user: User) -> list[Membership]:

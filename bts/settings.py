@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "bts.middleware.SecondFactorMiddleware",
     "bts.middleware.TwoFactorRequiredMiddleware",
     "bts.middleware.SessionLifetimeMiddleware",
     "bts.middleware.RefusalAuditMiddleware",

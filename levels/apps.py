@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class LevelsConfig(AppConfig):
     name = "levels"
     verbose_name = "Handlingsveileder"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from .selectors import guide_cache_clear
+
+        for model in ("Guide", "Level", "Step", "AcuteContact"):
+            sender = self.get_model(model)
+            for signal in (post_save, post_delete):
+                signal.connect(guide_cache_clear, sender=sender, dispatch_uid=f"guide-{model}")

@@ -14,6 +14,7 @@ from django.db import transaction
 from bts.tomlfile import PHONE_RE, DataFileError, Field, Validator, read_data_file
 
 from .models import AcuteContact, Guide, Level, Step
+from .selectors import guide_cache_clear
 
 COLOURS = {c.value for c in Level.Colour}
 MODELS = {m.value for m in Guide.Model}
@@ -308,4 +309,8 @@ def load_guide(path: Path, *, activate: bool = True) -> Guide:
         Guide.objects.filter(is_active=True).update(is_active=False)
         guide.is_active = True
         guide.save(update_fields=["is_active"])
+    # Bulk writes send no signals: forget the cached guide now (for this transaction's own
+    # reads) and again when the new one is committed (for the requests that read before).
+    guide_cache_clear()
+    transaction.on_commit(guide_cache_clear)
     return guide

@@ -1,36 +1,74 @@
-from django.db.models import Prefetch, QuerySet
+"""Reads of the action guide. The guide in use changes rarely (a new file is loaded, or the
+administrator edits it) and every page shows part of it, so each process keeps it in memory
+for a short while instead of asking the database on every request."""
+
+import threading
+import time
+
+from django.db.models import Prefetch
 
 from .models import Guide, Level, Step
 
+# How long a process trusts its copy. Loading a guide, and any save of a guide, level, step
+# or acute contact, clears the copy in that process at once (levels.apps); other processes
+# see the change within this time.
+GUIDE_CACHE_SECONDS = 30
+
+_cache_lock = threading.Lock()
+_cache: tuple[float, Guide | None] | None = None
+
+
+def guide_cache_clear(*args, **kwargs) -> None:
+    """Forget this process's copy of the guide (a signal receiver, hence the arguments)."""
+    global _cache
+    with _cache_lock:
+        _cache = None
+
+
+def _load_active_guide() -> Guide | None:
+    steps = Step.objects.order_by("position")
+    levels = Level.objects.order_by("number").prefetch_related(Prefetch("steps", queryset=steps))
+    guide = (
+        Guide.objects.filter(is_active=True)
+        .prefetch_related("acute_contacts", Prefetch("levels", queryset=levels))
+        .first()
+    )
+    if guide is not None:
+        for level in guide.levels.all():
+            for step in level.steps.all():
+                step.level = level  # no query for step.level later
+    return guide
+
 
 def active_guide() -> Guide | None:
-    """The guide in use, with its acute contacts (shown on every page)."""
-    return Guide.objects.filter(is_active=True).prefetch_related("acute_contacts").first()
+    """The guide in use, with its acute contacts, levels and steps (read-only: it is shared by
+    the requests of this process)."""
+    global _cache
+    now = time.monotonic()
+    cached = _cache
+    if cached is not None and now - cached[0] < GUIDE_CACHE_SECONDS:
+        return cached[1]
+    guide = _load_active_guide()
+    with _cache_lock:
+        _cache = (now, guide)
+    return guide
 
 
-def guide_levels(guide: Guide) -> QuerySet[Level]:
-    return guide.levels.prefetch_related(
-        Prefetch(
-            "steps",
-            queryset=Step.objects.only(
-                "id", "level_id", "code", "position", "title", "is_decision"
-            ),
-        )
-    )
+def guide_levels(guide: Guide) -> list[Level]:
+    return list(guide.levels.all())
+
+
+def _ordered_steps(guide: Guide) -> list[Step]:
+    return [step for level in guide.levels.all() for step in level.steps.all()]
 
 
 def guide_step(guide: Guide, code: str) -> Step | None:
-    return Step.objects.select_related("level").filter(level__guide=guide, code=code).first()
+    return next((step for step in _ordered_steps(guide) if step.code == code), None)
 
 
 def step_with_neighbours(guide: Guide, code: str) -> tuple[Step | None, Step | None, Step | None]:
-    """The step, and the previous and next step in the guide's reading order across levels,
-    in one query: a guide has a few dozen steps at most."""
-    steps = list(
-        Step.objects.select_related("level")
-        .filter(level__guide=guide)
-        .order_by("level__number", "position")
-    )
+    """The step, and the previous and next step in the guide's reading order across levels."""
+    steps = _ordered_steps(guide)
     for i, step in enumerate(steps):
         if step.code == code:
             previous = steps[i - 1] if i > 0 else None
@@ -40,7 +78,7 @@ def step_with_neighbours(guide: Guide, code: str) -> tuple[Step | None, Step | N
 
 
 def request_guide(request) -> Guide | None:
-    """The active guide, fetched once per request however many places ask for it."""
+    """The active guide for this request (one object however many places ask for it)."""
     if not hasattr(request, "_bts_active_guide"):
         request._bts_active_guide = active_guide()
     return request._bts_active_guide

@@ -33,6 +33,16 @@ GUIDES = ROOT / "fixtures" / "veiledere"
 
 
 @pytest.fixture(autouse=True)
+def _fresh_guide_cache():
+    """Each test starts without the guide a previous test had (its rows are rolled back)."""
+    from levels.selectors import guide_cache_clear
+
+    guide_cache_clear()
+    yield
+    guide_cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

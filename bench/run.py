@@ -1,0 +1,345 @@
+"""`make bench`: the pages at municipal size, over loopback, as real logged-in users.
+
+    .venv/bin/python bench/run.py [--cases 200000] [--requests 200] [--concurrency 2]
+
+1. A fresh project-local PostgreSQL (`.pgdata-bench/`, deleted at the end), migrated, with
+   Øvre Eiker's guide and toolbox and `seed_synthetic --cases N`, then ANALYZE.
+2. The app under gunicorn on 127.0.0.1 with production settings (DEBUG off), two workers, and
+   `BTS_BENCH=1`, which adds each response's SQL query count as a header.
+3. The bench accounts log in through the login form and the two-factor step (the code from the
+   accounts' known authenticator key), then each page gets a fixed number of requests at a fixed
+   concurrency after a warm-up: client-side time over loopback, every answer must be 200.
+4. A table of p50/p95 per page, its ratio to the framework floor (`/status/`, which reads
+   nothing) measured in the same run, and the queries per page. Then everything is stopped.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+HOST, PORT = "127.0.0.1", 8765
+sys.path.insert(0, str(ROOT))
+
+
+def env() -> dict:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BTS_"))}
+    return keep | {
+        "DJANGO_SETTINGS_MODULE": "bts.settings",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "BTS_LOCAL_DB": "bench",
+        "BTS_SYNTHETIC": "1",
+        "BTS_BENCH": "1",
+    }
+
+
+ENV = env()
+
+
+def manage(*args: str) -> str:
+    done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [PY, "manage.py", *args], cwd=ROOT, env=ENV, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout.strip()
+
+
+def stop_database() -> None:
+    subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [
+            PY,
+            "-c",
+            "from pathlib import Path; from bts.localdb import stop; "
+            f"stop(Path({str(ROOT)!r}), '.pgdata-bench')",
+        ],
+        cwd=ROOT,
+        env=ENV,
+        capture_output=True,
+        check=False,
+    )
+
+
+# --- HTTP as a browser does it ---------------------------------------------------------------
+
+
+class Browser:
+    """One logged-in user: cookies, CSRF token, keep-alive connections per thread."""
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+        self.local = threading.local()
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if not hasattr(self.local, "conn"):
+            self.local.conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+        return self.local.conn
+
+    def request(self, method: str, path: str, body: dict | None = None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://{HOST}:{PORT}{path}"
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.request(method, path, body=data, headers=headers)
+                response = conn.getresponse()
+                content = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                conn.close()
+                del self.local.conn
+                if attempt == 2:
+                    raise
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie(header)
+            for name, morsel in cookie.items():
+                self.cookies[name] = morsel.value
+        return response, content
+
+    def csrf(self, path: str) -> str:
+        _response, content = self.request("GET", path)
+        return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1).decode()
+
+
+def log_in(username: str) -> Browser:
+    from django_otp.oath import TOTP
+
+    from bts.synthetic import BENCH_PASSWORD, BENCH_TOTP_KEY
+
+    browser = Browser()
+    token = browser.csrf("/logg-inn/")
+    response, _ = browser.request(
+        "POST",
+        "/logg-inn/",
+        {"csrfmiddlewaretoken": token, "username": username, "password": BENCH_PASSWORD},
+    )
+    assert response.status == 302, (username, response.status)
+    response, _content = browser.request("GET", "/")
+    if response.status == 302 and "/logg-inn/kode/" in response.headers["Location"]:
+        token = browser.csrf("/logg-inn/kode/")
+        totp = TOTP(bytes.fromhex(BENCH_TOTP_KEY))
+        totp.time = time.time()
+        response, _ = browser.request(
+            "POST",
+            "/logg-inn/kode/",
+            {"csrfmiddlewaretoken": token, "token": f"{totp.token():06d}"},
+        )
+        assert response.status == 302, (username, "second factor", response.status)
+    response, _ = browser.request("GET", "/")
+    assert response.status == 200, (username, response.status)
+    return browser
+
+
+# --- Measuring --------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    label: str
+    times: list[float]
+    queries: str
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def p95(self) -> float:
+        return statistics.quantiles(self.times, n=20, method="inclusive")[18]
+
+
+def measure(label, browser, path, *, requests, concurrency, headers=None) -> Result:
+    for _ in range(5):
+        response, _ = browser.request("GET", path, headers=headers)
+        assert response.status == 200, (label, path, response.status)
+    queries = response.headers.get("X-BTS-Queries", "")
+    times: list[float] = []
+    lock = threading.Lock()
+    todo = iter(range(requests))
+
+    def work():
+        while True:
+            with lock:
+                if next(todo, None) is None:
+                    return
+            start = time.perf_counter()
+            response, _ = browser.request("GET", path, headers=headers)
+            elapsed = (time.perf_counter() - start) * 1000
+            assert response.status == 200, (label, path, response.status)
+            with lock:
+                times.append(elapsed)
+
+    threads = [threading.Thread(target=work) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(label, times, queries)
+
+
+def targets() -> dict:
+    """Ids of the bench employee's busiest open case and its meeting with minutes."""
+    import django
+
+    os.environ.update(ENV)
+    django.setup()
+    from django.db.models import Count
+
+    from cases.models import Case, Meeting
+
+    case = (
+        Case.objects.filter(responsible__username="bench-ansatt", status="open", level__gte=1)
+        .annotate(n=Count("relay_entries"))
+        .order_by("-n")
+        .first()
+    )
+    meeting = Meeting.objects.filter(case=case, minutes__isnull=False).first()
+    return {"case": case.pk, "meeting": meeting.pk if meeting else None}
+
+
+PAGES = [
+    # label, user, path, extra headers
+    ("gulv: /status/", None, "/status/", None),
+    ("start (ansatt)", "bench-ansatt", "/", None),
+    ("saksliste (leder)", "bench-leder", "/saker/", None),
+    ("saksside (ansatt)", "bench-ansatt", "/saker/{case}/", None),
+    (
+        "stafettlogg-fragment",
+        "bench-ansatt",
+        "/saker/{case}/?type=note",
+        {"HX-Request": "true", "HX-Target": "relay-log"},
+    ),
+    ("tjenesteoversikt (leder)", "bench-leder", "{service_dashboard}", None),
+    ("kommuneoversikt", "bench-kommunalsjef", "{municipal_dashboard}", None),
+    ("referat (PDF)", "bench-ansatt", "/saker/{case}/moter/{meeting}/referat.pdf", None),
+]
+
+
+def dashboard_urls() -> dict:
+    from django.urls import NoReverseMatch, reverse
+
+    urls = {}
+    for key, names in {
+        "service_dashboard": ("cases:dashboard", "dashboards:service", "service_dashboard"),
+        "municipal_dashboard": ("municipal_dashboard", "dashboards:municipal"),
+    }.items():
+        for name in names:
+            try:
+                urls[key] = reverse(name)
+                break
+            except NoReverseMatch:
+                continue
+    return urls
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", 200000)))
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=2)
+    args = parser.parse_args()
+
+    stop_database()
+    shutil.rmtree(ROOT / ".pgdata-bench", ignore_errors=True)
+    server = None
+    try:
+        started = time.monotonic()
+        manage("migrate", "--noinput")
+        manage("load_guide", "fixtures/veiledere/ovre-eiker.toml")
+        manage("load_toolbox", "fixtures/verktoy/ovre-eiker.toml")
+        print(manage("seed_synthetic", "--cases", str(args.cases)))
+        manage(
+            "shell",
+            "-c",
+            "from django.db import connection; connection.cursor().execute('ANALYZE')",
+        )
+        print(f"Database ready in {time.monotonic() - started:.0f} s.")
+        ids = targets() | dashboard_urls()
+
+        server = subprocess.Popen(  # noqa: S603 - our own server and arguments
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "bts.wsgi",
+                "-b",
+                f"{HOST}:{PORT}",
+                "-w",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=ENV,
+        )
+        for _ in range(100):
+            try:
+                response, _ = Browser().request("GET", "/status/")
+                if response.status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        browsers = {"bench-ansatt": None, "bench-leder": None, "bench-kommunalsjef": None}
+        browsers = {name: log_in(name) for name in browsers}
+        browsers[None] = Browser()
+
+        results = []
+        for label, user, path, headers in PAGES:
+            try:
+                url = path.format(**ids)
+            except KeyError:
+                print(f"(hopper over {label}: siden finnes ikke)")
+                continue
+            pdf = url.endswith(".pdf")
+            results.append(
+                measure(
+                    label,
+                    browsers[user],
+                    url,
+                    requests=max(20, args.requests // 5) if pdf else args.requests,
+                    concurrency=args.concurrency,
+                    headers=headers,
+                )
+            )
+        floor = results[0].p50
+        cpu = os.cpu_count()
+        print()
+        print(
+            f"{args.cases} saker, {args.concurrency} samtidige, {cpu} kjerner, gunicorn 2 arbeidere"
+        )
+        print(f"{'side':<26} {'p50 ms':>8} {'p95 ms':>8} {'× gulv':>7} {'spørringer':>11} {'n':>5}")
+        for r in results:
+            print(
+                f"{r.label:<26} {r.p50:>8.1f} {r.p95:>8.1f} {r.p50 / floor:>7.1f} "
+                f"{r.queries:>11} {len(r.times):>5}"
+            )
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        stop_database()
+        shutil.rmtree(ROOT / ".pgdata-bench", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
