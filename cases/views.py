@@ -17,6 +17,7 @@ from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
 from . import policies, selectors, services
+from .extensions import case_actions
 from .forms import (
     AcuteChildForm,
     AcuteQuestionForm,
@@ -347,6 +348,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "note_form": NoteForm(),
         "today": timezone.localdate(),
         "checklist": _checklist(case, step),
+        "extra_actions": case_actions(request.user, case),
     }
     return render(request, "cases/detail.html", context)
 
