@@ -144,6 +144,10 @@ class AuditEvent(models.Model):
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Tofaktor satt opp")
         TWO_FACTOR_FAILED = "two_factor_failed", _("Feil engangskode")
         DOCUMENT_EXPORTED = "document_exported", _("Dokument lastet ned")
+        # Familiehjelpa's inquiries (named by id in `detail`, never by content).
+        INQUIRY_CREATED = "inquiry_created", _("Henvendelse registrert")
+        INQUIRY_VIEWED = "inquiry_viewed", _("Henvendelse lest")
+        INQUIRY_CHANGED = "inquiry_changed", _("Henvendelse endret")
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
