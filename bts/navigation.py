@@ -32,6 +32,8 @@ def navigation_for(request) -> list[NavItem]:
     roles = user_roles(request)
     if roles & {Role.EMPLOYEE, Role.LEADER}:
         items.append(NavItem(_("Ny undring"), reverse("cases:new"), "new"))
+    if Role.FAMILIEHJELPA_LEADER in roles:
+        items.append(NavItem(_("Familiehjelpa"), reverse("familiehjelpa:board"), "board"))
     if Role.SYSTEM_ADMIN in roles and user.is_staff:
         items.append(NavItem(_("Brukere og tjenester"), reverse("admin:index"), "admin"))
     return items

@@ -17,5 +17,6 @@ urlpatterns = [
     path("logg-inn/tofaktor/", views.two_factor_setup, name="two_factor_setup"),
     path("veileder/", include("levels.urls")),
     path("saker/", include("cases.urls")),
+    path("familiehjelpa/", include("familiehjelpa.urls")),
     path("admin/", admin.site.urls),
 ]
