@@ -270,13 +270,13 @@ def leader_summary(user: User) -> dict:
 
 
 def next_child_team(user: User) -> Meeting | None:
-    """The next barneteam meeting scheduled in a case the user sees (its time and place are the
-    team's next meeting), or None when none is scheduled."""
+    """The next barneteam meeting a case of the team leader's service is on (its time and place
+    are the team's next meeting), or None when none is scheduled."""
     return (
         Meeting.objects.filter(
             kind=Meeting.Kind.CHILD_TEAM,
             starts_at__gte=timezone.now(),
-            case__in=visible_cases(user),
+            child_team_item__inquiry__service_id__in=policies.led_services(user),
         )
         .order_by("starts_at")
         .only("id", "starts_at", "place")
@@ -290,7 +290,7 @@ def child_team_agenda(user: User) -> list[ChildTeamItem]:
     start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
     return list(
         ChildTeamItem.objects.filter(
-            inquiry__in=visible_inquiries(user),
+            inquiry__service_id__in=policies.led_services(user),
             case__in=visible_cases(user),
             decided_at__isnull=True,
             meeting__starts_at__gte=start,

@@ -87,6 +87,21 @@ def test_a_service_on_the_familys_behalf_without_consent_is_refused_and_writes_n
     assert row_counts() == before
 
 
+def test_a_service_calling_about_a_child_familiehjelpa_knows_still_needs_consent(register, school):
+    """The family called first (no consent needed); the school's later call about the same
+    child, found among familiehjelpa's children, joins that case only with consent."""
+    child = register(child=new_child()).links.get().case.child
+    before = row_counts()
+    with pytest.raises(ValidationError) as refused:
+        register(source=Inquiry.Source.SERVICE, referring_service=school, child=child)
+    assert "samtykke" in refused.value.message_dict["consent"][0]
+    assert row_counts() == before
+    joined = register(
+        source=Inquiry.Source.SERVICE, referring_service=school, child=child, consent=ORAL
+    )
+    assert joined.links.get().case.child == child and Case.objects.count() == 1
+
+
 def test_a_service_without_naming_a_child_is_refused(register, school):
     with pytest.raises(ValidationError) as refused:
         register(source=Inquiry.Source.SERVICE, referring_service=school)
