@@ -7,9 +7,11 @@ from django.db import transaction
 from bts.models import Role, Service, User
 from bts.services import membership_grant
 from cases.models import Case
+from familiehjelpa.models import Inquiry
 from levels.models import Guide
 
 from ._demo_cases import create_demo_cases
+from ._demo_familiehjelpa import create_demo_inquiries
 
 K = Service.Kind
 SERVICES = [
@@ -72,6 +74,11 @@ class Command(BaseCommand):
             self.stdout.write("Ingen handlingsveileder er lastet: hopper over demosakene.")
         elif not Case.objects.filter(created_by__in=users.values()).exists():
             cases = f", {create_demo_cases(users, services)} demosaker"
+        if (
+            Guide.objects.filter(is_active=True).exists()
+            and not Inquiry.objects.filter(service=services["Familiehjelpa"]).exists()
+        ):
+            cases += f", {create_demo_inquiries(users, services)} henvendelser til familiehjelpa"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodata klar: {len(SERVICES)} tjenester, {len(USERS)} demobrukere "
