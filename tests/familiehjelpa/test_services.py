@@ -118,9 +118,7 @@ def test_consent_is_checked_against_the_guardians_and_nothing_is_written(registe
     """Two guardians with parental responsibility: both consent, as cases.services checks; a
     child of 15 must consent too (the municipality's age)."""
     before = row_counts()
-    fifteen = timezone.localdate().replace(year=timezone.localdate().year - 15) - dt.timedelta(
-        days=1
-    )
+    fifteen = dt.date(timezone.localdate().year - 15, 1, 1)  # 15 years old on 1 January
     with pytest.raises(ValidationError) as refused:
         register(
             source=Inquiry.Source.SERVICE,
