@@ -36,6 +36,12 @@ PAGES = [
     ("tiltak, søk", "ansatt", "/tiltak/?q=familie&alder=10"),
     ("kontakter", "ansatt", "/kontakter/"),
     ("sak", "ansatt", "{case}"),
+    ("start (familiehjelpa)", "familiehjelpa", "/"),
+    ("start (familiekontakt)", "familiekontakt", "/"),
+    ("tavla (familiehjelpa)", "familiehjelpa", "/familiehjelpa/"),
+    ("henvendelse", "familiehjelpa", "{inquiry}"),
+    ("DUKEN", "familiehjelpa", "{inquiry}duken/"),
+    ("tall (familiehjelpa)", "familiehjelpa", "/familiehjelpa/tall/"),
 ]
 
 
@@ -47,13 +53,21 @@ def demo_case_url() -> str:
     return f"/saker/{case.pk}/" if case else ""
 
 
+def demo_inquiry_url() -> str:
+    """The page of the demo's inquiry with DUKEN, if the demo data has it."""
+    from familiehjelpa.models import Inquiry
+
+    inquiry = Inquiry.objects.filter(duken_versions__isnull=False).order_by("pk").first()
+    return f"/familiehjelpa/{inquiry.pk}/" if inquiry else ""
+
+
 def main(n: int) -> None:
-    print(f"{'side':<22} {'p50 ms':>8} {'p95 ms':>8} {'spørringer':>11}")
-    case_url = demo_case_url()
+    print(f"{'side':<24} {'p50 ms':>8} {'p95 ms':>8} {'spørringer':>11}")
+    case_url, inquiry_url = demo_case_url(), demo_inquiry_url()
     for label, username, url in PAGES:
-        url = url.format(case=case_url)
-        if not url:
+        if ("{inquiry}" in url and not inquiry_url) or ("{case}" in url and not case_url):
             continue
+        url = url.format(case=case_url, inquiry=inquiry_url)
         client = Client()
         if username:
             client.login(username=username, password="demo")  # noqa: S106 - demo login
@@ -67,7 +81,7 @@ def main(n: int) -> None:
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         p95 = statistics.quantiles(times, n=20)[18]
-        print(f"{label:<22} {statistics.median(times):8.1f} {p95:8.1f} {len(queries):11d}")
+        print(f"{label:<24} {statistics.median(times):8.1f} {p95:8.1f} {len(queries):11d}")
 
 
 if __name__ == "__main__":

@@ -146,6 +146,10 @@ class AuditEvent(models.Model):
         DOCUMENT_EXPORTED = "document_exported", _("Dokument lastet ned")
         CASE_ARCHIVED = "case_archived", _("Arkivpakke laget")
         CASE_ANONYMISED = "case_anonymised", _("Personopplysninger slettet")
+        # Familiehjelpa's inquiries (named by id in `detail`, never by content).
+        INQUIRY_CREATED = "inquiry_created", _("Henvendelse registrert")
+        INQUIRY_VIEWED = "inquiry_viewed", _("Henvendelse lest")
+        INQUIRY_CHANGED = "inquiry_changed", _("Henvendelse endret")
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -72,6 +72,8 @@ def navigation_for(request) -> list[NavItem]:
             (_("Tiltaksoversikt"), reverse("toolbox:catalogue"), "catalogue"),
             (_("Kontakter"), reverse("toolbox:contacts"), "contacts"),
         ]
+    if Role.FAMILIEHJELPA_LEADER in roles:
+        items.append((_("Familiehjelpa"), reverse("familiehjelpa:board"), "board"))
     if Role.SYSTEM_ADMIN in roles and user.is_staff:
         items.append((_("Brukere og tjenester"), reverse("admin:index"), "admin"))
     return [NavItem(label, url, name, _is_current(request, name)) for label, url, name in items]

@@ -22,5 +22,6 @@ urlpatterns = [
     # sends people to it.
     path("admin/login/", views.admin_login, name="admin_login"),
     path("", include("toolbox.urls")),
+    path("familiehjelpa/", include("familiehjelpa.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,7 @@ from cases.selectors import (
     watched_cases,
     with_follow_up_due,
 )
+from familiehjelpa import selectors as familiehjelpa
 from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
 
@@ -75,6 +76,13 @@ def start(request: HttpRequest) -> HttpResponse:
     if Role.LEADER in roles:
         led = list(service_cases(request.user)[:100])
         context["service_cases"] = with_follow_up_due(led, max_days=max_days)
+    if Role.FAMILIEHJELPA_LEADER in roles:
+        context["inquiries"] = familiehjelpa.leader_summary(request.user)
+    if Role.FAMILY_CONTACT in roles:
+        context["families"] = familiehjelpa.families_for(request.user)
+        context["today"] = timezone.localdate()
+        if "handovers" not in context:
+            context["handovers"] = list(handovers_for(request.user))
     if Role.SYSTEM_ADMIN in roles:
         context["admin_overview"] = admin_overview()
     return render(request, "bts/start.html", context)

@@ -101,6 +101,12 @@ def _log(
     )
 
 
+def relay_entry_add(*, case: Case, user: User, kind: RelayEntry.Kind, text: str) -> RelayEntry:
+    """A relay-log line for work another app does in the case (familiehjelpa's triage, say), in
+    that work's transaction."""
+    return _log(case, actor=user, kind=kind, text=text.strip())
+
+
 def _steps(guide: Guide, level: int) -> list[Step]:
     return list(Step.objects.filter(level__guide=guide, level__number=level).order_by("position"))
 

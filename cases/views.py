@@ -17,6 +17,7 @@ from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
 from . import archive, documents, policies, reports, selectors, services
+from .extensions import case_actions
 from .forms import (
     AccessPeriodForm,
     AcuteChildForm,
@@ -388,6 +389,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "note_form": NoteForm(),
         "today": timezone.localdate(),
         "checklist": _checklist(case, step),
+        "extra_actions": case_actions(request.user, case),
     }
     return render(request, "cases/detail.html", context)
 

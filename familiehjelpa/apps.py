@@ -2,7 +2,22 @@ from django.apps import AppConfig
 
 
 class FamiliehjelpaConfig(AppConfig):
-    """Inquiries, triage, DUKEN and family contacts (issue: familiehjelpa)."""
+    """Inquiries, triage, DUKEN and family contacts: one door in for families."""
 
     name = "familiehjelpa"
     verbose_name = "Familiehjelpa"
+
+    def ready(self) -> None:
+        # `cases` never imports familiehjelpa: familiehjelpa tells it what it adds.
+        from cases.extensions import case_actions_register
+        from cases.grants import Participation, participation_register
+
+        from . import integration
+
+        participation_register(
+            Participation(
+                cases_of=integration.cases_of_family_contact,
+                users_of=integration.family_contacts_of,
+            )
+        )
+        case_actions_register(integration.referral_action)

@@ -3,7 +3,9 @@
 The walk starts at the root URL resolver, so a URL added anywhere (an app, the admin, a new
 model registered in the admin) fails `test_every_url_is_classified` until someone decides who
 may use it. Case URLs (`cases:`) are classified in tests/cases/test_permissions.py, which runs
-them against every relation to a case; here they only have to be in its table.
+them against every relation to a case, and familiehjelpa's in tests/familiehjelpa/
+test_permissions.py, against every relation to an inquiry; here they only have to be in those
+tables.
 """
 
 import re
@@ -23,6 +25,7 @@ from bts.models import Membership, Role, Service, User
 from bts.services import SYSTEM_ADMIN_MODELS, membership_grant
 from levels.loader import load_guide
 from tests.cases.test_permissions import ROUTES as CASE_ROUTES
+from tests.familiehjelpa.test_permissions import ROUTES as FAMILIEHJELPA_ROUTES
 from tests.conftest import GUIDES, ROOT
 from tests.factories import ServiceFactory, UserFactory
 from toolbox.examples import example_workbook
@@ -186,6 +189,8 @@ def admin_expected(name: str, method: str, relation: str) -> int | str | None:
 def is_classified(name: str) -> bool:
     if name.startswith("cases:"):
         return name.removeprefix("cases:") in CASE_ROUTES
+    if name.startswith("familiehjelpa:"):
+        return name.removeprefix("familiehjelpa:") in FAMILIEHJELPA_ROUTES
     if name in PAGES or name == "admin:login":
         return True
     return any(
@@ -297,7 +302,7 @@ def _rows() -> tuple:
 def _matrix():
     rows = []
     for name, route in URLS:
-        if name.startswith("cases:"):
+        if name.startswith(("cases:", "familiehjelpa:")):
             continue
         # In the admin every account that is not staff is turned away alike: two of them stand
         # for the rest (a service role and a municipal one).

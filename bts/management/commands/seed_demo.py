@@ -7,6 +7,7 @@ from django.db import transaction
 from bts.models import Role, Service, User
 from bts.services import membership_grant
 from cases.models import Case
+from familiehjelpa.models import Inquiry
 from levels.models import Guide
 from toolbox.examples import EXAMPLE_CONTACTS, example_workbook
 from toolbox.models import CatalogueEntry
@@ -14,6 +15,7 @@ from toolbox.selectors import catalogue_plan
 from toolbox.services import catalogue_import_apply, catalogue_import_prepare, contact_ensure
 
 from ._demo_cases import create_demo_cases
+from ._demo_familiehjelpa import create_demo_inquiries
 
 K = Service.Kind
 SERVICES = [
@@ -76,6 +78,11 @@ class Command(BaseCommand):
             self.stdout.write("Ingen handlingsveileder er lastet: hopper over demosakene.")
         elif not Case.objects.filter(created_by__in=users.values()).exists():
             cases = f", {create_demo_cases(users, services)} demosaker"
+        if (
+            Guide.objects.filter(is_active=True).exists()
+            and not Inquiry.objects.filter(service=services["Familiehjelpa"]).exists()
+        ):
+            cases += f", {create_demo_inquiries(users, services)} henvendelser til familiehjelpa"
         catalogue = self._catalogue(users["admin"])
         for i, (category, name, phone, hours, note) in enumerate(EXAMPLE_CONTACTS):
             contact_ensure(
