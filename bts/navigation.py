@@ -24,6 +24,7 @@ SECTIONS = {
     "start": ("start",),
     "guide": ("levels:",),
     "cases": ("cases:list", "cases:detail"),
+    "board": ("familiehjelpa:",),
     "new": ("cases:new",),
     "admin": ("admin:",),
     "tools": ("toolbox:tools", "toolbox:tool"),
