@@ -12,6 +12,7 @@ import hashlib
 import io
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from xml.etree import ElementTree as ET
@@ -96,7 +97,9 @@ def case_parts(case: Case) -> documents.CaseParts:
 
 
 @dataclass
-class _Document:
+class ArchiveDocument:
+    """One document of the package: a registrering with its main document and attachments."""
+
     key: str  # stable within the case: gives the systemID
     title: str
     created: datetime
@@ -104,13 +107,22 @@ class _Document:
     content: bytes
     content_type: str = "application/pdf"
     pdf_a: bool = True
-    attachments: list["_Document"] = field(default_factory=list)
+    attachments: list["ArchiveDocument"] = field(default_factory=list)
 
 
-def _documents(case: Case, parts: documents.CaseParts) -> list[_Document]:
+# Other apps with documents about a case (familiehjelpa's DUKEN and reply letter) add them.
+_CONTRIBUTORS: list[Callable[[Case], list[ArchiveDocument]]] = []
+
+
+def archive_contributor_register(contributor: Callable[[Case], list[ArchiveDocument]]) -> None:
+    if contributor not in _CONTRIBUTORS:
+        _CONTRIBUTORS.append(contributor)
+
+
+def _documents(case: Case, parts: documents.CaseParts) -> list[ArchiveDocument]:
     local = timezone.localtime
     docs = [
-        _Document(
+        ArchiveDocument(
             "case",
             _("Saken samlet"),
             timezone.now(),
@@ -122,7 +134,7 @@ def _documents(case: Case, parts: documents.CaseParts) -> list[_Document]:
         if meeting.saved_minutes is None:
             continue
         docs.append(
-            _Document(
+            ArchiveDocument(
                 f"minutes:{meeting.pk}",
                 documents.minutes_title(meeting),
                 meeting.saved_minutes.updated_at,
@@ -131,7 +143,7 @@ def _documents(case: Case, parts: documents.CaseParts) -> list[_Document]:
             )
         )
     for consent in parts.consents:
-        record = _Document(
+        record = ArchiveDocument(
             f"consent:{consent.pk}",
             documents.consent_title(consent),
             datetime.combine(
@@ -143,7 +155,7 @@ def _documents(case: Case, parts: documents.CaseParts) -> list[_Document]:
         if consent.document is not None:
             stored = consent.document
             record.attachments.append(
-                _Document(
+                ArchiveDocument(
                     f"consent-form:{consent.pk}",
                     _("Signert samtykkeskjema %(date)s") % {"date": f"{consent.given_on:%d.%m.%Y}"},
                     stored.uploaded_at,
@@ -156,7 +168,7 @@ def _documents(case: Case, parts: documents.CaseParts) -> list[_Document]:
         docs.append(record)
     for report in parts.reports:
         docs.append(
-            _Document(
+            ArchiveDocument(
                 f"report:{report.pk}",
                 documents.report_title(report),
                 report.reported_at,
@@ -166,7 +178,7 @@ def _documents(case: Case, parts: documents.CaseParts) -> list[_Document]:
         )
     for decision in parts.decisions:
         docs.append(
-            _Document(
+            ArchiveDocument(
                 f"decision:{decision.pk}",
                 documents.decision_title(decision),
                 decision.decided_at,
@@ -174,6 +186,8 @@ def _documents(case: Case, parts: documents.CaseParts) -> list[_Document]:
                 documents.decision_pdf(case, decision),
             )
         )
+    for contributor in _CONTRIBUTORS:
+        docs += contributor(case)
     return docs
 
 
@@ -192,7 +206,7 @@ def _when(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
 
-def _document_object(parent: ET.Element, doc: _Document, path: str, made_by: str) -> None:
+def _document_object(parent: ET.Element, doc: ArchiveDocument, path: str, made_by: str) -> None:
     obj = _sub(parent, "dokumentobjekt")
     _sub(obj, "versjonsnummer", "1")
     _sub(obj, "variantformat", "Arkivformat" if doc.pdf_a else "Produksjonsformat")
@@ -208,7 +222,7 @@ def _document_object(parent: ET.Element, doc: _Document, path: str, made_by: str
 
 
 def _description(
-    parent: ET.Element, case: Case, doc: _Document, number: int, role: str, made_by: str
+    parent: ET.Element, case: Case, doc: ArchiveDocument, number: int, role: str, made_by: str
 ) -> None:
     description = _sub(parent, "dokumentbeskrivelse")
     _sub(description, "systemID", _system_id(case, f"description:{doc.key}"))
@@ -222,7 +236,9 @@ def _description(
     _document_object(description, doc, f"dokumenter/{doc.file_name}", made_by)
 
 
-def arkivstruktur(case: Case, docs: list[_Document], *, archived_at: datetime, by: User) -> bytes:
+def arkivstruktur(
+    case: Case, docs: list[ArchiveDocument], *, archived_at: datetime, by: User
+) -> bytes:
     ET.register_namespace("", NOARK)
     ET.register_namespace("xsi", XSI)
     made_by = str(by)

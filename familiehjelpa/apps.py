@@ -9,8 +9,10 @@ class FamiliehjelpaConfig(AppConfig):
 
     def ready(self) -> None:
         # `cases` never imports familiehjelpa: familiehjelpa tells it what it adds.
+        from cases.archive import archive_contributor_register
         from cases.extensions import case_actions_register
         from cases.grants import Participation, participation_register
+        from cases.retention import anonymiser_register
 
         from . import integration
 
@@ -21,3 +23,5 @@ class FamiliehjelpaConfig(AppConfig):
             )
         )
         case_actions_register(integration.referral_action)
+        archive_contributor_register(integration.archive_documents)
+        anonymiser_register(integration.anonymise_for_case)

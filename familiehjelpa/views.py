@@ -16,14 +16,14 @@ from django.views.decorators.vary import vary_on_headers
 from bts.audit import audit, refuse
 from bts.downloads import attachment_response
 from bts.models import AuditEvent, Service
-from bts.pdf import DocumentMeta, render_pdf
 from cases import policies as case_policies
 from cases import services as case_services
 from cases.forms import GuardianFormSet
 from cases.selectors import possible_duplicates, visible_cases
 from levels.selectors import request_guide
 
-from . import policies, selectors, services
+from . import documents, policies, selectors, services
+from .documents import _display, _duken_groups, _sections
 from .forms import (
     AdviceForm,
     ChildConsentForm,
@@ -503,27 +503,6 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _display(model, name, value):
-    field = model._meta.get_field(name)
-    if field.choices:
-        return dict(field.choices).get(value, value)
-    if isinstance(value, bool):
-        return _("Ja") if value else _("Nei")
-    if hasattr(value, "strftime"):
-        return f"{value:%d.%m.%Y}"
-    return value or ""
-
-
-def _sections(model, names, saved) -> list[tuple[str, str]]:
-    return [
-        (
-            model._meta.get_field(n).verbose_name,
-            _display(model, n, getattr(saved, n)) if saved else "",
-        )
-        for n in names
-    ]
-
-
 def _rows(model, names, current, own: dict) -> list[dict]:
     """The fields where the stored text and the user's differ, side by side."""
     return [
@@ -595,26 +574,6 @@ def conversation_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- DUKEN ---------------------------------------------------------------------------------------
-
-DUKEN_GROUPS = [
-    (_("Planen"), DukenVersion.HEAD),
-    (_("Livssituasjon"), DukenVersion.LIFE_AREAS),
-    (_("Det familien forteller"), DukenVersion.REFLECTIONS),
-    (_("Planen videre"), DukenVersion.PLAN),
-]
-
-
-def _duken_groups(form=None, version=None) -> list[dict]:
-    groups = []
-    for title, names in DUKEN_GROUPS:
-        groups.append(
-            {
-                "title": title,
-                "fields": [form[n] for n in names] if form is not None else [],
-                "values": _sections(DukenVersion, names, version) if version else [],
-            }
-        )
-    return groups
 
 
 @require_http_methods(["GET", "POST"])
@@ -701,20 +660,8 @@ def _municipality(request) -> str:
 def duken_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     inquiry, version = _duken_version(request, pk, number)
     audit(request, kind=Kind.DOCUMENT_EXPORTED, detail=_ref(pk, f"duken:{number}:pdf"))
-    meta = DocumentMeta(
-        title=_("DUKEN"),
-        author=inquiry.service.name,
-        subject=_("Henvendelse %(n)s, versjon %(v)s") % {"n": inquiry.pk, "v": version.number},
-        municipality=_municipality(request),
-    )
-    content = render_pdf(
-        "familiehjelpa/pdf/duken.html",
-        {"inquiry": inquiry, "version": version, "groups": _duken_groups(version=version)},
-        meta=meta,
-        request=request,
-    )
     return attachment_response(
-        content,
+        documents.duken_pdf(inquiry, version, municipality=_municipality(request)),
         content_type="application/pdf",
         filename=f"duken-henvendelse-{inquiry.pk}-v{version.number}.pdf",
     )
@@ -874,26 +821,11 @@ def child_team_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 
 
 def _letter_context(request, inquiry: Inquiry) -> dict:
-    links = list(
-        inquiry.links.filter(case__in=visible_cases(request.user))
-        .select_related("case__child")
-        .prefetch_related("case__child__guardians")
+    return documents.letter_context(
+        inquiry,
+        cases=inquiry.links.filter(case__in=visible_cases(request.user)),
+        municipality=_municipality(request),
     )
-    return {
-        "inquiry": inquiry,
-        "children": [link.case.child for link in links],
-        "guardians": sorted(
-            {
-                g.name
-                for link in links
-                for g in link.case.child.guardians.all()
-                if g.has_parental_responsibility
-            }
-        ),
-        "plan": selectors.duken_latest(inquiry),
-        "today": timezone.localdate(),
-        "municipality": _municipality(request),
-    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -917,20 +849,10 @@ def reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
 def reply_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _inquiry_for(request, pk, policies.may_read, audit_get=False)
     audit(request, kind=Kind.DOCUMENT_EXPORTED, detail=_ref(pk, "svarbrev:pdf"))
-    meta = DocumentMeta(
-        title=_("Svar på henvendelse til familiehjelpa"),
-        author=inquiry.service.name,
-        subject=_("Henvendelse %(n)s") % {"n": inquiry.pk},
-        municipality=_municipality(request),
-    )
-    content = render_pdf(
-        "familiehjelpa/pdf/reply_letter.html",
-        _letter_context(request, inquiry),
-        meta=meta,
-        request=request,
-    )
     return attachment_response(
-        content, content_type="application/pdf", filename=f"svarbrev-henvendelse-{inquiry.pk}.pdf"
+        documents.reply_letter_pdf(inquiry, context=_letter_context(request, inquiry)),
+        content_type="application/pdf",
+        filename=f"svarbrev-henvendelse-{inquiry.pk}.pdf",
     )
 
 

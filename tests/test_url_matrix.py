@@ -25,9 +25,9 @@ from bts.models import Membership, Role, Service, User
 from bts.services import SYSTEM_ADMIN_MODELS, membership_grant
 from levels.loader import load_guide
 from tests.cases.test_permissions import ROUTES as CASE_ROUTES
-from tests.familiehjelpa.test_permissions import ROUTES as FAMILIEHJELPA_ROUTES
 from tests.conftest import GUIDES, ROOT
 from tests.factories import ServiceFactory, UserFactory
+from tests.familiehjelpa.test_permissions import ROUTES as FAMILIEHJELPA_ROUTES
 from toolbox.examples import example_workbook
 from toolbox.models import CatalogueEntry, CatalogueImport, Contact, Tool
 from toolbox.services import catalogue_import_prepare, contact_ensure, toolbox_load
