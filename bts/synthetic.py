@@ -47,6 +47,7 @@ from cases.models import (
     Watch,
     WideCollaboration,
 )
+from familiehjelpa.models import AdviceCall, Inquiry, InquiryCase, InquiryEvent
 from levels.models import Guide, Step
 
 FIRST_NAMES = [
@@ -383,6 +384,7 @@ def seed_synthetic(*, cases: int, seed: int = 2026, now: datetime | None = None)
         for start in range(0, cases, 20000):
             batch = min(20000, cases - start)
             _cases(writer, rng, staff, steps, permission_id, batch, now)
+            _advice_calls(writer, rng, staff, batch // 20, now)
             for name, n in writer.flush().items():
                 counts[name] = counts.get(name, 0) + n
     return counts
@@ -451,6 +453,72 @@ def _bench_accounts(staff: dict[str, list[_Staff]]) -> None:
         membership_grant(user=user, role=role, service=service)
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="Benk", key=BENCH_TOTP_KEY, confirmed=True)
+
+
+def _inquiry(writer, rng, staff, case_id, owner, holder, opened, end, participants) -> None:
+    """Familiehjelpa's inquiry about the case: from the service on the family's behalf, or from
+    the family itself; triaged, mostly with a family contact connected."""
+    fh = staff[Service.Kind.FAMILIEHJELPA][0]
+    received = opened + (end - opened) * rng.random() * 0.5
+    from_service = rng.random() < 0.6
+    state = rng.choices([s.value for s in Inquiry.State], [0.05, 0.1, 0.1, 0.45, 0.05, 0.25])[0]
+    contact = (
+        rng.choice(fh.employees)
+        if state in (Inquiry.State.CONTACT_ASSIGNED, Inquiry.State.CLOSED) and rng.random() < 0.8
+        else None
+    )
+    first_contact = received + timedelta(days=rng.randint(0, 14)) if state != "ny" else None
+    inquiry_id = writer.add(
+        Inquiry,
+        service_id=fh.service_id,
+        received_at=received,
+        channel=Inquiry.Channel.BTS
+        if from_service
+        else rng.choice(("phone", "email", "in_person")),
+        source=Inquiry.Source.SERVICE if from_service else Inquiry.Source.FAMILY,
+        referring_service_id=owner.service_id if from_service else None,
+        caller_name=f"{rng.choice(ADULT_NAMES)} {rng.choice(LAST_NAMES)}",
+        caller_role="kontaktlærer" if from_service else "mor",
+        about="Familien trenger hjelp til å få oversikt over hjelpen som finnes.",
+        state=state,
+        state_changed_at=first_contact or received,
+        family_contact_id=contact,
+        first_contact_at=first_contact,
+        registered_by_id=fh.leader,
+        created_at=received,
+    )
+    writer.add(
+        InquiryCase, inquiry_id=inquiry_id, case_id=case_id, linked_at=received, linked_by_id=holder
+    )
+    writer.add(
+        InquiryEvent,
+        inquiry_id=inquiry_id,
+        at=received,
+        actor_id=fh.leader,
+        kind=InquiryEvent.Kind.REGISTERED,
+        text="Henvendelse registrert.",
+    )
+    if contact is not None:
+        participants.add(contact)
+
+
+def _advice_calls(writer, rng, staff, n: int, now: datetime) -> None:
+    """Anonymous drøftingstelefon calls, about one for every twenty cases."""
+    fh = staff[Service.Kind.FAMILIEHJELPA][0]
+    kinds = [Service.Kind.KINDERGARTEN, Service.Kind.SCHOOL, Service.Kind.HEALTH_STATION]
+    for _ in range(n):
+        when = now - timedelta(days=YEARS * 365 * rng.random())
+        writer.add(
+            AdviceCall,
+            service_id=fh.service_id,
+            received_at=when,
+            channel="phone",
+            caller_kind=rng.choice(kinds),
+            topics=[rng.choice([t.value for t in AdviceCall.Topic])],
+            advice="Drøftet anonymt. Rådet til en undringssamtale med foresatte.",
+            registered_by_id=rng.choice([fh.leader, *fh.employees]),
+            created_at=when,
+        )
 
 
 def _owners(staff: dict[str, list[_Staff]]) -> tuple[list[_Staff], list[float]]:
@@ -571,8 +639,16 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
             log.append((decided[-1], "decision", reached, step, "Saken er avsluttet.", holder))
 
         involved = []
-        if reached >= 2 or (reached == 1 and rng.random() < 0.2):
-            others = rng.sample([s for s in collaborators if s is not owner], rng.randint(1, 2))
+        # Familiehjelpa follows about a third of the cases at nivå 2–3 and a few others: it is
+        # then in the case under the family's consent, with its inquiry on the board.
+        with_fh = (reached >= 2 and rng.random() < 0.35) or (reached < 2 and rng.random() < 0.03)
+        fh = staff[Service.Kind.FAMILIEHJELPA][0]
+        if with_fh or reached >= 2 or (reached == 1 and rng.random() < 0.2):
+            others = rng.sample(
+                [s for s in collaborators if s is not owner and s is not fh], rng.randint(1, 2)
+            )
+            if with_fh:
+                others.append(fh)
             given = (decided[0] if decided else opened).date()
             consent_id = writer.add(
                 Consent,
@@ -700,6 +776,8 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
                 Watch, case_id=case_id, user_id=holder, since=handed_over_at, remind_on=end.date()
             )
             participants.add(successor)
+        if with_fh:
+            _inquiry(writer, rng, staff, case_id, owner, holder, opened, end, participants)
         if reached == 3:
             writer.add(
                 WideCollaboration,

@@ -60,6 +60,19 @@ def test_consistent_with_the_rules(seeded, django_user_model):
     assert after == before
 
 
+def test_familiehjelpa_has_inquiries_and_anonymous_calls(seeded):
+    from familiehjelpa.models import AdviceCall, Inquiry
+
+    inquiries = Inquiry.objects.all()
+    assert inquiries.count() > N * 0.03
+    assert inquiries.filter(source="service", referring_service__isnull=False).exists()
+    assert inquiries.filter(source="family", referring_service__isnull=True).exists()
+    for inquiry in inquiries.filter(family_contact__isnull=False)[:20]:
+        case = inquiry.links.get().case
+        assert visible_cases(inquiry.family_contact).filter(pk=case.pk).exists()
+    assert AdviceCall.objects.count() == N // 20
+
+
 def test_the_bench_accounts_see_their_cases(seeded, django_user_model):
     employee = django_user_model.objects.get(username="bench-ansatt")
     leader = django_user_model.objects.get(username="bench-leder")
