@@ -194,3 +194,40 @@ def test_withdrawal_needs_how_and_a_sensible_date(make_case, employee, school, c
         services.consent_withdraw(
             case=case, consent=consent, user=employee, withdrawn_on=dt.date(2020, 1, 1), how="x"
         )
+
+
+def test_the_list_rules_and_the_one_case_rules_agree_on_realistic_data(guide):
+    """`visible_case_ids` (for lists) and `visible_cases` (for one case) are two forms of one
+    rule: on synthetic data with every kind of taking part, consent, report and handover, they
+    give every user the same cases; and the case list pages through exactly those."""
+    from bts.models import Membership, User
+    from bts.synthetic import seed_synthetic
+    from cases.models import Case, Consent
+    from cases.selectors import case_list, visible_case_ids
+
+    seed_synthetic(cases=300, seed=3)
+    # Some consents withdrawn and expired, so covered and uncovered involvements both exist.
+    consents = list(Consent.objects.order_by("pk").values_list("pk", flat=True))
+    Consent.objects.filter(pk__in=consents[::3]).update(withdrawn_on=dt.date(2026, 1, 1))
+    Consent.objects.filter(pk__in=consents[1::5]).update(expires_on=dt.date(2026, 1, 1))
+    # Every leader (barnevern's, familiehjelpa's, each service's) and a sample of the others.
+    leaders = Membership.objects.filter(role__in=["leader", "familiehjelpa_leader"])
+    users = [
+        *User.objects.filter(pk__in=leaders.values("user_id")),
+        *User.objects.filter(pk__in=Membership.objects.values("user_id")).order_by("pk")[::9],
+    ]
+    checked = 0
+    for user in users:
+        one_by_one = set(visible_cases(user).values_list("pk", flat=True))
+        assert set(visible_case_ids(user)) == one_by_one, user.username
+        listed, after = [], ""
+        while True:
+            page = case_list(user, status="", after=after)
+            listed += [c.pk for c in page.cases]
+            if not page.next_cursor:
+                break
+            after = page.next_cursor
+        assert len(listed) == len(set(listed)) and set(listed) == one_by_one, user.username
+        checked += bool(one_by_one)
+    assert checked >= 10
+    assert Case.objects.count() == 300
