@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from bts.models import Role, Service, User
 from cases.models import Case, Consent, Meeting
-from cases.selectors import people_in_services, visible_cases
+from cases.selectors import case_visible_q, people_in_services, visible_cases
 
 from . import policies, rules
 from .models import (
@@ -55,7 +55,7 @@ def visible_links(user: User) -> Prefetch:
     """The inquiry's children: only those whose case the user may see, with the child."""
     return Prefetch(
         "links",
-        queryset=InquiryCase.objects.filter(case__in=visible_cases(user))
+        queryset=InquiryCase.objects.filter(case_visible_q(user))
         .select_related("case__child", "case__owner_service")
         .order_by("linked_at", "id"),
         to_attr="visible_links",
@@ -169,7 +169,7 @@ def inquiry_detail(user: User, pk: int) -> Inquiry:
                 "child_team_items",
                 queryset=ChildTeamItem.objects.select_related(
                     "meeting", "decided_service", "offered_to", "case__child"
-                ).filter(case__in=visible_cases(user)),
+                ).filter(case_visible_q(user)),
                 to_attr="visible_child_team_items",
             ),
         )
@@ -290,8 +290,8 @@ def child_team_agenda(user: User) -> list[ChildTeamItem]:
     start = timezone.make_aware(datetime.combine(today, datetime.min.time()))
     return list(
         ChildTeamItem.objects.filter(
+            case_visible_q(user),
             inquiry__service_id__in=policies.led_services(user),
-            case__in=visible_cases(user),
             decided_at__isnull=True,
             meeting__starts_at__gte=start,
         )

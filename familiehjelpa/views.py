@@ -19,7 +19,7 @@ from bts.models import AuditEvent, Service
 from cases import policies as case_policies
 from cases import services as case_services
 from cases.forms import GuardianFormSet
-from cases.selectors import possible_duplicates, visible_cases
+from cases.selectors import case_visible_q, possible_duplicates, visible_cases
 from levels.selectors import request_guide
 
 from . import documents, policies, selectors, services
@@ -778,7 +778,7 @@ def child_team_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
     inquiry = _inquiry_for(request, pk, policies.may_triage, audit_get=False)
     item = get_object_or_404(
         ChildTeamItem.objects.filter(
-            inquiry=inquiry, case__in=visible_cases(request.user), decided_at__isnull=True
+            case_visible_q(request.user), inquiry=inquiry, decided_at__isnull=True
         ).select_related("meeting", "case__child"),
         pk=item_pk,
     )
@@ -823,7 +823,7 @@ def child_team_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
 def _letter_context(request, inquiry: Inquiry) -> dict:
     return documents.letter_context(
         inquiry,
-        cases=inquiry.links.filter(case__in=visible_cases(request.user)),
+        cases=inquiry.links.filter(case_visible_q(request.user)),
         municipality=_municipality(request),
     )
 
