@@ -144,6 +144,9 @@ class AuditEvent(models.Model):
         TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Tofaktor satt opp")
         TWO_FACTOR_FAILED = "two_factor_failed", _("Feil engangskode")
         DOCUMENT_EXPORTED = "document_exported", _("Dokument lastet ned")
+        # A list of cases with the children's names (a leader's list behind a number): one
+        # event per page shown, with the list and its filters, no case id.
+        CASE_LIST_VIEWED = "case_list_viewed", _("Saksliste lest")
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
