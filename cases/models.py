@@ -112,7 +112,14 @@ class Case(models.Model):
         verbose_name_plural = _("saker")
         indexes = [
             models.Index(fields=["responsible", "status"], name="case_responsible_status"),
-            models.Index(fields=["owner_service", "status"], name="case_service_status"),
+            # A service's open cases, and its leader's list of those untouched longest.
+            models.Index(
+                fields=["owner_service", "status", "last_activity_at"],
+                name="case_service_status_activity",
+            ),
+            # The municipality's open cases per service and level, from the index alone.
+            models.Index(fields=["status", "owner_service", "level"], name="case_status_level"),
+            models.Index(fields=["opened_at"], name="case_opened_at"),  # cases per month
         ]
 
     def __str__(self) -> str:
@@ -329,6 +336,7 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["decided_at"]
+        indexes = [models.Index(fields=["decided_at"], name="decision_decided_at")]
 
     def __str__(self) -> str:
         return f"Beslutning {self.decided_at:%d.%m.%Y}: {self.move}"

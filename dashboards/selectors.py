@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -364,13 +364,12 @@ def time_to_first(period: Period, *, kind: str = TOTAL) -> tuple[MedianDays, Med
     cases = Case.objects.filter(opened_at__gte=period.starts_at, opened_at__lt=period.ends_at)
     if kind:
         cases = cases.filter(owner_service__kind=kind)
-    first_measure = Measure.objects.filter(case=OuterRef("pk")).order_by("starts_on")
-    first_decision = Decision.objects.filter(case=OuterRef("pk")).order_by("decided_at")
-    result = cases.annotate(
-        opened_on=TruncDate("opened_at"),
-        measure_on=Subquery(first_measure.values("starts_on")[:1]),
-        decided_on=TruncDate(Subquery(first_decision.values("decided_at")[:1])),
-    ).aggregate(
+    # One row per case with its first measure and decision (grouped, so PostgreSQL computes
+    # each once), then the medians over those rows.
+    per_case = cases.annotate(
+        measure_on=Min("measures__starts_on"), first_decision=Min("decisions__decided_at")
+    ).annotate(opened_on=TruncDate("opened_at"), decided_on=TruncDate("first_decision"))
+    result = per_case.aggregate(
         # A measure entered with a start before the undring counts as day 0, not as negative.
         to_measure=Median(
             Greatest(DaysBetween("opened_on", "measure_on"), Value(0)),
