@@ -51,6 +51,11 @@ class MunicipalFilterForm(DesignSystemMixin, forms.Form):
         choices=[("", _("Alle tjenestetyper")), *Service.Kind.choices],
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = Period.last_months(DEFAULT_MONTHS)
+        self.fields["fra"].initial, self.fields["til"].initial = default.first, default.last
+
     def clean(self):
         data = super().clean()
         this_month = timezone.localdate().replace(day=1)
@@ -66,7 +71,7 @@ class MunicipalFilterForm(DesignSystemMixin, forms.Form):
         return data
 
     def period(self) -> Period:
-        """The period asked for, or the last 12 months when it is missing or wrong."""
+        """The period asked for, or the last 12 months when it is not given or is wrong."""
         if self.is_bound and self.is_valid():
             return self.cleaned_data["period"]
         return Period.last_months(DEFAULT_MONTHS)

@@ -117,7 +117,8 @@ def service_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _municipal(request: HttpRequest):
     _require(request, policies.may_see_municipal_dashboard(request.user), "municipal")
-    form = MunicipalFilterForm(request.GET)
+    # Unbound without a query, so the fields show the default period.
+    form = MunicipalFilterForm(request.GET or None)
     guide = request_guide(request)
     levels = list(guide.levels.all()) if guide else []  # the pyramid needs no steps
     dashboard = selectors.municipal_dashboard(period=form.period(), kind=form.kind(), levels=levels)
