@@ -152,6 +152,21 @@ class Concern(models.Model):
     observed_on = models.DateField(_("når"))
     setting = models.CharField(_("i hvilken situasjon"), max_length=300)
     worry = models.PositiveSmallIntegerField(_("bekymringsgrad"), choices=Worry.choices)
+    # Ticked in the toolbox's checklists, as the items' text (a later toolbox may word them
+    # differently; what was ticked stays as it was). The free text beside them is older
+    # concerns' only record of the factors, and now holds what the lists do not say.
+    risk_factor_items = ArrayField(
+        models.CharField(max_length=300),
+        verbose_name=_("risikofaktorer (sjekkliste)"),
+        default=list,
+        blank=True,
+    )
+    protective_factor_items = ArrayField(
+        models.CharField(max_length=300),
+        verbose_name=_("beskyttelsesfaktorer (sjekkliste)"),
+        default=list,
+        blank=True,
+    )
     risk_factors = models.TextField(_("risikofaktorer"), blank=True)
     protective_factors = models.TextField(_("beskyttelsesfaktorer"), blank=True)
     created_by = models.ForeignKey(
