@@ -36,6 +36,10 @@ PAGES = [
     ("tiltak, søk", "ansatt", "/tiltak/?q=familie&alder=10"),
     ("kontakter", "ansatt", "/kontakter/"),
     ("sak", "ansatt", "{case}"),
+    ("tjenesteoversikt", "leder", "/oversikt/tjeneste/"),
+    ("liste bak et tall", "leder", "/oversikt/tjeneste/apne/"),
+    ("kommuneoversikt", "kommunalsjef", "/oversikt/kommune/"),
+    ("kommuneoversikt CSV", "kommunalsjef", "/oversikt/kommune/oversikt.csv"),
 ]
 
 

@@ -228,3 +228,19 @@ def test_leaders_find_their_dashboard_from_the_start_page_and_the_menu(client, k
     assert "Kommuneoversikt" not in page
     client.force_login(kindergarten_world.ingrid)
     assert "/oversikt/" not in client.get(reverse("start")).text
+
+
+def test_a_leader_whose_membership_has_ended_sees_no_numbers(client, kindergarten_world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bts.models import Membership
+
+    leader = kindergarten_world.leader
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Membership.objects.filter(user=leader).update(valid_to=yesterday)
+    client.force_login(leader)
+    assert client.get(reverse("dashboards:service")).status_code == 403
+    response = client.get(reverse("dashboards:service_list", args=["apne"]))
+    assert response.status_code == 403 and "Fjellstuen" not in response.text
