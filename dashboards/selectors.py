@@ -92,7 +92,7 @@ def criterion(slug: str, guide: Guide | None) -> Criterion:
             _("Frist for beslutning"),
         ),
         EVALUATION_OVERDUE: (
-            _("Tiltak som skulle vært evaluert"),
+            _("Saker med tiltak over evalueringsdatoen"),
             _("Saker med et aktivt tiltak som har passert evalueringsdatoen."),
             _("Skulle vært evaluert"),
         ),
