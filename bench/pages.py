@@ -42,6 +42,10 @@ PAGES = [
     ("henvendelse", "familiehjelpa", "{inquiry}"),
     ("DUKEN", "familiehjelpa", "{inquiry}duken/"),
     ("tall (familiehjelpa)", "familiehjelpa", "/familiehjelpa/tall/"),
+    ("tjenesteoversikt", "leder", "/oversikt/tjeneste/"),
+    ("liste bak et tall", "leder", "/oversikt/tjeneste/apne/"),
+    ("kommuneoversikt", "kommunalsjef", "/oversikt/kommune/"),
+    ("kommuneoversikt CSV", "kommunalsjef", "/oversikt/kommune/oversikt.csv"),
 ]
 
 

@@ -150,6 +150,9 @@ class AuditEvent(models.Model):
         INQUIRY_CREATED = "inquiry_created", _("Henvendelse registrert")
         INQUIRY_VIEWED = "inquiry_viewed", _("Henvendelse lest")
         INQUIRY_CHANGED = "inquiry_changed", _("Henvendelse endret")
+        # A list of cases with the children's names (a leader's list behind a number): one
+        # event per page shown, with the list and its filters, no case id.
+        CASE_LIST_VIEWED = "case_list_viewed", _("Saksliste lest")
 
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

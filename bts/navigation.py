@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from dashboards.policies import may_see_municipal_dashboard, may_see_service_dashboard
 from toolbox.policies import Action, may
 
 from .models import Role
@@ -35,6 +36,8 @@ SECTIONS = {
         "toolbox:catalogue_apply",
     ),
     "contacts": ("toolbox:contacts",),
+    "service_dashboard": ("dashboards:service", "dashboards:service_list"),
+    "municipal_dashboard": ("dashboards:municipal",),
 }
 
 
@@ -67,6 +70,10 @@ def navigation_for(request) -> list[NavItem]:
         items.append((_("Saker"), reverse("cases:list"), "cases"))
     if roles & {Role.EMPLOYEE, Role.LEADER}:
         items.append((_("Ny undring"), reverse("cases:new"), "new"))
+    if may_see_service_dashboard(user):
+        items.append((_("Tjenesteoversikt"), reverse("dashboards:service"), "service_dashboard"))
+    if may_see_municipal_dashboard(user):
+        items.append((_("Kommuneoversikt"), reverse("dashboards:municipal"), "municipal_dashboard"))
     if may(user, Action.READ):
         items += [
             (_("Verktøykasse"), reverse("toolbox:tools"), "tools"),

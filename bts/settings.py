@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "cases",
     "toolbox",
     "familiehjelpa",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("logg-inn/tofaktor/", views.two_factor_setup, name="two_factor_setup"),
     path("veileder/", include("levels.urls")),
     path("saker/", include("cases.urls")),
+    path("oversikt/", include("dashboards.urls")),
     # One login for the whole product (lockout, two factors, audit): the admin's own login page
     # sends people to it.
     path("admin/login/", views.admin_login, name="admin_login"),

@@ -21,8 +21,8 @@ from cases.selectors import (
     watched_cases,
     with_follow_up_due,
 )
+from dashboards.selectors import municipal_pyramid, open_cases_table
 from familiehjelpa import selectors as familiehjelpa
-from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
 
 from . import services
@@ -61,7 +61,9 @@ def start(request: HttpRequest) -> HttpResponse:
         first_level_steps = levels[0].steps.all() if levels else []
         context["first_step"] = first_level_steps[0] if first_level_steps else None
         if Role.MUNICIPAL_LEADER in roles:
-            context["pyramid"] = build_pyramid(levels)
+            # Suppressed like the municipal dashboard: counts under 5 are "<5".
+            table, _kinds, _levels = open_cases_table(levels)
+            context["pyramid"] = municipal_pyramid(levels, table)
     if roles & {Role.EMPLOYEE, Role.LEADER}:
         cases = list(my_cases(request.user)[:51])
         context["more_cases"] = len(cases) > 50

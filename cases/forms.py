@@ -12,6 +12,7 @@ from bts.selectors import active_memberships
 from bts.uploads import DocumentField
 from levels.rules import CLOSED, options
 
+from .concern_tools import ConcernTools
 from .identity import validate_identity_number
 from .models import (
     ChildProtectionReport,
@@ -116,6 +117,42 @@ class GuardianForm(DesignSystemMixin, forms.Form):
 GuardianFormSet = forms.formset_factory(GuardianForm, extra=2, max_num=4)
 
 
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radio buttons with a description under each choice, tied to it by aria-describedby."""
+
+    option_template_name = "cases/widgets/described_option.html"
+
+    def __init__(self, *args, descriptions: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.descriptions = descriptions
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["description"] = self.descriptions.get(value, "")
+        if option["description"] and option["attrs"].get("id"):
+            option["description_id"] = f"{option['attrs']['id']}_description"
+            option["attrs"]["aria-describedby"] = option["description_id"]
+        return option
+
+
+def _factor_field(lists, label) -> forms.MultipleChoiceField:
+    """One checkbox per factor, under its list's heading; an item in two lists is offered once."""
+    seen: set[str] = set()
+    choices = []
+    for factor_list in lists:
+        items = [item for item in factor_list.items if item not in seen]
+        seen.update(items)
+        if items:
+            choices.append((factor_list.title, [(item, item) for item in items]))
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "ds-input"}),
+        help_text=_("Kryss av for det du faktisk vet, ikke det du antar."),
+    )
+
+
 class ConcernForm(Form):
     observation = forms.CharField(
         label=_("Hva har du sett eller hørt?"),
@@ -141,8 +178,42 @@ class ConcernForm(Form):
         label=_("Beskyttelsesfaktorer du ser"), widget=forms.Textarea, required=False
     )
 
-    def __init__(self, *args, services=None, **kwargs):
+    def __init__(self, *args, services=None, tools: ConcernTools | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        tools = tools or ConcernTools()
+        self.form_links = tools.form_links
+        steps = tools.worry_steps
+        # The scale's steps, when they are the undring's worry values (a test keeps Øvre Eiker's
+        # the same); a scale of other steps is linked, not offered.
+        if steps and sorted(s.value for s in steps) == sorted(Concern.Worry.values):
+            worry = self.fields["worry"]
+            worry.choices = [(s.value, s.label) for s in steps]
+            worry.widget = DescribedRadioSelect(
+                choices=worry.choices,
+                descriptions={s.value: s.description for s in steps},
+                attrs={"class": "ds-input"},
+            )
+        self.fields["worry"].tool_links = tools.worry_links
+        fields = dict(self.fields)
+        order = ["observation", "observed_on", "setting", "worry"]
+        for name, lists, label, other in (
+            ("risk_factor_items", tools.risk, _("Risikofaktorer du ser"), "risk_factors"),
+            (
+                "protective_factor_items",
+                tools.protective,
+                _("Beskyttelsesfaktorer du ser"),
+                "protective_factors",
+            ),
+        ):
+            if lists:
+                fields[name] = _factor_field(lists, label)
+                fields[name].tool_links = tools.factor_links
+                fields[other].label = _("Annet, og hva du bygger det på")
+            order += [name, other] if lists else [other]
+        self.fields = {
+            **{name: fields[name] for name in order},
+            **{name: f for name, f in fields.items() if name not in order},
+        }
         if services is not None:
             self.fields = {"service": _service_field(services), **self.fields}
             self.fields["service"].widget.attrs["class"] = "ds-input"

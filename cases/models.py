@@ -125,12 +125,15 @@ class Case(models.Model):
         verbose_name_plural = _("saker")
         indexes = [
             models.Index(fields=["responsible", "status"], name="case_responsible_status"),
-            models.Index(fields=["owner_service", "status"], name="case_service_status"),
-            # The case list's order within a service, read page by page.
+            # The case list's order within a service, read page by page (and, scanned the
+            # other way, a leader's list of the cases untouched longest).
             models.Index(
                 fields=["owner_service", "status", "-last_activity_at", "-id"],
                 name="case_service_activity",
             ),
+            # The municipality's open cases per service and level, from the index alone.
+            models.Index(fields=["status", "owner_service", "level"], name="case_status_level"),
+            models.Index(fields=["opened_at"], name="case_opened_at"),  # cases per month
         ]
 
     def __str__(self) -> str:
@@ -167,6 +170,21 @@ class Concern(models.Model):
     observed_on = models.DateField(_("når"))
     setting = models.CharField(_("i hvilken situasjon"), max_length=300)
     worry = models.PositiveSmallIntegerField(_("bekymringsgrad"), choices=Worry.choices)
+    # Ticked in the toolbox's checklists, as the items' text (a later toolbox may word them
+    # differently; what was ticked stays as it was). The free text beside them is older
+    # concerns' only record of the factors, and now holds what the lists do not say.
+    risk_factor_items = ArrayField(
+        models.CharField(max_length=300),
+        verbose_name=_("risikofaktorer (sjekkliste)"),
+        default=list,
+        blank=True,
+    )
+    protective_factor_items = ArrayField(
+        models.CharField(max_length=300),
+        verbose_name=_("beskyttelsesfaktorer (sjekkliste)"),
+        default=list,
+        blank=True,
+    )
     risk_factors = models.TextField(_("risikofaktorer"), blank=True)
     protective_factors = models.TextField(_("beskyttelsesfaktorer"), blank=True)
     created_by = models.ForeignKey(
@@ -352,6 +370,7 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["decided_at"]
+        indexes = [models.Index(fields=["decided_at"], name="decision_decided_at")]
 
     def __str__(self) -> str:
         return f"Beslutning {self.decided_at:%d.%m.%Y}: {self.move}"

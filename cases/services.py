@@ -5,7 +5,7 @@ report to barnevern must not reach them.
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -70,6 +70,9 @@ class ConcernData:
     worry: int
     risk_factors: str = ""
     protective_factors: str = ""
+    # The items ticked in the toolbox's checklists.
+    risk_factor_items: list[str] = field(default_factory=list)
+    protective_factor_items: list[str] = field(default_factory=list)
 
 
 class ConsentMissing(Exception):

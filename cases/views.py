@@ -17,6 +17,7 @@ from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
 from . import archive, documents, policies, reports, selectors, services
+from .concern_tools import concern_tools
 from .extensions import case_actions
 from .forms import (
     AccessPeriodForm,
@@ -202,7 +203,9 @@ def concern_new(request: HttpRequest, child_pk: int) -> HttpResponse:
     """The undring itself, which opens the case at nivå 0."""
     user_services = _user_services(request)
     child = get_object_or_404(visible_children(request.user), pk=child_pk)
-    form = ConcernForm(_posted(request), services=_service_choice(request, user_services))
+    form = ConcernForm(
+        _posted(request), services=_service_choice(request, user_services), tools=concern_tools()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -230,6 +233,8 @@ def _concern_data(data) -> services.ConcernData:
         worry=data["worry"],
         risk_factors=data["risk_factors"],
         protective_factors=data["protective_factors"],
+        risk_factor_items=data.get("risk_factor_items", []),
+        protective_factor_items=data.get("protective_factor_items", []),
     )
 
 
@@ -332,7 +337,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         service_id=filters["service"].pk if filters.get("service") else None,
         after=request.GET.get("etter", ""),
     )
-    audit(request, kind=Kind.CASE_VIEWED, detail=f"list:{len(page.cases)}")
+    audit(request, kind=Kind.CASE_LIST_VIEWED, detail=f"list:{len(page.cases)}")
     query = params.copy()
     query.pop("etter", None)
     context = {
@@ -429,20 +434,29 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
-def _case_form_page(request, case, form, *, title: str, intro: str = "", submit: str):
+def _case_form_page(
+    request, case, form, *, title: str, intro: str = "", submit: str, fields_template: str = ""
+):
     if request.method == "POST":  # the form came back with errors: the case was read again
         audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="form")
     return render(
         request,
         "cases/case_form.html",
-        {"case": case, "form": form, "title": title, "intro": intro, "submit": submit},
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "fields_template": fields_template,
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
-    form = ConcernForm(_posted(request))
+    form = ConcernForm(_posted(request), tools=concern_tools())
     if request.method == "POST" and form.is_valid():
         services.concern_add(
             case=case,
@@ -459,6 +473,7 @@ def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Konkretiser undringen"),
         intro=_("Nye observasjoner, samtaler og det du har drøftet med leder."),
         submit=_("Lagre"),
+        fields_template="cases/_concern_fields.html",
     )
 
 

@@ -36,8 +36,14 @@ DEADLINE_FIELDS = {
     "level0_decision_days": Field(required=False, kind=int),
     "follow_up_min_days": Field(required=False, kind=int),
     "follow_up_max_days": Field(required=False, kind=int),
+    "inactive_days": Field(required=False, kind=int),
 }
-DEADLINE_DEFAULTS = {"level0_decision_days": 14, "follow_up_min_days": 14, "follow_up_max_days": 28}
+DEADLINE_DEFAULTS = {
+    "level0_decision_days": 14,
+    "follow_up_min_days": 14,
+    "follow_up_max_days": 28,
+    "inactive_days": 30,
+}
 CONSENT_FIELDS = {
     "child_consent_age": Field(required=False, kind=int),
     "child_consent_age_health": Field(required=False, kind=int),

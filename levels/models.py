@@ -26,6 +26,9 @@ class Guide(models.Model):
     )
     follow_up_min_days = models.PositiveSmallIntegerField(_("oppfølgingsmøte tidligst"), default=14)
     follow_up_max_days = models.PositiveSmallIntegerField(_("oppfølgingsmøte senest"), default=28)
+    # "Bekymring i skuffen": an open case with no activity for this many days is shown to its
+    # service's leader.
+    inactive_days = models.PositiveSmallIntegerField(_("dager uten aktivitet"), default=30)
     # Consent by age, the municipality's choice (15 and 16 are both in use): from these ages the
     # child consents too (health information has its own age), and from this age is heard.
     child_consent_age = models.PositiveSmallIntegerField(

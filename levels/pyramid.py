@@ -23,7 +23,7 @@ class Band:
     fill: str
     points: str
     text_y: str  # preformatted: the template's locale would write a decimal comma
-    count: int | None
+    count: int | str | None  # a number, or how a suppressed count is shown ("<5")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Pyramid:
     height: int
 
 
-def build_pyramid(levels: list[Level], counts: dict[int, int] | None = None) -> Pyramid:
+def build_pyramid(levels: list[Level], counts: dict[int, int | str] | None = None) -> Pyramid:
     n = len(levels)
     height = n * BAND_HEIGHT
     half = WIDTH / 2

@@ -99,6 +99,10 @@ def only_the_administrator(status: int) -> dict[str, int]:
     return dict.fromkeys(SIGNED_IN, 403) | {SYSTEM_ADMIN: status}
 
 
+def only(relation: str, status: int = 200) -> dict[str, int]:
+    return dict.fromkeys(SIGNED_IN, 403) | {relation: status}
+
+
 PAGES: dict[str, Page] = {
     # The start page and the guide: for every signed-in account, whatever its roles.
     "start": Page(200),
@@ -126,6 +130,12 @@ PAGES: dict[str, Page] = {
     "toolbox:catalogue_preview": Page(only_the_administrator(200)),
     # An empty confirmation goes back to the preview; nothing is applied.
     "toolbox:catalogue_apply": Page(405, post=only_the_administrator(302)),
+    # The dashboards (dashboards.policies): a service's numbers and the lists of children behind
+    # them for its leader; the municipality's aggregates and their CSV for the municipal leader.
+    "dashboards:service": Page(only(LEADER)),
+    "dashboards:service_list": Page(only(LEADER)),
+    "dashboards:municipal": Page(only(MUNICIPAL_LEADER)),
+    "dashboards:municipal_csv": Page(only(MUNICIPAL_LEADER)),
 }
 
 # The admin: only for the system administrator, and for them only the models of
@@ -267,6 +277,8 @@ def object_id(route: str) -> str:
 def url_of(name: str, route: str) -> str:
     if name == "levels:step":
         return reverse(name, args=["1.2"])
+    if name == "dashboards:service_list":
+        return reverse(name, args=["niva-3"])
     if name == "toolbox:tool":
         return reverse(name, args=[Tool.objects.order_by("pk").first().slug])
     if name in ("toolbox:catalogue_preview", "toolbox:catalogue_apply"):

@@ -56,7 +56,8 @@ def test_a_leader_sees_the_services_cases_with_filters(client, make_case, make_u
     assert names_on(client.get(URL, {"level": 1}).text) == ["Bjørn Hansen"]
     assert names_on(client.get(URL, {"status": "closed"}).text) == ["Cecilie Hansen"]
     assert len(names_on(client.get(URL, {"status": ""}).text)) == 3
-    assert AuditEvent.objects.filter(actor=leader, kind="case_viewed", detail="list:2").exists()
+    listed = AuditEvent.objects.filter(actor=leader, kind="case_list_viewed", detail="list:2")
+    assert listed.exists()
 
 
 def test_pages_of_fifty_reach_every_case_at_the_same_cost(employee, make_case):

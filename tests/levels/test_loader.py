@@ -206,6 +206,11 @@ MALFORMED = {
         8,
         r"deadlines\.level0_decision_days».*1 til 365",
     ),
+    "inactivity period out of range": (
+        MINIMAL.replace("[acute]", "[deadlines]\ninactive_days = 400\n\n[acute]"),
+        8,
+        r"deadlines\.inactive_days».*1 til 365, fant 400",
+    ),
     "follow-up window upside down": (
         MINIMAL.replace(
             "[acute]", "[deadlines]\nfollow_up_min_days = 30\nfollow_up_max_days = 20\n\n[acute]"
@@ -328,6 +333,13 @@ def test_deadlines_come_from_the_guide_file_with_defaults(tmp_path):
     assert (guide.level0_decision_days, guide.follow_up_min_days) == (10, 14)
     vestby = load_guide(GUIDES / "vestby.toml")
     assert (vestby.follow_up_min_days, vestby.follow_up_max_days) == (14, 28)
+
+
+@pytest.mark.django_db
+def test_the_inactivity_period_comes_from_the_deadlines_table(tmp_path):
+    assert load_guide(write(tmp_path, MINIMAL)).inactive_days == 30
+    text = MINIMAL.replace("[acute]", "[deadlines]\ninactive_days = 21\n\n[acute]")
+    assert load_guide(write(tmp_path, text)).inactive_days == 21
 
 
 @pytest.mark.django_db

@@ -1,0 +1,156 @@
+"""The leaders' dashboards. Views are thin: the policy decides who, the selectors count."""
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from bts.audit import audit, refuse
+from bts.csv import csv_response
+from bts.models import AuditEvent
+from levels.pyramid import build_pyramid
+from levels.selectors import guide_levels, request_guide
+
+from . import charts, exports, policies, selectors
+from .forms import CaseListForm, MunicipalFilterForm, ServiceFilterForm
+
+
+def _levels(request):
+    guide = request_guide(request)
+    return guide, (list(guide_levels(guide)) if guide else [])
+
+
+def _require(request: HttpRequest, allowed: bool, what: str) -> None:
+    if not allowed:
+        refuse(request, detail=f"dashboard:{what}")
+        raise PermissionDenied(_("Denne oversikten er for ledere."))
+
+
+@require_GET
+def service(request: HttpRequest) -> HttpResponse:
+    """The service leader's numbers: their services' open cases by level and step, and where
+    children wait. Numbers only; the names are on the lists behind them."""
+    _require(request, policies.may_see_service_dashboard(request.user), "service")
+    services = selectors.led_services(request.user)
+    form = ServiceFilterForm(request.GET, services=services)
+    service_ids = form.service_ids()
+    if service_ids is None:
+        raise Http404
+    guide, levels = _levels(request)
+    overview = selectors.service_overview(request.user, service_ids, guide=guide, levels=levels)
+    pyramid = (
+        build_pyramid(levels, {lv.number: lv.count for lv in overview.levels}) if levels else None
+    )
+    query = urlencode({"tjeneste": request.GET["tjeneste"]}) if request.GET.get("tjeneste") else ""
+    return render(
+        request,
+        "dashboards/service.html",
+        {
+            "form": form,
+            "services": services,
+            "shown_services": [s for s in services if s.pk in service_ids],
+            "overview": overview,
+            "pyramid": pyramid,
+            "guide": guide,
+            "query": query,
+        },
+    )
+
+
+@require_GET
+def service_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The children behind one number, for the leader who may see them. A list of names is a
+    read of case data: one audit event per page, with the criterion and filters (no names)."""
+    _require(request, policies.may_see_service_dashboard(request.user), "service_list")
+    if slug not in selectors.CRITERIA:
+        raise Http404
+    services = selectors.led_services(request.user)
+    form = CaseListForm(request.GET, services=services)
+    service_ids = form.service_ids()
+    if service_ids is None or not form.is_valid():
+        raise Http404
+    data = form.cleaned_data
+    guide = request_guide(request)
+    level, step = (data["niva"], data["trinn"]) if slug == selectors.OPEN else (None, "")
+    page = selectors.service_case_page(
+        request.user,
+        service_ids,
+        slug,
+        guide=guide,
+        level=level,
+        step=step,
+        page=data["side"] or 1,
+    )
+    filters = {
+        key: value
+        for key, value in (("tjeneste", data["tjeneste"]), ("niva", level), ("trinn", step))
+        if value not in (None, "")
+    }
+    audit(
+        request,
+        kind=AuditEvent.Kind.CASE_LIST_VIEWED,
+        detail=" ".join(
+            [f"dashboard:{slug}", *(f"{k}={v}" for k, v in filters.items()), f"side={page.page}"]
+        ),
+    )
+    return render(
+        request,
+        "dashboards/service_list.html",
+        {
+            "criterion": selectors.criterion(slug, guide),
+            "page": page,
+            "shown_services": [s for s in services if s.pk in service_ids],
+            "several_services": len(services) > 1,
+            "level": level,
+            "step": step,
+            "query": urlencode(filters),
+            "dashboard_query": urlencode({"tjeneste": data["tjeneste"]})
+            if data["tjeneste"]
+            else "",
+        },
+    )
+
+
+def _municipal(request: HttpRequest):
+    _require(request, policies.may_see_municipal_dashboard(request.user), "municipal")
+    # Unbound without a query, so the fields show the default period.
+    form = MunicipalFilterForm(request.GET or None)
+    guide = request_guide(request)
+    levels = list(guide.levels.all()) if guide else []  # the pyramid needs no steps
+    dashboard = selectors.municipal_dashboard(period=form.period(), kind=form.kind(), levels=levels)
+    return form, dashboard
+
+
+@require_GET
+def municipal(request: HttpRequest) -> HttpResponse:
+    """The municipal leader's aggregates: no names, no case ids, no links to a case, and every
+    count under 5 suppressed (see `stats.protect`)."""
+    form, dashboard = _municipal(request)
+    return render(
+        request,
+        "dashboards/municipal.html",
+        {
+            "form": form,
+            "dashboard": dashboard,
+            "chart": charts.trend_chart(dashboard),
+            "csv_query": exports.query(dashboard),
+        },
+    )
+
+
+@require_GET
+def municipal_csv(request: HttpRequest) -> HttpResponse:
+    """The same tables as CSV (formula cells neutralised), audited as an export."""
+    _form, dashboard = _municipal(request)
+    audit(
+        request,
+        kind=AuditEvent.Kind.DOCUMENT_EXPORTED,
+        detail=f"dashboard:municipal {exports.query(dashboard)}",
+    )
+    header, rows = exports.csv_rows(dashboard)
+    today = timezone.localdate()
+    return csv_response(header, rows, filename=f"bts-oversikt-{today:%Y-%m-%d}.csv")
