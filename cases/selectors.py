@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Now
+from django.db.models.functions import JSONObject, Now
 from django.utils import timezone
 
 from bts.models import Membership, Role, Service, User
@@ -19,11 +20,14 @@ from .models import (
     Concern,
     Consent,
     Coordination,
+    Decision,
+    Guardian,
     Handover,
     Involvement,
     Measure,
     Meeting,
     RelayEntry,
+    StepCheck,
     Watch,
 )
 
@@ -178,9 +182,100 @@ def possible_duplicates(
     return visible_children(user).filter(same)
 
 
+@dataclass(frozen=True)
+class _Embedded:
+    """A small collection of the case read inside the case's own query, as a JSON array: the
+    case page shows a dozen of them, and a query each would be a dozen round trips."""
+
+    attr: str  # the relation on the case (or child) whose cache it fills
+    model: type
+    rows: QuerySet  # filtered by OuterRef to the case's row
+    related: tuple[tuple[str, type, tuple[str, ...]], ...] = ()  # attr, model, fields
+
+
+_USER_FIELDS = ("id", "username", "first_name", "last_name")
+
+
+def _embedded_sections() -> list[_Embedded]:
+    return [
+        _Embedded(
+            "open_handovers",
+            Handover,
+            Handover.objects.filter(case=OuterRef("pk"), status=Handover.Status.OFFERED),
+            (("to_user", User, _USER_FIELDS), ("from_user", User, _USER_FIELDS)),
+        ),
+        _Embedded(
+            "coordinations",
+            Coordination,
+            Coordination.objects.filter(case=OuterRef("pk")).order_by("-starts_at", "-id"),
+            (("service", Service, ("id", "name")),),
+        ),
+        _Embedded(
+            "guardians",
+            Guardian,
+            Guardian.objects.filter(child=OuterRef("child_id")).order_by("id"),
+        ),
+        _Embedded(
+            "concerns",
+            Concern,
+            Concern.objects.filter(case=OuterRef("pk")).order_by("created_at", "id"),
+            (("created_by", User, _USER_FIELDS),),
+        ),
+        _Embedded(
+            "decisions",
+            Decision,
+            Decision.objects.filter(case=OuterRef("pk")).order_by("decided_at", "id"),
+        ),
+        _Embedded(
+            "reports",
+            ChildProtectionReport,
+            ChildProtectionReport.objects.filter(case=OuterRef("pk")).order_by("reported_at"),
+        ),
+        _Embedded("step_checks", StepCheck, StepCheck.objects.filter(case=OuterRef("pk"))),
+    ]
+
+
+def _json_of(section: _Embedded) -> ArraySubquery:
+    fields = {f.attname: f.attname for f in section.model._meta.concrete_fields}
+    for attr, _model, names in section.related:
+        fields |= {f"{attr}.{name}": f"{attr}__{name}" for name in names}
+    return ArraySubquery(section.rows.values(json=JSONObject(**fields)))
+
+
+def _from_json(model, row: dict, related=()):
+    """A model instance from one embedded row, with its related objects in place."""
+    values = {
+        f.attname: f.to_python(row[f.attname])
+        for f in model._meta.concrete_fields
+        if f.attname in row
+    }
+    instance = model(**values)
+    instance._state.adding, instance._state.db = False, "default"
+    for attr, related_model, names in related:
+        if row.get(f"{attr}.id") is not None:
+            other = related_model(**{name: row[f"{attr}.{name}"] for name in names})
+            other._state.adding, other._state.db = False, "default"
+            setattr(instance, attr, other)
+    return instance
+
+
+def _cache_related(instance, name: str, objects: list) -> None:
+    """What prefetch_related would leave: `instance.<name>.all()` answers without a query."""
+    manager = getattr(instance, name)
+    queryset = manager.all()
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[manager.field.remote_field.cache_name] = queryset
+
+
 def case_detail(user: User, pk: int) -> Case:
-    """One visible case with what its page shows; raises Case.DoesNotExist otherwise."""
-    return (
+    """One visible case with what its page shows; raises Case.DoesNotExist otherwise.
+
+    The case with its small sections (guardians, concerns, decisions, reports, checklist,
+    coordination, open offers) in one query; then services, consents, meetings and measures."""
+    sections = _embedded_sections()
+    case = (
         visible_cases(user)
         .select_related(
             "child",
@@ -189,25 +284,13 @@ def case_detail(user: User, pk: int) -> Case:
             "wide_collaboration__coordinator",
             "wide_collaboration__child_coordinator",
         )
+        .annotate(**{f"_embedded_{s.attr}": _json_of(s) for s in sections})
         .prefetch_related(
-            Prefetch(
-                "handovers",
-                queryset=Handover.objects.filter(status=Handover.Status.OFFERED).select_related(
-                    "to_user", "from_user"
-                ),
-                to_attr="open_handovers",
-            ),
-            Prefetch("coordinations", queryset=Coordination.objects.select_related("service")),
-            "child__guardians",
-            Prefetch("concerns", queryset=Concern.objects.select_related("created_by")),
             Prefetch(
                 "involvements",
                 queryset=Involvement.objects.select_related("service", "consent"),
             ),
             Prefetch("consents", queryset=Consent.objects.prefetch_related("services")),
-            "decisions",
-            Prefetch("reports", queryset=ChildProtectionReport.objects.order_by("reported_at")),
-            "step_checks",
             Prefetch("meetings", queryset=Meeting.objects.select_related("minutes")),
             Prefetch(
                 "measures",
@@ -218,6 +301,16 @@ def case_detail(user: User, pk: int) -> Case:
         )
         .get(pk=pk)
     )
+    for section in sections:
+        rows = getattr(case, f"_embedded_{section.attr}")
+        objects = [_from_json(section.model, row, section.related) for row in rows]
+        if section.attr == "open_handovers":
+            case.open_handovers = objects
+        elif section.attr == "guardians":
+            _cache_related(case.child, "guardians", objects)
+        else:
+            _cache_related(case, section.attr, objects)
+    return case
 
 
 LOG_PAGE = 50

@@ -15,11 +15,11 @@ from cases.models import Evaluation, Measure, Meeting, RelayEntry
 from tests.factories import ServiceFactory, UserFactory
 
 # The case page, measured with 1 and with 10 meetings (with minutes) and measures (evaluated):
-# session, user, led services, the case, its guardians, concerns and their authors,
-# involvements, consents, decisions, meetings with their minutes, measures with service and
-# person, memberships, the second factor's device, the audit event, guide, acute contacts, step,
-# relay log, reports (the session is not written within a minute of the login). Fixed.
-CASE_PAGE_QUERIES = 23  # incl. the ATOMIC_REQUESTS savepoint and the second factor; see the README
+# session, user (with memberships and second factor), the case with its small sections as JSON,
+# involvements, consents, meetings with their minutes, measures with service and person, the
+# audit event, the relay log; the guide, its acute contacts, levels and steps (cached per
+# process outside tests); the ATOMIC_REQUESTS savepoint and its release. Fixed.
+CASE_PAGE_QUERIES = 15
 
 
 @pytest.fixture
