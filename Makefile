@@ -12,11 +12,12 @@ CHROMIUM := /usr/bin/chromium
 SYSTEM_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
-.PHONY: help demo test lint e2e db-stop vendor-designsystemet lock clean system-libs
+.PHONY: help demo test bench lint e2e db-stop vendor-designsystemet lock clean system-libs
 
 help:
 	@echo "make demo   – start lokal PostgreSQL, migrer, last Øvre Eikers veileder, verktøykasse og demodata, server på http://127.0.0.1:8000"
 	@echo "make test   – hele testsuiten (ruff, enhets- og visningstester, nettlesertester i Chromium)"
+	@echo "make bench  – ytelsesmåling: ny database med 200 000 syntetiske saker, appen under gunicorn, tabell over p50/p95 og spørringer per side"
 	@echo "make db-stop – stopp den lokale PostgreSQL-serveren som make demo startet"
 	@echo "make vendor-designsystemet – hent Designsystemet CSS på nytt til static/vendor/"
 	@echo "make lock   – lag requirements.lock på nytt fra pyproject.toml"
@@ -41,6 +42,10 @@ test: $(VENV)/.installed system-libs $(CHROMIUM)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	BTS_TESTING=1 BTS_LOCAL_DB=throwaway $(PY) -m pytest
+
+# A fresh database of its own (.pgdata-bench/), seeded, measured over loopback, then removed.
+bench: $(VENV)/.installed system-libs
+	$(PY) -u bench/run.py $(BENCH_ARGS)
 
 # Debian's chromium drives the browser tests; Playwright cannot download its own browser here.
 $(CHROMIUM):

@@ -10,30 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Concat, Greatest, TruncDate
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bts.models import Service, User
 from bts.selectors import user_memberships
-from cases.models import Case, Decision, Handover, Measure
+from cases.models import Case, Handover, Measure
 from cases.selectors import LEADING_ROLES, led_service_ids, visible_cases
-from familiehjelpa.models import Inquiry
 from levels.models import Guide, Level
 from levels.pyramid import Pyramid, build_pyramid
 from levels.rules import WIDE_COLLABORATION_LEVEL, Move
 
+from . import figures
 from .stats import (
     THRESHOLD,
     TOTAL,
     Cell,
-    DaysBetween,
-    Median,
     Period,
     Series,
-    counts_by_month,
     monthly_series,
     protect,
 )
@@ -301,14 +298,20 @@ MOVES = (
 
 def open_cases_table(levels: list[Level]) -> tuple[dict, list[str], list[str]]:
     """Open cases now per service kind and level, protected as one table with both margins
-    (the pyramid is its total row, the cases per kind its total column), in one query."""
-    counts = {
-        (row["owner_service__kind"], str(row["level"])): row["n"]
-        for row in Case.objects.filter(status=Case.Status.OPEN)
-        .values("owner_service__kind", "level")
+    (the pyramid is its total row, the cases per kind its total column), in two queries."""
+    # Grouped by service, not kind: an index-only scan of (status, owner_service, level), where
+    # a join to each case's service first would read every open case's row.
+    kind_of = dict(Service.objects.values_list("pk", "kind"))
+    counts: dict[tuple[str, str], int] = {}
+    for service_id, level, n in (
+        Case.objects.filter(status=Case.Status.OPEN)
+        .values("owner_service_id", "level")
         .annotate(n=Count("pk"))
         .order_by()
-    }
+        .values_list("owner_service_id", "level", "n")
+    ):
+        key = (kind_of[service_id], str(level))
+        counts[key] = counts.get(key, 0) + n
     kinds = KINDS + sorted({k for k, _lv in counts} - set(KINDS))
     columns = sorted({str(lv.number) for lv in levels} | {lv for _k, lv in counts}, key=int)
     return protect(counts, kinds, columns), kinds, columns
@@ -360,55 +363,27 @@ class MunicipalDashboard:
 
 def time_to_first(period: Period, *, kind: str = TOTAL) -> tuple[MedianDays, MedianDays]:
     """Median days from the undring (the case opened) to its first measure's start and to its
-    first decision, for the cases opened in the period, in one query. A median of fewer than
-    THRESHOLD cases is not returned."""
-    cases = Case.objects.filter(opened_at__gte=period.starts_at, opened_at__lt=period.ends_at)
-    if kind:
-        cases = cases.filter(owner_service__kind=kind)
-    # One row per case with its first measure and decision (grouped, so PostgreSQL computes
-    # each once), then the medians over those rows.
-    per_case = cases.annotate(
-        measure_on=Min("measures__starts_on"), first_decision=Min("decisions__decided_at")
-    ).annotate(opened_on=TruncDate("opened_at"), decided_on=TruncDate("first_decision"))
-    result = per_case.aggregate(
-        # A measure entered with a start before the undring counts as day 0, not as negative.
-        to_measure=Median(
-            Greatest(DaysBetween("opened_on", "measure_on"), Value(0)),
-            filter=Q(measure_on__isnull=False),
-        ),
-        with_measure=Count("pk", filter=Q(measure_on__isnull=False)),
-        to_decision=Median(
-            Greatest(DaysBetween("opened_on", "decided_on"), Value(0)),
-            filter=Q(decided_on__isnull=False),
-        ),
-        with_decision=Count("pk", filter=Q(decided_on__isnull=False)),
-    )
+    first decision, for the cases opened in the period, from the monthly figures. A median of
+    fewer than THRESHOLD cases is not returned."""
+    found = figures.medians(period, kind=kind)
 
-    def median(label, days, n) -> MedianDays:
+    def median(label, series) -> MedianDays:
+        days, n = found[series]
         return MedianDays(label, days if n >= THRESHOLD else None)
 
     return (
-        median(_("Fra undring til første tiltak"), result["to_measure"], result["with_measure"]),
-        median(
-            _("Fra undring til første beslutning"), result["to_decision"], result["with_decision"]
-        ),
+        median(_("Fra undring til første tiltak"), figures.TO_MEASURE),
+        median(_("Fra undring til første beslutning"), figures.TO_DECISION),
     )
 
 
 def municipal_dashboard(*, period: Period, kind: str, levels: list[Level]) -> MunicipalDashboard:
-    """Everything the municipal dashboard and its CSV show, protected, in five queries."""
+    """Everything the municipal dashboard and its CSV show, protected: the open cases now, and
+    the period's monthly figures (counted again first where a write has changed them)."""
     table, kinds, columns = open_cases_table(levels)
     months = period.months
-    opened = counts_by_month(
-        Case.objects.all(), date_field="opened_at", period=period, row_field="owner_service__kind"
-    )
-    decisions = counts_by_month(
-        Decision.objects.all(),
-        date_field="decided_at",
-        period=period,
-        row_field="case__owner_service__kind",
-        by="move",
-    )
+    figures.refresh(period)
+    opened, decisions, inquiries = figures.counts(period)
     row_kinds = sorted({k for k, *_rest in (*opened, *decisions)} | set(kinds), key=_kind_order)
     series = [
         monthly_series("opened", _("Nye saker"), opened, months=months, rows=row_kinds, row=kind)
@@ -420,15 +395,6 @@ def municipal_dashboard(*, period: Period, kind: str, levels: list[Level]) -> Mu
         )
     # Familiehjelpa's inquiries by where they came from: a kind of service, or the family itself
     # (its own row, so the month's total counts it, and no service kind shows it).
-    inquiries = {
-        (source or FAMILY, month): n
-        for (source, month), n in counts_by_month(
-            Inquiry.objects.all(),
-            date_field="received_at",
-            period=period,
-            row_field="referring_service__kind",
-        ).items()
-    }
     series.append(
         monthly_series(
             "inquiries",
@@ -462,7 +428,7 @@ def municipal_dashboard(*, period: Period, kind: str, levels: list[Level]) -> Mu
     )
 
 
-FAMILY = "family"  # an inquiry from the family itself, not from a service
+FAMILY = figures.FAMILY
 
 
 def _kind_order(kind: str) -> tuple[int, str]:

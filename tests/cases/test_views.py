@@ -478,3 +478,38 @@ def test_the_access_log_pages_back_in_time(client, make_case, leader):
     second = client.get(url, {"eldre": older}).text
     assert "lesing 0<" in second and "lesing 104<" not in second
     assert "eldre=" not in second
+
+
+def test_the_access_log_keeps_a_fixed_query_count_with_more_than_a_page(
+    client, make_case, make_user, leader, django_assert_max_num_queries
+):
+    from cases.selectors import ACCESS_LOG_PAGE
+
+    case = make_case()
+    readers = [make_user(Role.EMPLOYEE) for _ in range(3)]
+
+    def read(n: int) -> None:
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                kind=AuditEvent.Kind.CASE_VIEWED,
+                actor=readers[i % 3],
+                role=Role.EMPLOYEE,
+                case_id=case.pk,
+                detail="page",
+            )
+            for i in range(n)
+        )
+
+    read(ACCESS_LOG_PAGE + 5)
+    client.force_login(leader)
+    url = reverse("cases:access_log", args=[case.pk])
+    client.get(reverse("start"))  # the guide in the process cache, as a running server has it
+    # session, user, the case, the page of events with their actors, the audit event, the
+    # savepoint and its release: 8, whoever read it and however long the log is.
+    with django_assert_max_num_queries(8) as queries:
+        page = client.get(url).text
+    assert page.count("<tr><td>") == ACCESS_LOG_PAGE
+    count = len(queries)
+    read(3 * ACCESS_LOG_PAGE)
+    with django_assert_max_num_queries(count):
+        client.get(url)
