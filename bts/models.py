@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bts.choices import ChoiceLabels
+
 
 class User(AbstractUser):
     """An employee or municipal user. Set from the start: the user model cannot change later."""
@@ -21,7 +23,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class Service(models.Model):
+class Service(ChoiceLabels, models.Model):
     """A tjeneste/virksomhet: a unit that holds cases and takes part in collaboration."""
 
     class Kind(models.TextChoices):
@@ -72,7 +74,7 @@ class Role(models.TextChoices):
 MUNICIPAL_ROLES = tuple(sorted([Role.MUNICIPAL_LEADER, Role.SYSTEM_ADMIN]))
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """A user's role in a service, or a municipal role (which belongs to no service)."""
 
     user = models.ForeignKey(
@@ -125,7 +127,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} ({where})"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceLabels, models.Model):
     """Who read or changed what, when, and why. Append-only: the database refuses UPDATE/DELETE.
 
     It names the case by id only and never holds the case's personal data.
@@ -176,7 +178,7 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
 
-class StoredFile(models.Model):
+class StoredFile(ChoiceLabels, models.Model):
     """An uploaded document (a signed consent form, a scan), kept in the database.
 
     In the database rather than on disk: it commits and rolls back with the record it belongs

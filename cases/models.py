@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from bts.choices import ChoiceLabels
 from bts.models import Service
 
 from .identity import IdentityKind, mask_identity_number
 
 
-class Child(models.Model):
+class Child(ChoiceLabels, models.Model):
     first_name = models.CharField(_("fornavn"), max_length=100)
     last_name = models.CharField(_("etternavn"), max_length=100)
     # Unborn children (a pregnancy) have no birth date yet.
@@ -59,7 +60,7 @@ class Child(models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-class Guardian(models.Model):
+class Guardian(ChoiceLabels, models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")
     name = models.CharField(_("navn"), max_length=200)
     relation = models.CharField(_("relasjon til barnet"), max_length=60, blank=True)
@@ -77,7 +78,7 @@ class Guardian(models.Model):
         return self.name
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Åpen")
         CLOSED = "closed", _("Avsluttet")
@@ -156,7 +157,7 @@ class Case(models.Model):
             return None
 
 
-class Concern(models.Model):
+class Concern(ChoiceLabels, models.Model):
     """The undring: what was seen or heard, written as facts, not interpretations."""
 
     class Worry(models.IntegerChoices):
@@ -202,7 +203,7 @@ class Concern(models.Model):
         return f"Undring {self.observed_on:%d.%m.%Y}"
 
 
-class RelayEntry(models.Model):
+class RelayEntry(ChoiceLabels, models.Model):
     """One line of the stafettlogg: who did what, when, at which level and step."""
 
     class Kind(models.TextChoices):
@@ -243,7 +244,7 @@ class RelayEntry(models.Model):
         return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()}"
 
 
-class Consent(models.Model):
+class Consent(ChoiceLabels, models.Model):
     """Consent that named services may share information and cooperate in the case.
 
     Given to services, not to persons; by each guardian with parental responsibility, and by the
@@ -334,7 +335,7 @@ class Consent(models.Model):
         )
 
 
-class Involvement(models.Model):
+class Involvement(ChoiceLabels, models.Model):
     """Another service taking part in the case (nivå 1 with others, 2, 3)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements")
@@ -352,7 +353,7 @@ class Involvement(models.Model):
         return f"{self.service} i sak {self.case_id}"
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabels, models.Model):
     """A decision at a decision step (0.4, 1.4, 2.4, 3.5): always with the reason why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
@@ -376,7 +377,7 @@ class Decision(models.Model):
         return f"Beslutning {self.decided_at:%d.%m.%Y}: {self.move}"
 
 
-class ChildProtectionReport(models.Model):
+class ChildProtectionReport(ChoiceLabels, models.Model):
     """Opplysningsplikt (barnevernsloven § 13-2): needs no consent, never notifies guardians."""
 
     class Channel(models.TextChoices):
@@ -409,7 +410,7 @@ class ChildProtectionReport(models.Model):
         return f"Melding til barnevernet {self.reported_at:%d.%m.%Y}"
 
 
-class AnonymousDiscussion(models.Model):
+class AnonymousDiscussion(ChoiceLabels, models.Model):
     """An undring discussed without any identifying data (with familiehjelpa, barnevern …)."""
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
@@ -426,7 +427,7 @@ class AnonymousDiscussion(models.Model):
         return f"Anonym drøfting {self.discussed_on:%d.%m.%Y}"
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabels, models.Model):
     """A meeting in the case. Guardians and the child are invited, never summoned."""
 
     class Kind(models.TextChoices):
@@ -477,7 +478,7 @@ class Meeting(models.Model):
         return Minutes.labelled(self.saved_minutes)
 
 
-class Minutes(models.Model):
+class Minutes(ChoiceLabels, models.Model):
     """The referat of one meeting, saved with optimistic locking: `version` counts the saves."""
 
     SECTIONS = (
@@ -527,7 +528,7 @@ class Minutes(models.Model):
         ]
 
 
-class Measure(models.Model):
+class Measure(ChoiceLabels, models.Model):
     """A tiltak: an agreed action with a measurable goal, someone responsible and an evaluation."""
 
     class Status(models.TextChoices):
@@ -590,7 +591,7 @@ class Measure(models.Model):
         return self.is_active and self.evaluation_due < timezone.localdate()
 
 
-class Evaluation(models.Model):
+class Evaluation(ChoiceLabels, models.Model):
     """Did the measure work? With the child's own experience and the way forward."""
 
     class Outcome(models.TextChoices):
@@ -621,7 +622,7 @@ class Evaluation(models.Model):
         return f"Evaluering {self.evaluated_on:%d.%m.%Y}: {self.get_outcome_display()}"
 
 
-class Handover(models.Model):
+class Handover(ChoiceLabels, models.Model):
     """Responsibility offered to another employee; it moves only when they accept."""
 
     class Status(models.TextChoices):
@@ -658,7 +659,7 @@ class Handover(models.Model):
         return f"Overføring {self.offered_at:%d.%m.%Y} ({self.get_status_display()})"
 
 
-class Coordination(models.Model):
+class Coordination(ChoiceLabels, models.Model):
     """Which service holds the coordinating responsibility, and since when (history kept)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="coordinations")
@@ -681,7 +682,7 @@ class Coordination(models.Model):
         return f"{self.service} fra {self.starts_at:%d.%m.%Y}"
 
 
-class Watch(models.Model):
+class Watch(ChoiceLabels, models.Model):
     """Samtidighetsansvar: one who passed the case on still follows it, with a reminder date."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="watches")
@@ -698,7 +699,7 @@ class Watch(models.Model):
         return f"Følger sak {self.case_id}"
 
 
-class WideCollaboration(models.Model):
+class WideCollaboration(ChoiceLabels, models.Model):
     """What was offered at nivå 3: familiehjelpa, coordinator, barnekoordinator, individual plan."""
 
     class Answer(models.TextChoices):
@@ -739,7 +740,7 @@ class WideCollaboration(models.Model):
         return f"Nivå 3-tilbud i sak {self.case_id}"
 
 
-class ReminderSent(models.Model):
+class ReminderSent(ChoiceLabels, models.Model):
     """A due-date e-mail already sent, so the daily run sends each reminder once."""
 
     key = models.CharField(max_length=80, unique=True)
@@ -749,7 +750,7 @@ class ReminderSent(models.Model):
         return self.key
 
 
-class StepCheck(models.Model):
+class StepCheck(ChoiceLabels, models.Model):
     """A checklist item of a step ticked off in this case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="step_checks")

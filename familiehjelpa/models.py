@@ -15,10 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bts.choices import ChoiceLabels
 from bts.models import Service
 
 
-class Inquiry(models.Model):
+class Inquiry(ChoiceLabels, models.Model):
     """A henvendelse: a call, an e-mail, a visit or a referral in BTS to familiehjelpa."""
 
     class State(models.TextChoices):
@@ -111,7 +112,7 @@ class Inquiry(models.Model):
         return self.state != self.State.CLOSED
 
 
-class InquiryCase(models.Model):
+class InquiryCase(ChoiceLabels, models.Model):
     """The inquiry is about this child, whose case it created or joined."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="links")
@@ -133,7 +134,7 @@ class InquiryCase(models.Model):
         return f"Henvendelse {self.inquiry_id} – sak {self.case_id}"
 
 
-class InquiryEvent(models.Model):
+class InquiryEvent(ChoiceLabels, models.Model):
     """The inquiry's own history: every move between states and every piece of work."""
 
     class Kind(models.TextChoices):
@@ -163,7 +164,7 @@ class InquiryEvent(models.Model):
         return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()}"
 
 
-class Mapping(models.Model):
+class Mapping(ChoiceLabels, models.Model):
     """The team leader's kartleggingsskjema, saved with optimistic locking (`version`)."""
 
     class Decision(models.TextChoices):
@@ -210,7 +211,7 @@ class Mapping(models.Model):
         return {name: getattr(self, name) for name in self.SECTIONS}
 
 
-class Conversation(models.Model):
+class Conversation(ChoiceLabels, models.Model):
     """A conversation with the family, booked by familiehjelpa. A trusted person may come (free
     text: never an employee, never a user); the services the family wants invited are listed,
     and each must be covered by the family's consent."""
@@ -240,7 +241,7 @@ class Conversation(models.Model):
         return f"Samtale {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
 
 
-class DukenVersion(models.Model):
+class DukenVersion(ChoiceLabels, models.Model):
     """One saved version of DUKEN, filled in with the family in their own words. Every save is a
     new row (`number` 1, 2, …); nothing is ever overwritten."""
 
@@ -321,7 +322,7 @@ class DukenVersion(models.Model):
         return {name: getattr(self, name) for name in self.FIELDS}
 
 
-class ChildTeamItem(models.Model):
+class ChildTeamItem(ChoiceLabels, models.Model):
     """A border case (grensesak) on the barneteam's agenda, and the team's decision: which
     service has the follow-up responsibility, why, and what the child thinks.
 
@@ -374,7 +375,7 @@ class ChildTeamItem(models.Model):
         return self.decided_at is not None
 
 
-class AdviceCall(models.Model):
+class AdviceCall(ChoiceLabels, models.Model):
     """A call to the drøftingstelefon: an employee asks for advice, often anonymously.
 
     Anonymous by construction: there is no field for a name, a phone number, an address, a

@@ -3,8 +3,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bts.choices import ChoiceLabels
 
-class Guide(models.Model):
+
+class Guide(ChoiceLabels, models.Model):
     """A municipality's handlingsveileder, loaded from fixtures/veiledere/<slug>.toml."""
 
     class Model(models.TextChoices):
@@ -56,7 +58,7 @@ class Guide(models.Model):
         return f"{self.municipality}: {self.name}"
 
 
-class AcuteContact(models.Model):
+class AcuteContact(ChoiceLabels, models.Model):
     """A number to call when a child may be in danger (barnevern, vakttelefon, politi)."""
 
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="acute_contacts")
@@ -82,7 +84,7 @@ class AcuteContact(models.Model):
         return "tel:" + "".join(c for c in self.phone if c.isdigit() or c == "+")
 
 
-class Level(models.Model):
+class Level(ChoiceLabels, models.Model):
     class Colour(models.TextChoices):
         GREEN = "green", _("Grønn")
         YELLOW = "yellow", _("Gul")
@@ -108,7 +110,7 @@ class Level(models.Model):
         return f"Nivå {self.number} – {self.title}"
 
 
-class Step(models.Model):
+class Step(ChoiceLabels, models.Model):
     """A trinn of a level, e.g. 1.2, with the guide's advice for that situation."""
 
     level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="steps")

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bts.choices import ChoiceLabels
 from bts.tomlfile import PHONE_RE
 
 # The traffic light of the BTS pyramid: nivå 0 green for everyone up to nivå 3 red.
@@ -17,7 +18,7 @@ LEVEL_COLOURS = {0: "green", 1: "yellow", 2: "orange", 3: "red"}
 MAX_AGE = 24  # the model covers pregnancy and children and young people up to 24
 
 
-class Toolbox(models.Model):
+class Toolbox(ChoiceLabels, models.Model):
     """The municipality's verktøykasse, loaded from fixtures/verktoy/<slug>.toml. One per
     deployment: loading a file replaces it."""
 
@@ -45,7 +46,7 @@ class Toolbox(models.Model):
         return f"{self.municipality}: {self.name}"
 
 
-class ToolGroup(models.Model):
+class ToolGroup(ChoiceLabels, models.Model):
     """A heading on the toolbox page, e.g. "Samtaler og møter"."""
 
     toolbox = models.ForeignKey(Toolbox, on_delete=models.CASCADE, related_name="groups")
@@ -89,7 +90,7 @@ class FactorGroup:
         return self.kind == "risk"
 
 
-class Tool(models.Model):
+class Tool(ChoiceLabels, models.Model):
     """One tool of the toolbox with its guidance page.
 
     Its text and structured content (the sections, a worry scale's steps, a checklist's factor
@@ -145,7 +146,7 @@ class Level(models.IntegerChoices):
     RED = 3, _("Nivå 3 – rød: bredt tverrfaglig samarbeid")
 
 
-class CatalogueEntry(models.Model):
+class CatalogueEntry(ChoiceLabels, models.Model):
     """A service or measure in the tiltaksoversikt. Matched on import by `key` (the «ID» column);
     rows no longer in the spreadsheet are deactivated, never deleted."""
 
@@ -199,7 +200,7 @@ class CatalogueEntry(models.Model):
         return LEVEL_COLOURS[self.level]
 
 
-class CatalogueImport(models.Model):
+class CatalogueImport(ChoiceLabels, models.Model):
     """An uploaded spreadsheet, parsed and waiting for the administrator to confirm its
     preview, or applied. The parsed rows are kept here (not the file), keyed by the file's
     SHA-256; applying one twice is refused."""
@@ -249,7 +250,7 @@ phone_validator = RegexValidator(
 )
 
 
-class Contact(models.Model):
+class Contact(ChoiceLabels, models.Model):
     """A number or address employees need at hand: familiehjelpa, barnevern, police …"""
 
     class Category(models.TextChoices):

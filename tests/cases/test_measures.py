@@ -15,11 +15,12 @@ from cases.models import Evaluation, Measure, Meeting, RelayEntry
 from tests.factories import ServiceFactory, UserFactory
 
 # The case page, measured with 1 and with 10 meetings (with minutes) and measures (evaluated):
-# session, user (with memberships and second factor), the case with its small sections as JSON,
-# involvements, consents, meetings with their minutes, measures with service and person, the
-# audit event, the relay log; the guide, its acute contacts, levels and steps (cached per
-# process outside tests); the ATOMIC_REQUESTS savepoint and its release. Fixed.
-CASE_PAGE_QUERIES = 15
+# session, user (with memberships and second factor), the case with its sections as JSON
+# (guardians, concerns, decisions, reports, checklist, coordination, offers, services,
+# meetings with their minutes, measures with service and person), the consents and the
+# services they cover, the audit event, the relay log; the guide, its acute contacts, levels
+# and steps (cached per process outside tests); the ATOMIC_REQUESTS savepoint and its release.
+CASE_PAGE_QUERIES = 13
 
 
 @pytest.fixture

@@ -294,9 +294,9 @@ def test_case_page_keeps_a_fixed_query_count_with_a_long_log(
 ):
     case = make_case()
     _bulk_log(case, 250)
-    # As tests/cases/test_measures.py: 9 queries, and the guide's 4 that a process caches, and
+    # As tests/cases/test_measures.py: 7 queries, and the guide's 4 that a process caches, and
     # the ATOMIC_REQUESTS savepoint with its release.
-    with django_assert_max_num_queries(15) as queries:
+    with django_assert_max_num_queries(13) as queries:
         page = employee_client.get(reverse("cases:detail", args=[case.pk])).text
     assert "Notat 249" in page
     count = len(queries)
