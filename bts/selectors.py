@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from .models import Membership, Service, User
+from .sql import compiled_once
 
 
 def current_membership_q(prefix: str = "") -> Q:
@@ -22,9 +23,7 @@ def active_memberships(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(current_membership_q(), user=user).select_related("service")
 
 
-def user_with_memberships(user_id) -> User | None:
-    """The user, with their current memberships (and services) and the ids of their confirmed
-    authenticators, in one query: what the session's user is asked on every request."""
+def _user_annotations() -> dict:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     memberships = (
@@ -44,9 +43,19 @@ def user_with_memberships(user_id) -> User | None:
         )
     )
     devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True).values("pk")
+    return {
+        "_membership_rows": ArraySubquery(memberships),
+        "_device_ids": ArraySubquery(devices),
+    }
+
+
+def user_with_memberships(user_id) -> User | None:
+    """The user, with their current memberships (and services) and the ids of their confirmed
+    authenticators, in one query: what the session's user is asked on every request. The
+    subqueries are compiled once a day per process (they hold today's date)."""
     user = (
         User._default_manager.filter(pk=user_id)
-        .annotate(_membership_rows=ArraySubquery(memberships), _device_ids=ArraySubquery(devices))
+        .annotate(**dict(compiled_once(User, _user_annotations, timezone.localdate())))
         .first()
     )
     if user is not None:

@@ -1,17 +1,16 @@
 """Reads of case data, always scoped by the user: another service's case is simply not there."""
 
-import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Now
 from django.utils import timezone
 
 from bts.models import Membership, Role, Service, User
 from bts.selectors import current_membership_q, user_memberships
+from bts.sql import compiled_once
 
 from .grants import granted_q
 from .models import (
@@ -267,22 +266,8 @@ def _json_of(section: _Embedded) -> ArraySubquery:
     return ArraySubquery(section.rows.values(json=JSONObject(**fields)))
 
 
-@functools.cache
-def _embedded_sql() -> tuple[tuple[_Embedded, RawSQL], ...]:
-    """Each section's JSON array as SQL, compiled once per process. The SQL is the same for
-    every case (it refers to the outer case row, `cases_case`), and compiling seven subqueries
-    of every field anew was a third of the case page's time in Python."""
-    sections = _embedded_sections()
-    query = Case.objects.annotate(**{f"_embedded_{s.attr}": _json_of(s) for s in sections}).query
-    compiler = query.get_compiler("default")
-    compiled = []
-    for section in sections:
-        annotation = query.annotations[f"_embedded_{section.attr}"]
-        sql, params = compiler.compile(annotation)
-        # The ORM's own SQL for our querysets, with its parameters kept apart.
-        raw = RawSQL(sql, params, output_field=annotation.output_field)  # noqa: S611
-        compiled.append((section, raw))
-    return tuple(compiled)
+def _embedded_json() -> dict:
+    return {f"_embedded_{s.attr}": _json_of(s) for s in _embedded_sections()}
 
 
 def _from_json(model, row: dict, related=()):
@@ -324,7 +309,7 @@ def case_detail(user: User, pk: int) -> Case:
     The case with its sections (guardians, concerns, decisions, reports, checklist,
     coordination, open offers, services, meetings, measures) in one query; then the consents
     and the services each covers."""
-    sections = _embedded_sql()
+    sections = _embedded_sections()
     case = (
         visible_cases(user)
         .select_related(
@@ -334,13 +319,13 @@ def case_detail(user: User, pk: int) -> Case:
             "wide_collaboration__coordinator",
             "wide_collaboration__child_coordinator",
         )
-        .annotate(**{f"_embedded_{s.attr}": sql for s, sql in sections})
+        .annotate(**dict(compiled_once(Case, _embedded_json)))
         .prefetch_related(
             Prefetch("consents", queryset=Consent.objects.prefetch_related("services")),
         )
         .get(pk=pk)
     )
-    for section, _sql in sections:
+    for section in sections:
         rows = getattr(case, f"_embedded_{section.attr}")
         objects = [_from_json(section.model, row, section.related) for row in rows]
         if section.attr == "open_handovers":
