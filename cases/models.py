@@ -135,6 +135,14 @@ class Case(ChoiceLabels, models.Model):
             # The municipality's open cases per service and level, from the index alone.
             models.Index(fields=["status", "owner_service", "level"], name="case_status_level"),
             models.Index(fields=["opened_at"], name="case_opened_at"),  # cases per month
+            # Open cases reached through another row (a service's involvements, say) for the
+            # case list: their last activity without reading the case.
+            models.Index(
+                fields=["id"],
+                include=["last_activity_at"],
+                condition=Q(status="open"),
+                name="case_open_activity",
+            ),
         ]
 
     def __str__(self) -> str:
