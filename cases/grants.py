@@ -63,8 +63,9 @@ def takes_part_q(user: User) -> Q:
     )
 
 
-def granted_q(user: User) -> Q:
-    """Cases `user` holds a grant for (an EXISTS on the grant table's case+user index)."""
+def granted_q(user: User | int) -> Q:
+    """Cases `user` (or the user of that id) holds a grant for (an EXISTS on the grant table's
+    case+user index)."""
     return Exists(
         CaseUserGrant.objects.filter(
             content_object=OuterRef("pk"),

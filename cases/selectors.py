@@ -1,10 +1,13 @@
 """Reads of case data, always scoped by the user: another service's case is simply not there."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Now
 from django.utils import timezone
 
@@ -78,11 +81,14 @@ def visible_cases(user: User) -> QuerySet[Case]:
     own = [m.service_id for m in user_memberships(user) if m.service_id]
     if not own:
         return Case.objects.none()
+    return Case.objects.filter(_access_q(user.pk, own, led_service_ids(user)))
+
+
+def _access_q(user_id: int, own: list[int], led: list[int]) -> Q:
     in_case_service = Q(owner_service_id__in=own) | Exists(
         covered_involvements().filter(case=OuterRef("pk"), service_id__in=own)
     )
-    access = granted_q(user) & in_case_service
-    led = led_service_ids(user)
+    access = granted_q(user_id) & in_case_service
     if led:
         involved_under_consent = covered_involvements().filter(
             case=OuterRef("pk"), service_id__in=led
@@ -91,7 +97,29 @@ def visible_cases(user: User) -> QuerySet[Case]:
             case=OuterRef("pk"), received_by_id__in=led
         )
         access |= Q(owner_service_id__in=led) | Exists(involved_under_consent) | Exists(reported_to)
-    return Case.objects.filter(access)
+    return access
+
+
+def visible_case(user: User, pk: int) -> QuerySet[Case]:
+    """`visible_cases(user).filter(pk=pk)`, by the same rule, with the rule's SQL compiled once
+    per user, services and day: what every case page and fragment asks. The SQL names the
+    case table itself, so this is for reading the case, never for use inside another query."""
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    own = tuple(sorted({m.service_id for m in user_memberships(user) if m.service_id}))
+    if not own:
+        return Case.objects.none()
+    led = tuple(sorted(led_service_ids(user)))
+    rule = _compiled_access(user.pk, own, led, timezone.localdate())
+    return Case.objects.filter(rule, pk=pk)
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled_access(user_id: int, own: tuple, led: tuple, today: date) -> RawSQL:
+    query = Case.objects.filter(_access_q(user_id, list(own), list(led))).query
+    sql, params = query.where.as_sql(query.get_compiler("default"), connection)
+    # The ORM's own SQL for the rule, with its parameters apart.
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
 
 
 @dataclass(frozen=True)
@@ -193,6 +221,9 @@ class _Embedded:
     model: type
     rows: QuerySet  # filtered by OuterRef to the case's row
     related: tuple[tuple[str, type, tuple[str, ...]], ...] = ()  # attr, model, fields
+    # A many-to-many of each row: attr, model, its rows (filtered by OuterRef to the row,
+    # giving the model's fields by name)
+    many: tuple[tuple[str, type, QuerySet], ...] = ()
 
 
 _USER_FIELDS = ("id", "username", "first_name", "last_name")
@@ -236,6 +267,22 @@ def _embedded_sections() -> list[_Embedded]:
         ),
         _Embedded("step_checks", StepCheck, StepCheck.objects.filter(case=OuterRef("pk"))),
         _Embedded(
+            "consents",
+            Consent,
+            Consent.objects.filter(case=OuterRef("pk")).order_by("id"),
+            many=(
+                (
+                    "services",
+                    Service,
+                    Consent.services.through.objects.filter(consent=OuterRef("pk"))
+                    .order_by("service__name")
+                    .values(
+                        json=JSONObject(id="service_id", name="service__name", kind="service__kind")
+                    ),
+                ),
+            ),
+        ),
+        _Embedded(
             "involvements",
             Involvement,
             Involvement.objects.filter(case=OuterRef("pk")).order_by("joined_at", "id"),
@@ -263,6 +310,8 @@ def _json_of(section: _Embedded) -> ArraySubquery:
     fields = {f.attname: f.attname for f in section.model._meta.concrete_fields}
     for attr, _model, names in section.related:
         fields |= {f"{attr}.{name}": f"{attr}__{name}" for name in names}
+    for attr, _model, rows in section.many:
+        fields[f"{attr}[]"] = ArraySubquery(rows)
     return ArraySubquery(section.rows.values(json=JSONObject(**fields)))
 
 
@@ -270,7 +319,7 @@ def _embedded_json() -> dict:
     return {f"_embedded_{s.attr}": _json_of(s) for s in _embedded_sections()}
 
 
-def _from_json(model, row: dict, related=()):
+def _from_json(model, row: dict, related=(), many=()):
     """A model instance from one embedded row, with its related objects in place. Fields not
     in the row are deferred (read from the database if ever asked for), never empty."""
     instance = _instance(model, row)
@@ -282,6 +331,8 @@ def _from_json(model, row: dict, related=()):
                 related_model, {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
             )
         instance._state.fields_cache[attr] = other  # None: there is none, as select_related
+    for attr, many_model, _rows in many:
+        _cache_related(instance, attr, [_instance(many_model, r) for r in row[f"{attr}[]"]])
     return instance
 
 
@@ -300,18 +351,19 @@ def _cache_related(instance, name: str, objects: list) -> None:
     queryset._result_cache, queryset._prefetch_done = objects, True
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[manager.field.remote_field.cache_name] = queryset
+    name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    instance._prefetched_objects_cache[name] = queryset
 
 
 def case_detail(user: User, pk: int) -> Case:
     """One visible case with what its page shows; raises Case.DoesNotExist otherwise.
 
-    The case with its sections (guardians, concerns, decisions, reports, checklist,
-    coordination, open offers, services, meetings, measures) in one query; then the consents
-    and the services each covers."""
+    The case with its sections (guardians, concerns, consents and the services each covers,
+    decisions, reports, checklist, coordination, open offers, services, meetings, measures) in
+    one query."""
     sections = _embedded_sections()
     case = (
-        visible_cases(user)
+        visible_case(user, pk)
         .select_related(
             "child",
             "owner_service",
@@ -320,14 +372,11 @@ def case_detail(user: User, pk: int) -> Case:
             "wide_collaboration__child_coordinator",
         )
         .annotate(**dict(compiled_once(Case, _embedded_json)))
-        .prefetch_related(
-            Prefetch("consents", queryset=Consent.objects.prefetch_related("services")),
-        )
-        .get(pk=pk)
+        .get()
     )
     for section in sections:
         rows = getattr(case, f"_embedded_{section.attr}")
-        objects = [_from_json(section.model, row, section.related) for row in rows]
+        objects = [_from_json(section.model, row, section.related, section.many) for row in rows]
         if section.attr == "open_handovers":
             case.open_handovers = objects
         elif section.attr == "guardians":

@@ -66,7 +66,6 @@ from .selectors import (
     possible_duplicates,
     relay_log,
     services_in_case,
-    visible_cases,
     visible_children,
 )
 
@@ -98,7 +97,7 @@ def _chosen_service(form, user_services):
 
 def _visible_case(request: HttpRequest, pk: int) -> Case:
     """The case row if the user may see it; otherwise a 404, noted as a refused attempt."""
-    case = visible_cases(request.user).filter(pk=pk).first()
+    case = selectors.visible_case(request.user, pk).first()
     if case is None:
         refuse(request, case_id=pk, detail="not_visible")
         raise Http404

@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bts', '0011_after_dashboards'),
-        ('cases', '0013_after_dashboards'),
+        ("bts", "0011_after_dashboards"),
+        ("cases", "0013_after_dashboards"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['id'], include=('last_activity_at',), name='case_open_activity'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("status", "open")),
+                fields=["id"],
+                include=("last_activity_at",),
+                name="case_open_activity",
+            ),
         ),
     ]

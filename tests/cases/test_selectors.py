@@ -199,11 +199,12 @@ def test_withdrawal_needs_how_and_a_sensible_date(make_case, employee, school, c
 def test_the_list_rules_and_the_one_case_rules_agree_on_realistic_data(guide):
     """`visible_case_ids` (for lists) and `visible_cases` (for one case) are two forms of one
     rule: on synthetic data with every kind of taking part, consent, report and handover, they
-    give every user the same cases; and the case list pages through exactly those."""
+    give every user the same cases; the case list pages through exactly those; and the one-case
+    form with its compiled SQL (`visible_case`) answers the same for every case."""
     from bts.models import Membership, User
     from bts.synthetic import seed_synthetic
     from cases.models import Case, Consent
-    from cases.selectors import case_list, visible_case_ids
+    from cases.selectors import case_list, visible_case, visible_case_ids
 
     seed_synthetic(cases=300, seed=3)
     # Some consents withdrawn and expired, so covered and uncovered involvements both exist.
@@ -228,6 +229,10 @@ def test_the_list_rules_and_the_one_case_rules_agree_on_realistic_data(guide):
                 break
             after = page.next_cursor
         assert len(listed) == len(set(listed)) and set(listed) == one_by_one, user.username
+        others = Case.objects.order_by("?").values_list("pk", flat=True)[:15]
+        sample = [*sorted(one_by_one)[:15], *others]
+        for pk in sample:
+            assert visible_case(user, pk).exists() == (pk in one_by_one), (user.username, pk)
         checked += bool(one_by_one)
     assert checked >= 10
     assert Case.objects.count() == 300
