@@ -389,7 +389,7 @@ def case_detail(user: User, pk: int) -> Case:
     return case
 
 
-LOG_PAGE = 50
+LOG_PAGE = 25
 
 
 @dataclass(frozen=True)

@@ -366,15 +366,17 @@ def test_a_report_can_be_filed_on_a_closed_case(employee_client, make_case, empl
 def test_the_whole_relay_log_is_reachable_page_by_page(
     employee_client, make_case, django_assert_max_num_queries
 ):
+    from cases.selectors import LOG_PAGE
+
     case = make_case()
     _bulk_log(case, 119)  # 120 entries with the opening one
     url = reverse("cases:detail", args=[case.pk])
     page = employee_client.get(url).text
-    assert page.count('class="bts-log__entry"') == 50
+    assert page.count('class="bts-log__entry"') == LOG_PAGE
     older = re.search(r'eldre=([^"#&]+)', page)[1]
 
     more = {"HX-Request": "true", "HX-Target": "relay-log-more"}
-    seen = 50
+    seen = LOG_PAGE
     while older:
         with django_assert_max_num_queries(9):
             fragment = employee_client.get(url, {"eldre": unquote(older)}, headers=more).text
@@ -385,9 +387,11 @@ def test_the_whole_relay_log_is_reachable_page_by_page(
     assert seen == 120
     assert "Undring registrert i" in fragment  # the oldest entry, on the last page
 
-    # Without JavaScript the same link opens the case page at the older entries.
+    # Without JavaScript the same link opens the case page at the older entries: the first
+    # page held Notat 118 back to Notat 119 - LOG_PAGE.
     no_js = employee_client.get(url, {"eldre": unquote(re.search(r'eldre=([^"#&]+)', page)[1])})
-    assert "Notat 68" in no_js.text and "Notat 69" not in no_js.text
+    assert f"Notat {118 - LOG_PAGE}<" in no_js.text
+    assert f"Notat {119 - LOG_PAGE}<" not in no_js.text
 
 
 def _acute_post(**extra) -> dict:
