@@ -1,6 +1,6 @@
 """`make bench`: the pages at municipal size, over loopback, as real logged-in users.
 
-    .venv/bin/python bench/run.py [--cases 200000] [--requests 200] [--concurrency 2] [--keep]
+    .venv/bin/python bench/run.py [--cases 200000] [--requests 200] [--concurrency 1,2] [--keep]
 
 1. A fresh project-local PostgreSQL (`.pgdata-bench/`, deleted at the end), migrated, with
    Øvre Eiker's guide and toolbox and `seed_synthetic --cases N`, then VACUUM ANALYZE (what
@@ -10,7 +10,9 @@
    `BTS_BENCH=1`, which adds each response's SQL query count as a header.
 3. The bench accounts log in through the login form and the two-factor step (the code from the
    accounts' known authenticator key), then each page gets a fixed number of requests at a fixed
-   concurrency after a warm-up: client-side time over loopback, every answer must be 200.
+   concurrency after a warm-up: client-side time over loopback, every answer must be 200. One
+   table for one user at a time (the pages' latency), one for two at once (two workers, the
+   database and the client sharing two cores).
 4. A table of p50/p95 per page, its ratio to the framework floor (`/status/`, which reads
    nothing) measured in the same run, and the queries per page. Then everything is stopped.
 """
@@ -252,11 +254,28 @@ def dashboard_urls() -> dict:
     }
 
 
+def table(results: list[Result], *, cases: int, concurrency: int) -> None:
+    floor = results[0].p50
+    print()
+    print(f"{cases} saker, {concurrency} samtidige, {os.cpu_count()} kjerner, gunicorn 2 arbeidere")
+    print(f"{'side':<26} {'p50 ms':>8} {'p95 ms':>8} {'× gulv':>7} {'spørringer':>11} {'n':>5}")
+    for r in results:
+        print(
+            f"{r.label:<26} {r.p50:>8.1f} {r.p95:>8.1f} {r.p50 / floor:>7.1f} "
+            f"{r.queries:>11} {len(r.times):>5}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", 200000)))
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument(
+        "--concurrency",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 2],
+        help="comma-separated: one table for each (default 1,2)",
+    )
     parser.add_argument(
         "--keep", action="store_true", help="keep the database, and measure a kept one again"
     )
@@ -310,32 +329,22 @@ def main() -> None:
         browsers = {name: log_in(name) for name in browsers}
         browsers[None] = Browser()
 
-        results = []
-        for label, user, path, headers in PAGES:
-            url = path.format(**ids)
-            pdf = url.endswith(".pdf")
-            results.append(
-                measure(
-                    label,
-                    browsers[user],
-                    url,
-                    requests=max(20, args.requests // 5) if pdf else args.requests,
-                    concurrency=args.concurrency,
-                    headers=headers,
+        for concurrency in args.concurrency:
+            results = []
+            for label, user, path, headers in PAGES:
+                url = path.format(**ids)
+                pdf = url.endswith(".pdf")
+                results.append(
+                    measure(
+                        label,
+                        browsers[user],
+                        url,
+                        requests=max(20, args.requests // 5) if pdf else args.requests,
+                        concurrency=concurrency,
+                        headers=headers,
+                    )
                 )
-            )
-        floor = results[0].p50
-        cpu = os.cpu_count()
-        print()
-        print(
-            f"{args.cases} saker, {args.concurrency} samtidige, {cpu} kjerner, gunicorn 2 arbeidere"
-        )
-        print(f"{'side':<26} {'p50 ms':>8} {'p95 ms':>8} {'× gulv':>7} {'spørringer':>11} {'n':>5}")
-        for r in results:
-            print(
-                f"{r.label:<26} {r.p50:>8.1f} {r.p95:>8.1f} {r.p50 / floor:>7.1f} "
-                f"{r.queries:>11} {len(r.times):>5}"
-            )
+            table(results, cases=args.cases, concurrency=concurrency)
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
