@@ -19,12 +19,7 @@ CREATE FUNCTION dashboards_mark(m date) RETURNS void LANGUAGE sql AS $$
 CREATE FUNCTION dashboards_case_opened_month(case_id bigint) RETURNS date LANGUAGE sql AS $$
     SELECT dashboards_month(opened_at) FROM cases_case WHERE id = case_id $$;
 
-CREATE FUNCTION dashboards_case_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN PERFORM dashboards_mark(dashboards_month(OLD.opened_at)); END IF;
-    IF TG_OP <> 'DELETE' THEN PERFORM dashboards_mark(dashboards_month(NEW.opened_at)); END IF;
-    RETURN NULL;
-END $$;
+@CASE@
 
 CREATE FUNCTION dashboards_decision_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -50,12 +45,7 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION dashboards_inquiry_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN PERFORM dashboards_mark(dashboards_month(OLD.received_at)); END IF;
-    IF TG_OP <> 'DELETE' THEN PERFORM dashboards_mark(dashboards_month(NEW.received_at)); END IF;
-    RETURN NULL;
-END $$;
+@INQUIRY@
 
 CREATE FUNCTION dashboards_service_kind_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -95,7 +85,23 @@ CREATE TRIGGER dashboards_service_kind AFTER UPDATE ON bts_service FOR EACH ROW
     EXECUTE FUNCTION dashboards_service_kind_changed();
 """
 
-FORWARD = FORWARD.replace("@TZ@", TZ)
+
+def _month_changed(name: str, column: str) -> str:
+    """A trigger function marking the month of the row's `column`, before and after."""
+    return f"""
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN PERFORM dashboards_mark(dashboards_month(OLD.{column})); END IF;
+    IF TG_OP <> 'DELETE' THEN PERFORM dashboards_mark(dashboards_month(NEW.{column})); END IF;
+    RETURN NULL;
+END $$;"""
+
+
+FORWARD = (
+    FORWARD.replace("@TZ@", TZ)
+    .replace("@CASE@", _month_changed("dashboards_case_changed", "opened_at"))
+    .replace("@INQUIRY@", _month_changed("dashboards_inquiry_changed", "received_at"))
+)
 
 BACKWARD = """
 DROP TRIGGER IF EXISTS dashboards_case_written ON cases_case;
