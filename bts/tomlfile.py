@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,7 @@ class Locator:
         return table_line
 
 
-class Validator:
+class Validator(ABC):
     """Collects problems; subclasses implement `validate(doc)` with the helpers below."""
 
     def __init__(self, path: Path, text: str):
@@ -76,8 +77,21 @@ class Validator:
         self.loc = Locator(text)
         self.problems: list[str] = []
 
+    @abstractmethod
     def validate(self, doc: dict) -> None:
-        raise NotImplementedError
+        """Check the parsed file, adding every problem found with `problem`."""
+
+    def tables(self, items: list, header: str, prefix: str, start: int = 0):
+        """Each table of an array of tables (`header`, e.g. "[[tools]]") as (key, line, table);
+        an item that is not a table is reported and skipped. `start` counts the tables of the
+        same header earlier in the file (nested arrays are numbered through the whole file)."""
+        for i, item in enumerate(items):
+            key = f"{prefix}[{i}]"
+            line = self.loc.table(header, start + i)
+            if not isinstance(item, dict):
+                self.problem(line, key, f"skal være en tabell {header}")
+                continue
+            yield key, line, item
 
     def problem(self, line: int | None, key: str, message: str) -> None:
         where = f"linje {line}" if line else "fila"

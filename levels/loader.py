@@ -155,12 +155,7 @@ class _Validator(Validator):
             return
         if not contacts:
             self.problem(line, "acute.contacts", "minst én kontakt ([[acute.contacts]]) trengs")
-        for i, contact in enumerate(contacts):
-            key = f"acute.contacts[{i}]"
-            c_line = self.loc.table("[[acute.contacts]]", i)
-            if not isinstance(contact, dict):
-                self.problem(c_line, key, "skal være en tabell [[acute.contacts]]")
-                continue
+        for key, c_line, contact in self.tables(contacts, "[[acute.contacts]]", "acute.contacts"):
             self.table(contact, CONTACT_FIELDS, key, c_line)
             phone = contact.get("phone")
             if isinstance(phone, str) and phone.strip() and not PHONE_RE.match(phone.strip()):
@@ -179,12 +174,7 @@ class _Validator(Validator):
         codes: dict[str, str] = {}
         numbers: list[int] = []
         step_index = 0
-        for i, level in enumerate(levels):
-            key = f"levels[{i}]"
-            l_line = self.loc.table("[[levels]]", i)
-            if not isinstance(level, dict):
-                self.problem(l_line, key, "skal være en tabell [[levels]]")
-                continue
+        for key, l_line, level in self.tables(levels, "[[levels]]", "levels"):
             self.table(level, LEVEL_FIELDS, key, l_line)
             number = level.get("number")
             if isinstance(number, int) and not isinstance(number, bool):
@@ -205,13 +195,10 @@ class _Validator(Validator):
                     f"{key}.steps",
                     "minst ett trinn ([[levels.steps]]) trengs på hvert nivå",
                 )
-            for j, step in enumerate(steps):
-                s_key = f"{key}.steps[{j}]"
-                s_line = self.loc.table("[[levels.steps]]", step_index)
-                step_index += 1
-                if not isinstance(step, dict):
-                    self.problem(s_line, s_key, "skal være en tabell [[levels.steps]]")
-                    continue
+            first, step_index = step_index, step_index + len(steps)
+            for s_key, s_line, step in self.tables(
+                steps, "[[levels.steps]]", f"{key}.steps", start=first
+            ):
                 self.table(step, STEP_FIELDS, s_key, s_line)
                 for list_key in ("tools", "guidance", "checklist"):
                     if isinstance(step.get(list_key), list):

@@ -112,12 +112,7 @@ class _Validator(Validator):
             return keys
         if not groups:
             self.problem(None, "groups", "minst én gruppe ([[groups]]) trengs")
-        for i, group in enumerate(groups):
-            key = f"groups[{i}]"
-            g_line = self.loc.table("[[groups]]", i)
-            if not isinstance(group, dict):
-                self.problem(g_line, key, "skal være en tabell [[groups]]")
-                continue
+        for key, g_line, group in self.tables(groups, "[[groups]]", "groups"):
             self.table(group, GROUP_FIELDS, key, g_line)
             self.slug(group, "key", key, g_line)
             value = group.get("key")
@@ -141,12 +136,7 @@ class _Validator(Validator):
         slugs: dict[str, str] = {}
         # Sub-tables are counted through the whole file, as [[tools.sections]] headers are.
         counters = {"sections": 0, "scale": 0, "factors": 0}
-        for i, tool in enumerate(tools):
-            key = f"tools[{i}]"
-            t_line = self.loc.table("[[tools]]", i)
-            if not isinstance(tool, dict):
-                self.problem(t_line, key, "skal være en tabell [[tools]]")
-                continue
+        for key, t_line, tool in self.tables(tools, "[[tools]]", "tools"):
             self.table(tool, TOOL_FIELDS, key, t_line)
             self.slug(tool, "slug", key, t_line)
             self._unique(tool, "number", numbers, key, t_line, "verktøy nummer {} finnes allerede")
@@ -209,13 +199,7 @@ class _Validator(Validator):
     def _sub_tables(self, items: list, name: str, fields, key: str, index: int) -> int:
         header = f"[[tools.{name}]]"
         values: set[int] = set()
-        for j, item in enumerate(items):
-            s_key = f"{key}.{name}[{j}]"
-            s_line = self.loc.table(header, index)
-            index += 1
-            if not isinstance(item, dict):
-                self.problem(s_line, s_key, f"skal være en tabell {header}")
-                continue
+        for s_key, s_line, item in self.tables(items, header, f"{key}.{name}", start=index):
             self.table(item, fields, s_key, s_line)
             if name == "scale":
                 value = item.get("value")
@@ -241,7 +225,7 @@ class _Validator(Validator):
                     if not entries:
                         self.problem(i_line, f"{s_key}.items", "minst én faktor trengs")
                     self.string_list(entries, f"{s_key}.items", i_line, max_length=300)
-        return index
+        return index + len(items)
 
 
 def parse_toolbox_file(path: Path) -> dict:
