@@ -6,14 +6,14 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Now
 from django.utils import timezone
 
 from bts.models import Membership, Role, Service, User
 from bts.selectors import current_membership_q, user_memberships
-from bts.sql import compiled_once
+from bts.sql import compiled_condition, compiled_once
 
 from .grants import granted_q
 from .models import (
@@ -44,6 +44,15 @@ def led_service_ids(user: User) -> list[int]:
     return [m.service_id for m in user_memberships(user) if m.role in LEADING_ROLES]
 
 
+def _scope(user: User) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """(services the user works in, services they lead), or None when they see no case (not
+    logged in, deactivated, or in no service): what every form of the access rule starts from."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    own = tuple(sorted({m.service_id for m in user_memberships(user) if m.service_id}))
+    return (own, tuple(sorted(led_service_ids(user)))) if own else None
+
+
 def case_services(user: User) -> list[int]:
     """Services a user may register an undring for (where they work as employee or leader)."""
     return [m.service_id for m in user_memberships(user) if m.role in (Role.EMPLOYEE, Role.LEADER)]
@@ -72,19 +81,17 @@ def visible_cases(user: User) -> QuerySet[Case]:
     Ordinary employees do not see every case of their service; municipal leaders and the system
     administrator see none (they get aggregates and administration, not children).
     """
-    if not user.is_authenticated or not user.is_active:
+    scope = _scope(user)
+    if scope is None:
         return Case.objects.none()
+    return Case.objects.filter(_access_q(user.pk, *scope))
+
+
+def _access_q(user_id: int, own: tuple[int, ...], led: tuple[int, ...]) -> Q:
     # Taking part (registered, holds, offered, follows, meeting, measure, nivå 3 role: the
     # per-case grant, see cases.grants) counts only while the user works in a service that is
     # in the case: the owner, or one involved under an active consent. Withdrawal, expiry or
     # leaving the service ends access at once, with no event needed.
-    own = [m.service_id for m in user_memberships(user) if m.service_id]
-    if not own:
-        return Case.objects.none()
-    return Case.objects.filter(_access_q(user.pk, own, led_service_ids(user)))
-
-
-def _access_q(user_id: int, own: list[int], led: list[int]) -> Q:
     in_case_service = Q(owner_service_id__in=own) | Exists(
         covered_involvements().filter(case=OuterRef("pk"), service_id__in=own)
     )
@@ -104,22 +111,16 @@ def visible_case(user: User, pk: int) -> QuerySet[Case]:
     """`visible_cases(user).filter(pk=pk)`, by the same rule, with the rule's SQL compiled once
     per user, services and day: what every case page and fragment asks. The SQL names the
     case table itself, so this is for reading the case, never for use inside another query."""
-    if not user.is_authenticated or not user.is_active:
+    scope = _scope(user)
+    if scope is None:
         return Case.objects.none()
-    own = tuple(sorted({m.service_id for m in user_memberships(user) if m.service_id}))
-    if not own:
-        return Case.objects.none()
-    led = tuple(sorted(led_service_ids(user)))
-    rule = _compiled_access(user.pk, own, led, timezone.localdate())
-    return Case.objects.filter(rule, pk=pk)
+    return Case.objects.filter(_compiled_access(user.pk, *scope, timezone.localdate()), pk=pk)
 
 
 @functools.lru_cache(maxsize=512)
 def _compiled_access(user_id: int, own: tuple, led: tuple, today: date) -> RawSQL:
-    query = Case.objects.filter(_access_q(user_id, list(own), list(led))).query
-    sql, params = query.where.as_sql(query.get_compiler("default"), connection)
-    # The ORM's own SQL for the rule, with its parameters apart.
-    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611
+    """The rule's SQL; `today` is in the key because consents expire by the day."""
+    return compiled_condition(Case.objects.filter(_access_q(user_id, own, led)))
 
 
 @dataclass(frozen=True)
@@ -147,15 +148,11 @@ def _visibility_branches(user: User) -> list[_Branch]:
     each led service's own cases, those involving a led service under consent, and those
     reported to it. What a list of many cases is made from; a test keeps it equal to
     `visible_cases`, which asks the same rules of one row at a time (what one case needs)."""
-    if not user.is_authenticated or not user.is_active:
-        return []
-    own = [m.service_id for m in user_memberships(user) if m.service_id]
-    if not own:
-        return []
-    return _branches(user.pk, own, led_service_ids(user))
+    scope = _scope(user)
+    return [] if scope is None else _branches(user.pk, *scope)
 
 
-def _branches(user_id: int, own: list[int], led: list[int]) -> list[_Branch]:
+def _branches(user_id: int, own: tuple[int, ...], led: tuple[int, ...]) -> list[_Branch]:
     granted = CaseUserGrant.objects.filter(
         user=user_id,
         permission__codename="view_case",
@@ -440,7 +437,7 @@ def _page_sql(user_id, own, led, today, status, level, service_id, cursor) -> tu
         b.rows.filter(conditions(b.prefix))
         .order_by(f"-{b.prefix}last_activity_at", f"-{b.case_id}")
         .values_list(b.case_id, f"{b.prefix}last_activity_at")[: CASE_LIST_PAGE + 1]
-        for b in _branches(user_id, list(own), list(led))
+        for b in _branches(user_id, own, led)
     ]
     union = firsts[0].union(*firsts[1:]).order_by("-last_activity_at", "-pk")
     sql, params = union[: CASE_LIST_PAGE + 1].query.sql_with_params()
@@ -617,15 +614,12 @@ def case_list(
     two queries, never a scan of every case the user may see. The first query's SQL is compiled
     once per user, filter, page and day (compiling its five subqueries cost as much as running
     them)."""
-    if not user.is_authenticated or not user.is_active:
+    scope = _scope(user)
+    if scope is None:
         return CaseListPage([], "")
-    own = tuple(sorted({m.service_id for m in user_memberships(user) if m.service_id}))
-    if not own:
-        return CaseListPage([], "")
-    led = tuple(sorted(led_service_ids(user)))
     cursor = _parse_cursor(after)
     sql, params = _page_sql(
-        user.pk, own, led, timezone.localdate(), status, level, service_id, cursor
+        user.pk, *scope, timezone.localdate(), status, level, service_id, cursor
     )
     with connection.cursor() as db:
         db.execute(sql, params)

@@ -15,12 +15,13 @@ from datetime import date
 from django.db import connection, transaction
 from django.db.models import Min, Sum
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from cases.models import Case, Decision
 from familiehjelpa.models import Inquiry
 
 from .models import MonthlyFigure, StaleMonth
-from .stats import TOTAL, Period, add_months, counts_by_month
+from .stats import TOTAL, Period, counts_by_month
 
 OPENED = "opened"
 INQUIRIES = "inquiries"
@@ -106,25 +107,13 @@ def refresh(period: Period | None = None) -> list[date]:
     return months
 
 
-def months_to_mark(apps=None) -> list[date]:
-    """Every month from the first case, decision or inquiry to this one."""
-    from django.utils import timezone
-
-    get = apps.get_model if apps else None
-    models = (
-        (get("cases", "Case") if get else Case, "opened_at"),
-        (get("cases", "Decision") if get else Decision, "decided_at"),
-        (get("familiehjelpa", "Inquiry") if get else Inquiry, "received_at"),
-    )
-    firsts = [m.objects.aggregate(first=Min(field))["first"] for m, field in models]
-    firsts = [timezone.localtime(f).date().replace(day=1) for f in firsts if f is not None]
-    if not firsts:
-        return []
-    months, month, last = [], min(firsts), timezone.localdate().replace(day=1)
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
+def months_to_mark(case=Case, decision=Decision, inquiry=Inquiry) -> list[date]:
+    """Every month from the first case, decision or inquiry to this one (the models may be a
+    migration's historical ones)."""
+    dated = ((case, "opened_at"), (decision, "decided_at"), (inquiry, "received_at"))
+    firsts = [model.objects.aggregate(first=Min(field))["first"] for model, field in dated]
+    firsts = [timezone.localtime(f).date() for f in firsts if f is not None]
+    return Period(min(firsts), timezone.localdate()).months if firsts else []
 
 
 def rebuild() -> None:

@@ -129,7 +129,12 @@ def mark_existing_months(apps, schema_editor):
     from dashboards.figures import months_to_mark
 
     StaleMonth = apps.get_model("dashboards", "StaleMonth")
-    StaleMonth.objects.bulk_create(StaleMonth(month=m) for m in months_to_mark(apps))
+    months = months_to_mark(
+        apps.get_model("cases", "Case"),
+        apps.get_model("cases", "Decision"),
+        apps.get_model("familiehjelpa", "Inquiry"),
+    )
+    StaleMonth.objects.bulk_create(StaleMonth(month=m) for m in months)
 
 
 class Migration(migrations.Migration):

@@ -75,3 +75,20 @@ def test_system_admin_gets_the_admin_site_for_users_services_and_guide_only():
     assert user.has_perm("levels.change_step")
     assert not user.has_perm("sessions.view_session")
     assert not user.has_perm("auth.change_permission")
+
+
+def test_choice_labels_are_djangos_in_the_active_language():
+    from django.db.models import Model
+    from django.utils import translation
+
+    from cases.models import Meeting, RelayEntry
+
+    for model, field in ((RelayEntry, "kind"), (Meeting, "kind")):
+        for value, _label in model._meta.get_field(field).choices:
+            row = model(**{field: value})
+            django_own = Model._get_FIELD_display(row, model._meta.get_field(field))
+            assert row._get_FIELD_display(model._meta.get_field(field)) == django_own
+    entry = RelayEntry(kind="note")
+    with translation.override("nb"):
+        assert entry.get_kind_display() == "Notat"
+    assert RelayEntry(kind="ukjent-type").get_kind_display() == "ukjent-type"
