@@ -10,6 +10,7 @@ class BtsConfig(AppConfig):
 
         from cases.concern_tools import concern_tools_provider
 
+        from . import events  # noqa: F401  (registers the foundation's audit event kinds)
         from .auth import audit_login_failed
         from .concern_tools import from_toolbox
         from .middleware import session_start

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
+from bts.events import AccessAudit
 from cases.selectors import (
     handovers_for,
     my_cases,
@@ -29,7 +30,7 @@ from . import services
 from .audit import audit
 from .forms import LoginForm, OneTimeCodeForm
 from .middleware import two_factor_exempt
-from .models import AuditEvent, Role
+from .models import Role
 from .policies import requires_two_factor
 from .selectors import admin_overview, request_memberships
 
@@ -144,7 +145,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         allowed, _info = device.verify_is_allowed()
         if allowed and device.verify_token(form.cleaned_data["token"]):
             return _verified(request, device)
-        audit(request, kind=AuditEvent.Kind.TWO_FACTOR_FAILED)
+        audit(request, kind=AccessAudit.TWO_FACTOR_FAILED)
         form.add_error(
             "token",
             _("Koden stemmer ikke. Vent litt, og skriv den nye koden appen viser.")
@@ -174,9 +175,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             user=request.user, device=device, token=form.cleaned_data["token"]
         ):
             device.refresh_from_db()
-            audit(request, kind=AuditEvent.Kind.TWO_FACTOR_ENROLLED)
+            audit(request, kind=AccessAudit.TWO_FACTOR_ENROLLED)
             return _verified(request, device)
-        audit(request, kind=AuditEvent.Kind.TWO_FACTOR_FAILED, detail="setup")
+        audit(request, kind=AccessAudit.TWO_FACTOR_FAILED, detail="setup")
         form.add_error("token", _("Koden stemmer ikke. Sjekk at klokka på telefonen går riktig."))
     secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
     return render(
