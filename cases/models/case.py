@@ -1,4 +1,5 @@
-"""The case, the undring that started it, its stafettlogg and checklist.
+"""The case, the undring that started it (or one discussed anonymously), its stafettlogg, its
+checklist, and the reminders already sent.
 
 Cases record the level number and step code they are at (not foreign keys to guide rows), so a
 revised guide can be loaded without rewriting case history.
