@@ -67,6 +67,21 @@ def linked_cases(user: User, inquiry: Inquiry) -> QuerySet[Case]:
     )
 
 
+def open_linked_cases(user: User, inquiry: Inquiry) -> QuerySet[Case]:
+    """The inquiry's open cases the user may see, with their child (the barneteam's choices)."""
+    return (
+        linked_cases(user, inquiry)
+        .filter(status=Case.Status.OPEN)
+        .select_related("child")
+        .order_by("pk")
+    )
+
+
+def visible_case_links(user: User, inquiry: Inquiry) -> QuerySet[InquiryCase]:
+    """The inquiry's links to cases the user may see (the children the reply letter names)."""
+    return inquiry.links.filter(case_visible_q(user))
+
+
 def familiehjelpa_services() -> QuerySet[Service]:
     return Service.objects.filter(kind=Service.Kind.FAMILIEHJELPA, is_active=True).order_by("name")
 

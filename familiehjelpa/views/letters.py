@@ -7,9 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bts.downloads import attachment_response
-from cases.selectors import case_visible_q
 
-from .. import access, documents, services
+from .. import access, documents, selectors, services
 from ..access import Action
 from ..models import Inquiry
 from .common import municipality
@@ -18,7 +17,7 @@ from .common import municipality
 def _letter_context(request, inquiry: Inquiry) -> dict:
     return documents.letter_context(
         inquiry,
-        cases=inquiry.links.filter(case_visible_q(request.user)),
+        cases=selectors.visible_case_links(request.user, inquiry),
         municipality=municipality(request),
     )
 

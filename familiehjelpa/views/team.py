@@ -70,7 +70,6 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_team_refer(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _triage(request, pk, "child_team_refer")
-    cases = selectors.linked_cases(request.user, inquiry).filter(status="open")
     upcoming = selectors.next_child_team(request.user)
     initial = (
         {"starts_at": timezone.localtime(upcoming.starts_at), "place": upcoming.place}
@@ -78,7 +77,7 @@ def child_team_refer(request: HttpRequest, pk: int) -> HttpResponse:
         else {}
     )
     form = ChildTeamForm(
-        posted(request), cases=cases.select_related("child").order_by("pk"), initial=initial
+        posted(request), cases=selectors.open_linked_cases(request.user, inquiry), initial=initial
     )
     if request.method == "POST":
         if form.is_valid():
