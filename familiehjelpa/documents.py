@@ -1,17 +1,22 @@
 """Familiehjelpa's documents as PDF/A: DUKEN (the family keeps a copy) and the reply letter to
-the family with a copy to the referring service. Rendered by `bts.pdf`, from the views and for
-a case's archive package (familiehjelpa.integration)."""
+the family with a copy to the referring service. Rendered by `bts.pdf` for a download (the
+`*_export` functions, which write the export's audit event) and for a case's archive package
+(familiehjelpa.integration, audited as the archive)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bts.audit import record
+from bts.models import User
 from bts.pdf import DocumentMeta, render_pdf
+from cases.events import CaseAudit
 
 from . import selectors
+from .events import inquiry_ref
 from .models import DukenVersion, Inquiry
 
 
-def _display(model, name, value):
+def field_display(model, name, value):
     field = model._meta.get_field(name)
     if field.choices:
         return dict(field.choices).get(value, value)
@@ -22,11 +27,11 @@ def _display(model, name, value):
     return value or ""
 
 
-def _sections(model, names, saved) -> list[tuple[str, str]]:
+def sections(model, names, saved) -> list[tuple[str, str]]:
     return [
         (
             model._meta.get_field(n).verbose_name,
-            _display(model, n, getattr(saved, n)) if saved else "",
+            field_display(model, n, getattr(saved, n)) if saved else "",
         )
         for n in names
     ]
@@ -40,14 +45,14 @@ DUKEN_GROUPS = [
 ]
 
 
-def _duken_groups(form=None, version=None) -> list[dict]:
+def duken_groups(form=None, version=None) -> list[dict]:
     groups = []
     for title, names in DUKEN_GROUPS:
         groups.append(
             {
                 "title": title,
                 "fields": [form[n] for n in names] if form is not None else [],
-                "values": _sections(DukenVersion, names, version) if version else [],
+                "values": sections(DukenVersion, names, version) if version else [],
             }
         )
     return groups
@@ -83,7 +88,7 @@ def duken_pdf(inquiry: Inquiry, version: DukenVersion, *, municipality: str) -> 
     )
     return render_pdf(
         "familiehjelpa/pdf/duken.html",
-        {"inquiry": inquiry, "version": version, "groups": _duken_groups(version=version)},
+        {"inquiry": inquiry, "version": version, "groups": duken_groups(version=version)},
         meta=meta,
     )
 
@@ -96,3 +101,24 @@ def reply_letter_pdf(inquiry: Inquiry, *, context: dict) -> bytes:
         municipality=context["municipality"],
     )
     return render_pdf("familiehjelpa/pdf/reply_letter.html", context, meta=meta)
+
+
+def duken_pdf_export(version: DukenVersion, *, user: User, municipality: str) -> bytes:
+    """One DUKEN version as the PDF a user downloads (`version.inquiry` loaded)."""
+    inquiry = version.inquiry
+    pdf = duken_pdf(inquiry, version, municipality=municipality)
+    record(
+        kind=CaseAudit.DOCUMENT_EXPORTED,
+        actor=user,
+        detail=inquiry_ref(inquiry.pk, f"duken:{version.number}:pdf"),
+    )
+    return pdf
+
+
+def reply_letter_export(inquiry: Inquiry, *, user: User, context: dict) -> bytes:
+    """The reply letter as the PDF a user downloads."""
+    pdf = reply_letter_pdf(inquiry, context=context)
+    record(
+        kind=CaseAudit.DOCUMENT_EXPORTED, actor=user, detail=inquiry_ref(inquiry.pk, "svarbrev:pdf")
+    )
+    return pdf

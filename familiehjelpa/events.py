@@ -11,3 +11,8 @@ class InquiryAudit(models.TextChoices):
     INQUIRY_CREATED = "inquiry_created", _("Henvendelse registrert")
     INQUIRY_VIEWED = "inquiry_viewed", _("Henvendelse lest")
     INQUIRY_CHANGED = "inquiry_changed", _("Henvendelse endret")
+
+
+def inquiry_ref(inquiry_id: int, what: str = "") -> str:
+    """How the audit log names an inquiry (and what of it): by id, never by content."""
+    return f"henvendelse:{inquiry_id}" + (f":{what}" if what else "")

@@ -1,4 +1,4 @@
-"""Reads of familiehjelpa's records, always scoped by the user (`policies.inquiry_scope`).
+"""Reads of familiehjelpa's records, always scoped by the user (`access.visible_inquiries`).
 
 A child's name, level and case come from the case, through `cases.selectors.visible_cases`:
 an inquiry linked to a case the user no longer sees (consent withdrawn) shows no child.
@@ -6,6 +6,7 @@ Lists have fixed query counts: per-row values come as subqueries and prefetches,
 per row.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -28,10 +29,11 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from bts.models import Role, Service, User
-from cases.models import Case, Consent, Meeting
-from cases.selectors import case_visible_q, people_in_services, visible_cases
+from cases.models import Case, Child, Consent, Meeting
+from cases.selectors import case_visible_q, people_in_services, possible_duplicates, visible_cases
 
-from . import policies, rules
+from . import rules
+from .access import contact_services, led_services, visible_inquiries
 from .models import (
     AdviceCall,
     ChildTeamItem,
@@ -40,15 +42,11 @@ from .models import (
     Inquiry,
     InquiryCase,
     InquiryEvent,
+    Mapping,
 )
 
 BOARD_COLUMN = 25  # cards shown per column; the column says how many more there are
 HISTORY_PAGE = 50
-
-
-def visible_inquiries(user: User) -> QuerySet[Inquiry]:
-    scope = policies.inquiry_scope(user)
-    return Inquiry.objects.none() if scope is None else Inquiry.objects.filter(scope)
 
 
 def visible_links(user: User) -> Prefetch:
@@ -69,8 +67,48 @@ def linked_cases(user: User, inquiry: Inquiry) -> QuerySet[Case]:
     )
 
 
+def open_linked_cases(user: User, inquiry: Inquiry) -> QuerySet[Case]:
+    """The inquiry's open cases the user may see, with their child (the barneteam's choices)."""
+    return (
+        linked_cases(user, inquiry)
+        .filter(status=Case.Status.OPEN)
+        .select_related("child")
+        .order_by("pk")
+    )
+
+
+def visible_case_links(user: User, inquiry: Inquiry) -> QuerySet[InquiryCase]:
+    """The inquiry's links to cases the user may see (the children the reply letter names)."""
+    return inquiry.links.filter(case_visible_q(user))
+
+
 def familiehjelpa_services() -> QuerySet[Service]:
     return Service.objects.filter(kind=Service.Kind.FAMILIEHJELPA, is_active=True).order_by("name")
+
+
+def led_service(user: User) -> Service | None:
+    """The familiehjelpa the team leader registers inquiries in (the first, by name)."""
+    return Service.objects.filter(pk__in=led_services(user)).order_by("name").first()
+
+
+def phone_service(user: User) -> Service | None:
+    """The familiehjelpa whose drøftingstelefon the user answers."""
+    ids = led_services(user) or contact_services(user)
+    return Service.objects.filter(pk__in=ids).order_by("name").first()
+
+
+def referring_services() -> QuerySet[Service]:
+    """The services that may turn to familiehjelpa on a family's behalf."""
+    return (
+        Service.objects.filter(is_active=True)
+        .exclude(kind=Service.Kind.FAMILIEHJELPA)
+        .order_by("name")
+    )
+
+
+def services_to_invite(inquiry: Inquiry) -> QuerySet[Service]:
+    """The other services a conversation with the family may invite."""
+    return Service.objects.filter(is_active=True).exclude(pk=inquiry.service_id).order_by("name")
 
 
 # --- The board ------------------------------------------------------------------------------------
@@ -100,7 +138,7 @@ def board(user: User) -> list[Column]:
     """The team leader's inquiries by state: the longest waiting first in each working column,
     the most recently closed first among the closed. At most BOARD_COLUMN cards per column
     (a window over the states, so one query for all working columns), and the full counts."""
-    mine = Inquiry.objects.filter(service_id__in=policies.led_services(user))
+    mine = Inquiry.objects.filter(service_id__in=led_services(user))
     counts = dict(mine.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     working = _card_annotations(
         mine.exclude(state=Inquiry.State.CLOSED).annotate(
@@ -152,36 +190,48 @@ def card_moves(inquiry: Inquiry) -> list[dict]:
 # --- One inquiry ----------------------------------------------------------------------------------
 
 
-def inquiry_detail(user: User, pk: int) -> Inquiry:
-    """One visible inquiry with what its page shows; raises Inquiry.DoesNotExist otherwise."""
-    return (
-        _card_annotations(visible_inquiries(user))
-        .select_related(
-            "service", "referring_service", "family_contact", "registered_by", "mapping"
-        )
-        .prefetch_related(
-            visible_links(user),
-            Prefetch(
-                "conversations",
-                queryset=Conversation.objects.prefetch_related("invited_services"),
-            ),
-            Prefetch(
-                "child_team_items",
-                queryset=ChildTeamItem.objects.select_related(
-                    "meeting", "decided_service", "offered_to", "case__child"
-                ).filter(case_visible_q(user)),
-                to_attr="visible_child_team_items",
-            ),
-        )
-        .annotate(
-            duken_latest=Subquery(
-                DukenVersion.objects.filter(inquiry=OuterRef("pk"))
-                .order_by("-number")
-                .values("number")[:1]
+def with_page(user: User) -> Callable[[QuerySet[Inquiry]], QuerySet[Inquiry]]:
+    """What the inquiry's page shows, loaded with it (for `access.inquiry_for`)."""
+
+    def shape(qs: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
+        return (
+            _card_annotations(qs)
+            .select_related(
+                "service", "referring_service", "family_contact", "registered_by", "mapping"
+            )
+            .prefetch_related(
+                visible_links(user),
+                Prefetch(
+                    "conversations",
+                    queryset=Conversation.objects.prefetch_related("invited_services"),
+                ),
+                Prefetch(
+                    "child_team_items",
+                    queryset=ChildTeamItem.objects.select_related(
+                        "meeting", "decided_service", "offered_to", "case__child"
+                    ).filter(case_visible_q(user)),
+                    to_attr="visible_child_team_items",
+                ),
+            )
+            .annotate(
+                duken_latest=Subquery(
+                    DukenVersion.objects.filter(inquiry=OuterRef("pk"))
+                    .order_by("-number")
+                    .values("number")[:1]
+                )
             )
         )
-        .get(pk=pk)
-    )
+
+    return shape
+
+
+def inquiry_detail(user: User, pk: int) -> Inquiry:
+    """One visible inquiry with what its page shows; raises Inquiry.DoesNotExist otherwise."""
+    return with_page(user)(visible_inquiries(user)).get(pk=pk)
+
+
+def mapping_of(inquiry: Inquiry) -> Mapping | None:
+    return Mapping.objects.filter(inquiry=inquiry).select_related("updated_by").first()
 
 
 def history(inquiry: Inquiry) -> list[InquiryEvent]:
@@ -200,6 +250,21 @@ def duken_versions(inquiry: Inquiry) -> list[DukenVersion]:
 
 def duken_latest(inquiry: Inquiry) -> DukenVersion | None:
     return inquiry.duken_versions.select_related("saved_by").order_by("-number").first()
+
+
+def children_like(
+    user: User, *, first_name: str, last_name: str, birth_date: date | None
+) -> list[Child]:
+    """Children the user sees with this name and birth date: a new child may be one of them."""
+    return list(
+        possible_duplicates(
+            user,
+            national_id="",
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth_date,
+        )
+    )
 
 
 def has_active_consent_for(case: Case, service: Service) -> bool:
@@ -251,7 +316,7 @@ def families_for(user: User) -> list[Inquiry]:
 
 def leader_summary(user: User) -> dict:
     """Open inquiries per state and the urgent new ones, for the team leader's start page."""
-    led = policies.led_services(user)
+    led = led_services(user)
     rows = dict(
         Inquiry.objects.filter(service_id__in=led)
         .exclude(state=Inquiry.State.CLOSED)
@@ -276,7 +341,7 @@ def next_child_team(user: User) -> Meeting | None:
         Meeting.objects.filter(
             kind=Meeting.Kind.CHILD_TEAM,
             starts_at__gte=timezone.now(),
-            child_team_item__inquiry__service_id__in=policies.led_services(user),
+            child_team_item__inquiry__service_id__in=led_services(user),
         )
         .order_by("starts_at")
         .only("id", "starts_at", "place")
@@ -291,7 +356,7 @@ def child_team_agenda(user: User) -> list[ChildTeamItem]:
     return list(
         ChildTeamItem.objects.filter(
             case_visible_q(user),
-            inquiry__service_id__in=policies.led_services(user),
+            inquiry__service_id__in=led_services(user),
             decided_at__isnull=True,
             meeting__starts_at__gte=start,
         )
@@ -348,7 +413,7 @@ def numbers(user: User, *, months: int = 12) -> dict:
     and by channel, anonymous advice calls per month, the median time from inquiry to first
     contact (by source), and open inquiries per family contact. Aggregate queries only: five,
     whatever the data."""
-    led = policies.led_services(user)
+    led = led_services(user)
     today = timezone.localdate()
     periods = months_back(today, months)
     since = timezone.make_aware(datetime.combine(periods[0], datetime.min.time()))

@@ -59,10 +59,19 @@ def rektor(make_user, school):
     return make_user(Role.LEADER, service=school, first_name="Hanne", last_name="Lie")
 
 
-def new_child(first="Emma", last="Hansen", born=dt.date(2015, 3, 14), guardians=("Lise Hansen",)):
+def new_child(
+    first="Emma",
+    last="Hansen",
+    born=dt.date(2015, 3, 14),
+    guardians=("Lise Hansen",),
+    confirmed_new=True,
+):
+    """A new child. Tests register children on purpose, so by default as one the user has
+    confirmed is not among the children like it (test_audit.py tests that check)."""
     return services.NewChild(
         child=case_services.ChildData(first, last, born),
         guardians=tuple(case_services.GuardianData(g, "mor") for g in guardians),
+        confirmed_new=confirmed_new,
     )
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from bts.models import Role
-from familiehjelpa import policies, selectors, services
+from familiehjelpa import selectors, services
+from familiehjelpa.access import Action, may
 from familiehjelpa.models import AdviceCall, Inquiry
 from tests.factories import ServiceFactory
 
@@ -72,12 +73,12 @@ def test_nobody_outside_familiehjelpa_sees_an_inquiry(school_inquiry, make_user,
     municipal = role in (Role.MUNICIPAL_LEADER, Role.SYSTEM_ADMIN)
     user = make_user(role, service=None if municipal else school)
     assert seen(user) == set()
-    assert not policies.may_use_board(user) and not policies.may_record_advice(user)
+    assert not may(user, Action.USE_BOARD) and not may(user, Action.RECORD_ADVICE)
 
 
 def test_an_employee_role_in_familiehjelpa_is_not_a_team_leader(make_user, fh, school_inquiry):
     user = make_user(Role.EMPLOYEE, service=fh)
-    assert seen(user) == set() and not policies.may_use_board(user)
+    assert seen(user) == set() and not may(user, Action.USE_BOARD)
 
 
 def test_the_board_shows_a_child_only_while_its_case_is_visible(

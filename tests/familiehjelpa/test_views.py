@@ -111,6 +111,17 @@ def test_a_child_familiehjelpa_knows_is_found_before_a_second_is_made(
     assert Inquiry.objects.latest("pk").links.get().case == known
 
 
+def test_a_child_like_a_known_one_is_made_when_the_user_says_it_is_another(
+    leader_client, register, school
+):
+    known = register(child=new_child()).links.get().case
+    data = intake(school, **ORAL_POST) | {"confirm_new": "on"}
+    response = leader_client.post(reverse("familiehjelpa:inquiry_new"), data)
+    assert response.status_code == 302
+    assert Child.objects.count() == 2
+    assert Inquiry.objects.latest("pk").links.get().case != known
+
+
 def test_an_advice_call_stores_nothing_of_what_identifies(client, contact, guide):
     client.force_login(contact)
     response = client.post(
