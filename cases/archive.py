@@ -23,9 +23,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from bts import audit
 from bts.models import StoredFile, User
 
 from . import documents
+from .events import CaseAudit
 from .models import (
     Case,
     ChildProtectionReport,
@@ -297,9 +299,10 @@ def package_bytes(case: Case, *, by: User, archived_at: datetime) -> bytes:
     return out.getvalue()
 
 
-def archive_package_make(*, case: Case, user: User) -> Case:
+def archive_package_make(*, case: Case, user: User, daily_run: bool = False) -> Case:
     """Make (or make again) the archive package of a closed case, store it with the case and
-    mark the case archived with the package's SHA-256."""
+    mark the case archived with the package's SHA-256. Audited as made by `user`, or by the
+    daily run (`daily_run`: made in the responsible's name, but by no person)."""
     if case.is_open:
         raise NotClosed(_("Arkivpakken lages når saken er avsluttet."))
     archived_at = timezone.now()
@@ -327,6 +330,12 @@ def archive_package_make(*, case: Case, user: User) -> Case:
             level=locked.level,
             step_code=locked.step_code,
             text=_("Arkivpakke laget (SHA-256 %(digest)s).") % {"digest": digest},
+        )
+        audit.record(
+            kind=CaseAudit.CASE_ARCHIVED,
+            actor=None if daily_run else user,
+            case_id=locked.pk,
+            detail="archive_closed_cases" if daily_run else "archive",
         )
     return locked
 

@@ -18,7 +18,7 @@ from bts.web import Crumb, add_service_errors, conflict_page, conflict_rows, day
 from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
-from . import archive, documents, policies, reports, selectors, services
+from . import archive, documents, policies, reads, reports, selectors, services
 from .concern_tools import concern_tools
 from .events import CaseAudit
 from .extensions import case_actions
@@ -62,11 +62,9 @@ from .models import (
 from .selectors import (
     case_detail,
     case_services,
-    find_children,
     handover_candidates,
     led_service_ids,
     people_in_services,
-    possible_duplicates,
     relay_log,
     services_in_case,
     visible_children,
@@ -147,14 +145,9 @@ def child_search(request: HttpRequest) -> HttpResponse:
     form = ChildSearchForm(posted(request))
     results = None
     if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
-        results = list(
-            find_children(
-                request.user,
-                query=form.cleaned_data["q"],
-                birth_date=form.cleaned_data["birth_date"],
-            )
+        results = reads.children_found(
+            request.user, query=form.cleaned_data["q"], birth_date=form.cleaned_data["birth_date"]
         )
-        audit(request, kind=Kind.CHILD_SEARCHED, detail=f"treff:{len(results)}")
     return render(request, "cases/child_search.html", {"form": form, "results": results})
 
 
@@ -167,25 +160,20 @@ def child_new(request: HttpRequest) -> HttpResponse:
     duplicates = []
     if request.method == "POST" and form.is_valid() and guardians.is_valid():
         data = form.cleaned_data
-        duplicates = list(
-            possible_duplicates(
-                request.user,
-                national_id=data["national_id"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                birth_date=data["birth_date"],
-            )
-        )
-        if not duplicates or data["confirm_new"]:
-            child = services.child_create(
+        try:
+            child = services.child_register(
                 user=request.user,
                 child=services.ChildData(
                     data["first_name"], data["last_name"], data["birth_date"], data["national_id"]
                 ),
                 guardians=[services.GuardianData(**g) for g in guardians.cleaned_data if g],
                 siblings=list(data["siblings"]),
+                confirmed_new=data["confirm_new"],
                 idempotency_key=data["idempotency_key"],
             )
+        except services.PossibleDuplicates as exc:
+            duplicates = exc.children
+        else:
             return redirect("cases:concern_new", child_pk=child.pk)
     return render(
         request,
@@ -211,11 +199,11 @@ def concern_new(request: HttpRequest, child_pk: int) -> HttpResponse:
                 child=child,
                 concern=_concern_data(data),
                 idempotency_key=data["idempotency_key"],
+                audited=True,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            audit(request, kind=Kind.CASE_CREATED, case_id=case.pk)
             messages.success(request, _("Undringen er registrert. Saken er på nivå 0."))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/concern_new.html", {"form": form, "child": child})
@@ -245,40 +233,29 @@ def acute(request: HttpRequest) -> HttpResponse:
     duplicates = []
     if request.method == "POST" and child_form.is_valid() and report_form.is_valid():
         c, r = child_form.cleaned_data, report_form.cleaned_data
-        duplicates = list(
-            possible_duplicates(
-                request.user,
-                national_id=c["national_id"],
-                first_name=c["first_name"],
-                last_name=c["last_name"],
-                birth_date=c["birth_date"],
+        try:
+            case = services.acute_case_open(
+                user=request.user,
+                service=_chosen_service(child_form, user_services),
+                child=services.ChildData(
+                    c["first_name"], c["last_name"], c["birth_date"], c["national_id"]
+                ),
+                existing_child_id=request.POST.get("existing_child", ""),
+                confirmed_new=c["confirm_new"],
+                reported_at=r["reported_at"],
+                channel=r["channel"],
+                reason=r["reason"],
+                police_contacted=r["police_contacted"],
+                received_by=r.get("received_by"),
+                idempotency_key=r["idempotency_key"],
             )
-        )
-        chosen = next(
-            (d for d in duplicates if str(d.pk) == request.POST.get("existing_child")), None
-        )
-        if chosen or not duplicates or c["confirm_new"]:
-            child = chosen or services.ChildData(
-                c["first_name"], c["last_name"], c["birth_date"], c["national_id"]
-            )
-            try:
-                case = services.case_open_with_report(
-                    user=request.user,
-                    service=_chosen_service(child_form, user_services),
-                    child=child,
-                    reported_at=r["reported_at"],
-                    channel=r["channel"],
-                    reason=r["reason"],
-                    police_contacted=r["police_contacted"],
-                    received_by=r.get("received_by"),
-                    idempotency_key=r["idempotency_key"],
-                )
-            except ValidationError as exc:
-                report_form.add_error(None, exc)
-            else:
-                audit(request, kind=Kind.REPORT_FILED, case_id=case.pk)
-                messages.success(request, _("Meldingen til barnevernet er registrert."))
-                return redirect("cases:detail", pk=case.pk)
+        except services.PossibleDuplicates as exc:
+            duplicates = exc.children
+        except ValidationError as exc:
+            report_form.add_error(None, exc)
+        else:
+            messages.success(request, _("Meldingen til barnevernet er registrert."))
+            return redirect("cases:detail", pk=case.pk)
     return render(
         request,
         "cases/acute.html",
@@ -302,7 +279,6 @@ def anonymous_new(request: HttpRequest) -> HttpResponse:
             summary=data["summary"],
             idempotency_key=data["idempotency_key"],
         )
-        audit(request, kind=Kind.ANONYMOUS_DISCUSSION)
         messages.success(
             request, _("Den anonyme drøftingen er registrert, uten personopplysninger.")
         )
@@ -326,14 +302,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     params.setdefault("status", "open")
     form = CaseListFilterForm(params, services=led if len(led) > 1 else None)
     filters = form.cleaned_data if form.is_valid() else {"status": "open", "level": None}
-    page = selectors.case_list(
+    page = reads.case_list(
         request.user,
         status=filters.get("status", "open"),
         level=filters.get("level"),
         service_id=filters["service"].pk if filters.get("service") else None,
         after=request.GET.get("etter", ""),
     )
-    audit(request, kind=Kind.CASE_LIST_VIEWED, detail=f"list:{len(page.cases)}")
     query = params.copy()
     query.pop("etter", None)
     context = {
@@ -362,7 +337,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     if target in ("relay-log", "relay-log-more"):
         # The log alone (filtered, or its next page) needs only the case row.
         case = _visible_case(request, pk)
-        audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="fragment:log")
+        reads.relay_log_shown(case)
         partial = "log" if target == "relay-log" else "log_items"
         return render(
             request,
@@ -409,7 +384,6 @@ def step_done(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
-        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="step")
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -424,7 +398,6 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
             text=form.cleaned_data["text"],
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
-        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="note")
     else:
         messages.error(request, _("Notatet kan ikke være tomt."))
     return redirect("cases:detail", pk=case.pk)
@@ -434,7 +407,7 @@ def _case_form_page(
     request, case, form, *, title: str, intro: str = "", submit: str, fields_template: str = ""
 ):
     if request.method == "POST":  # the form came back with errors: the case was read again
-        audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="form")
+        reads.form_returned(case)
     return render(
         request,
         "cases/case_form.html",
@@ -460,7 +433,6 @@ def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
             concern=_concern_data(form.cleaned_data),
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
-        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="concern")
         return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
         request,
@@ -504,11 +476,11 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
                 expires_on=data["expires_on"],
                 refused=data["refused"],
                 idempotency_key=data["idempotency_key"],
+                audited=True,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="consent")
             return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
         request,
@@ -528,12 +500,7 @@ def consent_document(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     """The signed consent form, for everyone who sees the case: as a download, never shown
     inline, audited as a read."""
     case = _visible_case(request, pk)
-    consent = get_object_or_404(case.consents.select_related("document"), pk=consent_pk)
-    if consent.document is None:
-        raise Http404
-    audit(
-        request, kind=Kind.DOCUMENT_EXPORTED, case_id=case.pk, detail=f"consent_form:{consent.pk}"
-    )
+    consent = reads.signed_consent_form(case, consent_pk)
     return attachment_response(
         bytes(consent.document.content),
         content_type=consent.document.content_type,
@@ -549,14 +516,13 @@ def involve(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.service_involve(
-                case=case, user=request.user, service=form.cleaned_data["service"]
+                case=case, user=request.user, service=form.cleaned_data["service"], audited=True
             )
         except services.ConsentMissing as exc:
             form.add_error("service", str(exc))
         except ValidationError as exc:
             form.add_error("service", exc)
         else:
-            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="involve")
             return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
         request,
@@ -587,7 +553,6 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except (MoveRefused, ValidationError) as exc:
             form.add_error("to_level", exc.messages[0] if hasattr(exc, "messages") else str(exc))
         else:
-            audit(request, kind=Kind.CASE_DECIDED, case_id=case.pk)
             return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
         request,
@@ -615,7 +580,6 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             received_by=data.get("received_by"),
             idempotency_key=data["idempotency_key"],
         )
-        audit(request, kind=Kind.REPORT_FILED, case_id=case.pk)
         return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
         request,
@@ -660,11 +624,11 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
                 participant_services=list(data["participant_services"]),
                 other_participants=data["other_participants"],
                 idempotency_key=data["idempotency_key"],
+                audited=True,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="meeting")
             messages.success(request, _("Møtet er avtalt."))
             return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
@@ -704,12 +668,11 @@ def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
                     version=form.cleaned_data["version"],
                 )
             except services.MinutesConflict as exc:
-                audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="minutes:conflict")
+                reads.minutes_conflict_shown(case)
                 return _minutes_conflict(request, case, meeting, form, exc.current)
-            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="minutes")
             messages.success(request, _("Referatet er lagret."))
             return redirect("cases:minutes", pk=case.pk, meeting_pk=meeting.pk)
-        audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="form")
+        reads.form_returned(case)
     elif may_work:
         initial = saved.sections() if saved else {}
         form = MinutesForm(initial={**initial, "version": saved.version if saved else 0})
@@ -802,7 +765,6 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="measure")
             messages.success(request, _("Tiltaket er registrert."))
             return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
@@ -848,10 +810,9 @@ def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="evaluation")
                 messages.success(request, _("Evalueringen er registrert."))
                 return redirect("cases:detail", pk=case.pk)
-        audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="form")
+        reads.form_returned(case)
     elif not (measure.is_active and policies.may_work_on(request.user, case)):
         form = None
     return render(
@@ -877,11 +838,11 @@ def handover_new(request: HttpRequest, pk: int) -> HttpResponse:
                 to_user=data["to_user"],
                 message=data["message"],
                 idempotency_key=data["idempotency_key"],
+                audited=True,
             )
         except ValidationError as exc:
             form.add_error("to_user", exc)
         else:
-            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="handover")
             messages.success(request, _("Tilbudet er sendt. Du er ansvarlig til det er akseptert."))
             return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
@@ -910,7 +871,6 @@ def handover_answer(request: HttpRequest, pk: int, handover_pk: int) -> HttpResp
             accept=accept,
             answer=form.cleaned_data["answer"],
         )
-        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="handover_answer")
         if accept:
             messages.success(request, _("Du er nå oppfølgingsansvarlig i saken."))
             return redirect("cases:detail", pk=case.pk)
@@ -930,7 +890,6 @@ def handover_answer(request: HttpRequest, pk: int, handover_pk: int) -> HttpResp
 def watch_end(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
     services.watch_end(case=case, user=request.user)
-    audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="watch_end")
     return redirect("start")
 
 
@@ -947,11 +906,11 @@ def coordination(request: HttpRequest, pk: int) -> HttpResponse:
                 service=data["service"],
                 reason=data["reason"],
                 child_view=data["child_view"],
+                audited=True,
             )
         except ValidationError as exc:
             form.add_error("service", exc)
         else:
-            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="coordination")
             return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
         request,
@@ -983,8 +942,9 @@ def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
     people = people_in_services(services_in_case(case))
     form = WideCollaborationForm(posted(request), initial=initial, people=people)
     if request.method == "POST" and form.is_valid():
-        services.wide_collaboration_save(case=case, user=request.user, **form.cleaned_data)
-        audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="wide")
+        services.wide_collaboration_save(
+            case=case, user=request.user, **form.cleaned_data, audited=True
+        )
         return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
         request,
@@ -1015,7 +975,6 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
             # The page is stale: reload it whole rather than patch a part of it.
             return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         return redirect("cases:detail", pk=case.pk)
-    audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="checklist")
     if request.htmx:
         step = guide_step(request_guide(request), case.step_code)
         return render(
@@ -1061,7 +1020,6 @@ def reassign_all(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("to_user", exc)
         else:
-            audit(request, kind=Kind.CASE_CHANGED, detail=f"reassign_all:{count}")
             messages.success(
                 request,
                 _("%(count)s saker er overført til %(to)s.")
@@ -1154,7 +1112,6 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
         except ValidationError as exc:
             form.add_error("withdrawn_on", exc)
         else:
-            audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="consent_withdraw")
             return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
         request,
@@ -1241,10 +1198,7 @@ def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            audit(
-                request, kind=Kind.DOCUMENT_EXPORTED, case_id=case.pk, detail="consent_form_blank"
-            )
-            pdf = documents.consent_form_pdf(
+            pdf = reads.consent_form_blank(
                 case,
                 documents.ConsentRequest(
                     services=list(data["services"]),
@@ -1253,12 +1207,9 @@ def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
                     purpose=data["purpose"],
                     expires_on=data["expires_on"],
                 ),
-                responsible_guardians=list(
-                    case.child.guardians.filter(has_parental_responsibility=True)
-                ),
             )
             return _pdf(pdf, f"samtykkeskjema-sak-{case.pk}.pdf")
-        audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="form")
+        reads.form_returned(case)
     return render(
         request,
         "cases/case_form.html",
@@ -1319,7 +1270,6 @@ def archive_page(request: HttpRequest, pk: int) -> HttpResponse:
         except archive.NotClosed as exc:
             messages.error(request, str(exc))
         else:
-            audit(request, kind=Kind.CASE_ARCHIVED, case_id=case.pk, detail="archive")
             messages.success(
                 request,
                 _("Arkivpakken er laget. SHA-256: %(digest)s")

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bts import audit
 from bts.models import Service, User
 from bts.selectors import user_memberships
+from cases.events import CaseAudit
 from cases.models import Case, Handover, Measure
 from cases.selectors import LEADING_ROLES, led_service_ids, visible_cases
 from levels.models import Guide, Level
@@ -233,6 +235,31 @@ class CasePage:
     cases: list[Case]
     page: int
     has_next: bool
+
+
+def service_case_list(
+    user: User,
+    service_ids: list[int],
+    slug: str,
+    *,
+    guide: Guide | None,
+    filters: dict[str, object],
+    level: int | None = None,
+    step: str = "",
+    page: int = 1,
+) -> CasePage:
+    """The children behind one number, as the leader's list shows them: a read of case data,
+    audited as one event per page with the criterion and the list's `filters` (no names)."""
+    shown = service_case_page(
+        user, service_ids, slug, guide=guide, level=level, step=step, page=page
+    )
+    audit.record(
+        kind=CaseAudit.CASE_LIST_VIEWED,
+        detail=" ".join(
+            [f"dashboard:{slug}", *(f"{k}={v}" for k, v in filters.items()), f"side={shown.page}"]
+        ),
+    )
+    return shown
 
 
 def service_case_page(

@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from bts.audit import audit, refuse
+from bts.audit import refuse
 from bts.csv import csv_response
-from cases.events import CaseAudit
 from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
 
@@ -76,26 +75,20 @@ def service_list(request: HttpRequest, slug: str) -> HttpResponse:
     data = form.cleaned_data
     guide = request_guide(request)
     level, step = (data["niva"], data["trinn"]) if slug == selectors.OPEN else (None, "")
-    page = selectors.service_case_page(
-        request.user,
-        service_ids,
-        slug,
-        guide=guide,
-        level=level,
-        step=step,
-        page=data["side"] or 1,
-    )
     filters = {
         key: value
         for key, value in (("tjeneste", data["tjeneste"]), ("niva", level), ("trinn", step))
         if value not in (None, "")
     }
-    audit(
-        request,
-        kind=CaseAudit.CASE_LIST_VIEWED,
-        detail=" ".join(
-            [f"dashboard:{slug}", *(f"{k}={v}" for k, v in filters.items()), f"side={page.page}"]
-        ),
+    page = selectors.service_case_list(
+        request.user,
+        service_ids,
+        slug,
+        guide=guide,
+        filters=filters,
+        level=level,
+        step=step,
+        page=data["side"] or 1,
     )
     return render(
         request,
@@ -146,11 +139,6 @@ def municipal(request: HttpRequest) -> HttpResponse:
 def municipal_csv(request: HttpRequest) -> HttpResponse:
     """The same tables as CSV (formula cells neutralised), audited as an export."""
     _form, dashboard = _municipal(request)
-    audit(
-        request,
-        kind=CaseAudit.DOCUMENT_EXPORTED,
-        detail=f"dashboard:municipal {exports.query(dashboard)}",
-    )
-    header, rows = exports.csv_rows(dashboard)
+    header, rows = exports.csv_export(dashboard)
     today = timezone.localdate()
     return csv_response(header, rows, filename=f"bts-oversikt-{today:%Y-%m-%d}.csv")

@@ -519,3 +519,34 @@ def test_the_access_log_keeps_a_fixed_query_count_with_more_than_a_page(
     read(3 * ACCESS_LOG_PAGE)
     with django_assert_max_num_queries(count):
         client.get(url)
+
+
+def _step_events(case) -> list[tuple[str, str]]:
+    return list(
+        AuditEvent.objects.filter(case_id=case.pk, kind=CaseAudit.CASE_CHANGED)
+        .order_by("id")
+        .values_list("kind", "detail")
+    )
+
+
+def test_a_step_is_audited_as_changed_only_when_it_was_done(employee_client, make_case):
+    """A refused step (a decision step is decided, not completed) and a repeated one (the case
+    has moved on) change nothing and write no "case changed" event; a real step writes one."""
+    from cases import services
+
+    case = make_case()
+    url = reverse("cases:step_done", args=[case.pk])
+    assert employee_client.post(url, {"step_code": "0.1", "summary": ""}).status_code == 302
+    assert _step_events(case) == [("case_changed", "step")]
+
+    employee_client.post(url, {"step_code": "0.1", "summary": ""})  # stale: already done
+    assert _step_events(case) == [("case_changed", "step")]
+
+    for code in ("0.2", "0.3"):
+        services.step_complete(case=case, user=case.responsible, step_code=code, summary="")
+    before = _step_events(case)
+    response = employee_client.post(url, {"step_code": "0.4", "summary": ""}, follow=True)
+    assert "Dette trinnet avsluttes med en beslutning." in response.text
+    case.refresh_from_db()
+    assert case.step_code == "0.4"
+    assert _step_events(case) == before

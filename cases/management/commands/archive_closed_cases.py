@@ -1,9 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import F, Q
 
-from bts.models import AuditEvent
 from cases.archive import archive_package_make
-from cases.events import CaseAudit
 from cases.models import Case
 
 
@@ -29,12 +27,7 @@ class Command(BaseCommand):
         )
         made = 0
         for case in due:
-            archived = archive_package_make(case=case, user=case.responsible)
-            # Made by the daily run, not by a person: no actor.
-            AuditEvent.objects.create(
-                kind=CaseAudit.CASE_ARCHIVED,
-                case_id=archived.pk,
-                detail="archive_closed_cases",
-            )
+            # Made by the daily run, not by a person: audited without an actor.
+            archive_package_make(case=case, user=case.responsible, daily_run=True)
             made += 1
         self.stdout.write(f"{made} arkivpakker laget.")

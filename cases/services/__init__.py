@@ -1,0 +1,81 @@
+"""Writes to case data, by concept. Each function is one transaction, leaves a line in the relay
+log and writes its own audit event with the outcome it had: a refused action (an exception) or
+one that changed nothing (a double submit, a stale form) writes no "changed" event.
+
+The functions familiehjelpa also uses as steps of its own actions (opening a case, consent,
+bringing in a service, meetings, handover, coordination, wide collaboration) write their event
+only when `audited=True`: the case pages pass it; familiehjelpa writes one event for its whole
+action.
+
+Nothing here notifies guardians: the product never contacts a family by itself, and the
+report to barnevern must not reach them.
+"""
+
+from ._common import relay_entry_add
+from .consent import (
+    ConsentMissing,
+    child_consent_age,
+    consent_record,
+    consent_withdraw,
+    service_involve,
+)
+from .decisions import case_decide, checklist_save, note_add, report_file, step_complete
+from .intake import (
+    ChildData,
+    ConcernData,
+    GuardianData,
+    PossibleDuplicates,
+    acute_case_open,
+    anonymous_discussion_record,
+    case_open,
+    case_open_with_report,
+    child_create,
+    child_register,
+    concern_add,
+)
+from .measures import evaluation_add, measure_add
+from .meetings import MinutesConflict, meeting_invite, minutes_save
+from .responsibility import (
+    cases_reassign_all,
+    coordination_set,
+    handover_answer,
+    handover_offer,
+    watch_end,
+    wide_collaboration_save,
+)
+
+__all__ = [
+    "ChildData",
+    "ConcernData",
+    "ConsentMissing",
+    "GuardianData",
+    "MinutesConflict",
+    "PossibleDuplicates",
+    "acute_case_open",
+    "anonymous_discussion_record",
+    "case_decide",
+    "case_open",
+    "case_open_with_report",
+    "cases_reassign_all",
+    "checklist_save",
+    "child_consent_age",
+    "child_create",
+    "child_register",
+    "concern_add",
+    "consent_record",
+    "consent_withdraw",
+    "coordination_set",
+    "evaluation_add",
+    "handover_answer",
+    "handover_offer",
+    "measure_add",
+    "meeting_invite",
+    "minutes_save",
+    "note_add",
+    "relay_entry_add",
+    "report_file",
+    "service_involve",
+    "step_complete",
+    "watch_end",
+    "wide_collaboration_save",
+]

@@ -1,0 +1,113 @@
+"""What the case services share: the relay log, the active guide's steps, the checks of who and
+which services may take part, and the case's audit event."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from bts import audit
+from bts.models import Service, User
+from levels.models import Guide, Step
+
+from ..events import CaseAudit
+from ..models import Case, RelayEntry
+from ..selectors import people_in_services, services_in_case
+
+
+def _audit(
+    *,
+    user: User,
+    case: Case | None = None,
+    kind: str = CaseAudit.CASE_CHANGED,
+    detail: str = "",
+) -> None:
+    """The action's one audit event, written inside its transaction: call it only once the
+    action has changed something (a refused or repeated action writes none)."""
+    audit.record(kind=kind, actor=user, case_id=case.pk if case else None, detail=detail)
+
+
+def _log(
+    case: Case,
+    *,
+    actor: User,
+    kind: RelayEntry.Kind,
+    text: str,
+    idempotency_key: uuid.UUID | None = None,
+) -> RelayEntry:
+    """One line of the relay log, at the level and step the case is at now (read from the
+    database: the caller's object may predate a decision taken in the same request)."""
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(last_activity_at=now)
+    level, step_code = Case.objects.filter(pk=case.pk).values_list("level", "step_code").get()
+    return RelayEntry.objects.create(
+        case=case,
+        actor=actor,
+        kind=kind,
+        text=text,
+        level=level,
+        step_code=step_code,
+        at=now,
+        idempotency_key=idempotency_key,
+    )
+
+
+def relay_entry_add(*, case: Case, user: User, kind: RelayEntry.Kind, text: str) -> RelayEntry:
+    """A relay-log line for work another app does in the case (familiehjelpa's triage, say), in
+    that work's transaction."""
+    return _log(case, actor=user, kind=kind, text=text.strip())
+
+
+def _steps(guide: Guide, level: int) -> list[Step]:
+    return list(Step.objects.filter(level__guide=guide, level__number=level).order_by("position"))
+
+
+def _first_step_code(guide: Guide, level: int) -> str:
+    steps = _steps(guide, level)
+    if not steps:
+        raise ValidationError(
+            _("Handlingsveilederen har ingen trinn på nivå %(level)s.") % {"level": level}
+        )
+    return steps[0].code
+
+
+def _active_guide() -> Guide:
+    guide = Guide.objects.filter(is_active=True).first()
+    if guide is None:
+        raise ValidationError(_("Ingen handlingsveileder er lastet inn."))
+    return guide
+
+
+def _check_services(case: Case, chosen: list[Service]) -> None:
+    allowed = set(services_in_case(case).values_list("pk", flat=True))
+    outside = sorted(s.name for s in chosen if s.pk not in allowed)
+    if outside:
+        raise ValidationError(
+            _("%(names)s er ikke med i saken.") % {"names": ", ".join(outside)},
+        )
+
+
+def _check_active(users: list[User]) -> None:
+    if any(not u.is_active for u in users):
+        raise ValidationError(_("Bare aktive brukere kan være med."))
+
+
+def _check_people_in_case(case: Case, users: list[User]) -> None:
+    """Meeting participants get access to the case, so they must work in one of its services."""
+    inside = set(
+        people_in_services(services_in_case(case))
+        .filter(pk__in=[u.pk for u in users])
+        .values_list("pk", flat=True)
+    )
+    outside = sorted(str(u) for u in users if u.pk not in inside)
+    if outside:
+        raise ValidationError(
+            _("%(names)s jobber ikke i en tjeneste som er med i saken.")
+            % {"names": ", ".join(outside)}
+        )
+
+
+def _short(text: str) -> str:
+    return Truncator(" ".join(text.split())).chars(80)

@@ -1,0 +1,241 @@
+"""Consent: the guardians' (and by age the child's) answer to working with named services, its
+withdrawal, and bringing a service into the case, which needs a consent that covers it."""
+
+import uuid
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bts.idempotency import create_once
+from bts.models import Service, User
+from bts.uploads import CheckedUpload, store_upload
+from levels.models import Guide
+
+from ..models import Case, Consent, Guardian, Involvement, RelayEntry
+from ._common import _active_guide, _audit, _log
+
+
+class ConsentMissing(Exception):
+    """Bringing a service into a case needs an active consent that covers it."""
+
+
+def child_consent_age(guide: Guide, information: list[str]) -> int:
+    """From this age the child must consent too: the municipality's ages, the health one when
+    health information is to be shared."""
+    if Consent.Information.HEALTH in information:
+        return guide.child_consent_age_health
+    return guide.child_consent_age
+
+
+def _consent_parties(
+    case: Case,
+    *,
+    guardians: list[Guardian],
+    child_consented: bool,
+    others: str,
+    given_on: date,
+    information: list[str],
+    refused: bool,
+) -> str:
+    """Check who gave (or refused) the consent against the child's guardians and age; return
+    them as one line. Raises ValidationError keyed by field."""
+    child = case.child
+    if any(g.child_id != child.pk or not g.has_parental_responsibility for g in guardians):
+        raise ValidationError(
+            {"guardians": _("Bare barnets foresatte med foreldreansvar kan samtykke.")}
+        )
+    if not (guardians or child_consented or others.strip()):
+        raise ValidationError({"guardians": _("Velg hvem som samtykker.")})
+    age = child.age_on(given_on)
+    if not refused:
+        # Everyone with parental responsibility consents for a minor; from the municipality's
+        # age the child consents too, and an adult (18–24) alone.
+        responsible = [g for g in child.guardians.all() if g.has_parental_responsibility]
+        missing = [g.name for g in responsible if g not in guardians]
+        if missing and (age is None or age < 18):
+            raise ValidationError(
+                {
+                    "guardians": _(
+                        "Alle med foreldreansvar må samtykke. Mangler: %(names)s. Hvis en av "
+                        "dem sier nei, registrer det som et avslag."
+                    )
+                    % {"names": ", ".join(missing)}
+                }
+            )
+        threshold = child_consent_age(_active_guide(), information)
+        if age is not None and age >= threshold and not child_consented:
+            raise ValidationError(
+                {
+                    "child_consented": _(
+                        "%(child)s er %(age)s år. Fra %(threshold)s år må barnet selv samtykke."
+                    )
+                    % {"child": child.first_name, "age": age, "threshold": threshold}
+                }
+            )
+    names = [f"{g.name} ({g.relation})" if g.relation else g.name for g in guardians]
+    if child_consented:
+        names.append(_("%(child)s (barnet)") % {"child": child.first_name})
+    if others.strip():
+        names.append(others.strip())
+    return ", ".join(names)[:300]
+
+
+def consent_record(
+    *,
+    case: Case,
+    user: User,
+    services: list[Service],
+    form: str,
+    purpose: str,
+    given_on: date,
+    guardians: list[Guardian] = (),
+    child_consented: bool = False,
+    others: str = "",
+    information: list[str] = (),
+    information_other: str = "",
+    oral_note: str = "",
+    document: CheckedUpload | None = None,
+    expires_on: date | None = None,
+    refused: bool = False,
+    idempotency_key: uuid.UUID | None = None,
+    audited: bool = False,
+) -> Consent:
+    """Record the answer to a request for consent: given by the guardians with parental
+    responsibility (and the child by age) to the named services, or refused.
+
+    A written consent keeps the signed form (checked by `bts.uploads`); an oral one a note of
+    who received it and what was explained. `audited`: the case page's own action writes its
+    event; familiehjelpa records consent as one step of its own action, which writes one."""
+    if form == Consent.Form.ORAL and not oral_note.strip():
+        raise ValidationError(
+            {"oral_note": _("Skriv hvem som fikk samtykket, når, og hva som ble forklart.")}
+        )
+    if not services:
+        raise ValidationError({"services": _("Velg minst én tjeneste.")})
+    if not refused and not (information or information_other.strip()):
+        raise ValidationError({"information": _("Velg hvilke opplysninger som kan deles.")})
+    guardians = list(guardians)
+    given_by = _consent_parties(
+        case,
+        guardians=guardians,
+        child_consented=child_consented,
+        others=others,
+        given_on=given_on,
+        information=list(information),
+        refused=refused,
+    )
+
+    @transaction.atomic
+    def create() -> Consent:
+        consent = Consent.objects.create(
+            refused=refused,
+            case=case,
+            given_by=given_by,
+            child_consented=child_consented,
+            information=sorted(set(information)),
+            information_other=information_other.strip(),
+            form=form,
+            oral_note=oral_note.strip() if form == Consent.Form.ORAL else "",
+            document=store_upload(document, user=user) if document else None,
+            purpose=purpose.strip(),
+            given_on=given_on,
+            expires_on=expires_on,
+            recorded_by=user,
+            idempotency_key=idempotency_key,
+        )
+        consent.services.set(services)
+        consent.guardians.set(guardians)
+        names = ", ".join(sorted(s.name for s in services))
+        _log(
+            case,
+            actor=user,
+            kind=RelayEntry.Kind.CONSENT,
+            text=(
+                _("%(who)s har ikke gitt samtykke til samarbeid med: %(names)s.")
+                if refused
+                else _("Samtykke fra %(who)s (%(form)s) til samarbeid med: %(names)s.")
+            )
+            % {"who": consent.given_by, "form": consent.get_form_display().lower(), "names": names},
+        )
+        if audited:
+            _audit(user=user, case=case, detail="consent")
+        return consent
+
+    consent, _created = create_once(Consent, key=idempotency_key, create=create)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, case: Case, consent: Consent, user: User, withdrawn_on: date, how: str
+) -> Consent:
+    """Guardians withdraw a consent: the services it covered lose access to what comes after,
+    at once (unless another active consent covers them); what happened stays in the log."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk, case=case)
+    if consent.withdrawn_on or consent.refused:
+        return consent
+    if not how.strip():
+        raise ValidationError(_("Skriv hvordan samtykket ble trukket tilbake."))
+    if withdrawn_on < consent.given_on:
+        raise ValidationError(_("Datoen kan ikke være før samtykket ble gitt."))
+    consent.withdrawn_on, consent.withdrawn_how, consent.withdrawn_by = (
+        withdrawn_on,
+        how.strip(),
+        user,
+    )
+    consent.save(update_fields=["withdrawn_on", "withdrawn_how", "withdrawn_by"])
+    names = ", ".join(sorted(s.name for s in consent.services.all()))
+    _log(
+        case,
+        actor=user,
+        kind=RelayEntry.Kind.CONSENT,
+        text=_("%(who)s trakk tilbake samtykket %(date)s (%(how)s). Gjaldt: %(names)s.")
+        % {
+            "who": consent.given_by,
+            "date": f"{withdrawn_on:%d.%m.%Y}",
+            "how": consent.withdrawn_how,
+            "names": names,
+        },
+    )
+    _audit(user=user, case=case, detail="consent_withdraw")
+    return consent
+
+
+@transaction.atomic
+def service_involve(
+    *, case: Case, user: User, service: Service, audited: bool = False
+) -> Involvement:
+    """Bring another service into the case; refused unless an active consent covers it.
+    `audited` as for `consent_record`."""
+    if service.pk == case.owner_service_id:
+        raise ValidationError(_("Tjenesten eier allerede saken."))
+    # Two clicks at once must not both pass the check below.
+    Case.objects.select_for_update().filter(pk=case.pk).get()
+    consent = (
+        case.consents.filter(Consent.active_q(), services=service).order_by("-given_on").first()
+    )
+    if consent is None:
+        raise ConsentMissing(
+            _(
+                "%(service)s kan ikke tas med i saken før foresatte har gitt samtykke som "
+                "omfatter tjenesten. Registrer samtykket først."
+            )
+            % {"service": service.name}
+        )
+    existing = case.involvements.filter(service=service).first()
+    if existing:
+        return existing
+    involvement = Involvement.objects.create(
+        case=case, service=service, consent=consent, added_by=user
+    )
+    _log(
+        case,
+        actor=user,
+        kind=RelayEntry.Kind.SERVICE_JOINED,
+        text=_("%(service)s er med i saken.") % {"service": service.name},
+    )
+    if audited:
+        _audit(user=user, case=case, detail="involve")
+    return involvement
