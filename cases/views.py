@@ -199,7 +199,6 @@ def concern_new(request: HttpRequest, child_pk: int) -> HttpResponse:
                 child=child,
                 concern=_concern_data(data),
                 idempotency_key=data["idempotency_key"],
-                audited=True,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -476,7 +475,6 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
                 expires_on=data["expires_on"],
                 refused=data["refused"],
                 idempotency_key=data["idempotency_key"],
-                audited=True,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -516,7 +514,7 @@ def involve(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.service_involve(
-                case=case, user=request.user, service=form.cleaned_data["service"], audited=True
+                case=case, user=request.user, service=form.cleaned_data["service"]
             )
         except services.ConsentMissing as exc:
             form.add_error("service", str(exc))
@@ -624,7 +622,6 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
                 participant_services=list(data["participant_services"]),
                 other_participants=data["other_participants"],
                 idempotency_key=data["idempotency_key"],
-                audited=True,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -838,7 +835,6 @@ def handover_new(request: HttpRequest, pk: int) -> HttpResponse:
                 to_user=data["to_user"],
                 message=data["message"],
                 idempotency_key=data["idempotency_key"],
-                audited=True,
             )
         except ValidationError as exc:
             form.add_error("to_user", exc)
@@ -906,7 +902,6 @@ def coordination(request: HttpRequest, pk: int) -> HttpResponse:
                 service=data["service"],
                 reason=data["reason"],
                 child_view=data["child_view"],
-                audited=True,
             )
         except ValidationError as exc:
             form.add_error("service", exc)
@@ -942,9 +937,7 @@ def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
     people = people_in_services(services_in_case(case))
     form = WideCollaborationForm(posted(request), initial=initial, people=people)
     if request.method == "POST" and form.is_valid():
-        services.wide_collaboration_save(
-            case=case, user=request.user, **form.cleaned_data, audited=True
-        )
+        services.wide_collaboration_save(case=case, user=request.user, **form.cleaned_data)
         return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
         request,

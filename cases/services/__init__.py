@@ -4,8 +4,9 @@ one that changed nothing (a double submit, a stale form) writes no "changed" eve
 
 The functions familiehjelpa also uses as steps of its own actions (opening a case, consent,
 bringing in a service, meetings, handover, coordination, wide collaboration) write their event
-only when `audited=True`: the case pages pass it; familiehjelpa writes one event for its whole
-action.
+unless called with `audited=False`: familiehjelpa passes it and writes one event for its whole
+action. Audited by default, so a caller that forgets writes one event too many, never one too
+few.
 
 Nothing here notifies guardians: the product never contacts a family by itself, and the
 report to barnevern must not reach them.

@@ -100,14 +100,14 @@ def consent_record(
     expires_on: date | None = None,
     refused: bool = False,
     idempotency_key: uuid.UUID | None = None,
-    audited: bool = False,
+    audited: bool = True,
 ) -> Consent:
     """Record the answer to a request for consent: given by the guardians with parental
     responsibility (and the child by age) to the named services, or refused.
 
     A written consent keeps the signed form (checked by `bts.uploads`); an oral one a note of
-    who received it and what was explained. `audited`: the case page's own action writes its
-    event; familiehjelpa records consent as one step of its own action, which writes one."""
+    who received it and what was explained. `audited=False`: familiehjelpa records consent as
+    one step of its own action, which writes the event."""
     if form == Consent.Form.ORAL and not oral_note.strip():
         raise ValidationError(
             {"oral_note": _("Skriv hvem som fikk samtykket, når, og hva som ble forklart.")}
@@ -205,7 +205,7 @@ def consent_withdraw(
 
 @transaction.atomic
 def service_involve(
-    *, case: Case, user: User, service: Service, audited: bool = False
+    *, case: Case, user: User, service: Service, audited: bool = True
 ) -> Involvement:
     """Bring another service into the case; refused unless an active consent covers it.
     `audited` as for `consent_record`."""

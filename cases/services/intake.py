@@ -159,12 +159,12 @@ def case_open(
     child: Child,
     concern: ConcernData,
     idempotency_key: uuid.UUID | None = None,
-    audited: bool = False,
+    audited: bool = True,
 ) -> Case:
     """Register an undring: a new case at nivå 0, its first step, and the 14-day decision.
 
-    `audited`: the case page's own action, which writes the "case created" event; another
-    app opening a case as one step of its own action (familiehjelpa) writes its own event."""
+    `audited=False`: another app opening a case as one step of its own action (familiehjelpa)
+    writes its own event instead of the "case created" one."""
 
     @transaction.atomic
     def create() -> Case:

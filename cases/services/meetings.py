@@ -37,11 +37,11 @@ def meeting_invite(
     participant_services: list[Service],
     other_participants: str = "",
     idempotency_key: uuid.UUID | None = None,
-    audited: bool = False,
+    audited: bool = True,
 ) -> Meeting:
     """Agree on a meeting (an invitation, not a summons). No e-mail is sent from here.
-    `audited`: the case page's own action writes its event; familiehjelpa books a meeting as
-    one step of its own action, which writes one."""
+    `audited=False`: familiehjelpa books a meeting as one step of its own action, which writes
+    the event."""
     _check_active(participants)
     _check_people_in_case(case, participants)
     _check_services(case, participant_services)

@@ -28,11 +28,11 @@ def handover_offer(
     to_user: User,
     message: str = "",
     idempotency_key: uuid.UUID | None = None,
-    audited: bool = False,
+    audited: bool = True,
 ) -> Handover:
     """Offer the responsibility to another employee; nothing moves until they accept.
-    `audited`: the case page's own action writes its event; familiehjelpa's barneteam offers
-    the case as one step of its decision, which writes one."""
+    `audited=False`: familiehjelpa's barneteam offers the case as one step of its decision,
+    which writes the event."""
     if not case.is_open:
         raise ValidationError(_("Saken er avsluttet."))
     if to_user.pk == case.responsible_id:
@@ -135,7 +135,7 @@ def coordination_set(
     service: Service,
     reason: str,
     child_view: str = "",
-    audited: bool = False,
+    audited: bool = True,
 ) -> Coordination:
     """Record which service coordinates the case; the previous one keeps its period in history.
     `audited` as for `handover_offer`."""
@@ -178,7 +178,7 @@ def wide_collaboration_save(
     child_coordinator: User | None,
     individual_plan: str,
     note: str = "",
-    audited: bool = False,
+    audited: bool = True,
 ) -> WideCollaboration:
     """Nivå 3: record what familiehjelpa, a coordinator, a barnekoordinator and an individual
     plan were offered, and the family's answer. `audited` as for `handover_offer`."""

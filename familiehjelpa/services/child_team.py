@@ -68,6 +68,7 @@ def child_team_refer(
         if locked.family_contact_id and locked.family_contact.is_active:
             participants.append(locked.family_contact)
         meeting = case_services.meeting_invite(
+            audited=False,
             case=case,
             user=user,
             kind=Meeting.Kind.CHILD_TEAM,
@@ -171,6 +172,7 @@ def child_team_decide(
         text += " " + _("Barnets syn: %(view)s") % {"view": child_view.strip()}
     case_services.relay_entry_add(case=case, user=user, kind=RelayEntry.Kind.DECISION, text=text)
     case_services.coordination_set(
+        audited=False,
         case=case,
         user=user,
         service=service,
@@ -181,6 +183,7 @@ def child_team_decide(
     offered = None
     if offer_to is not None and offer_to.pk != case.responsible_id:
         case_services.handover_offer(
+            audited=False,
             case=case,
             user=user,
             to_user=offer_to,

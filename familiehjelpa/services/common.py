@@ -116,7 +116,7 @@ def bring_in(case: Case, user: User, service: Service) -> None:
         return
     if case.involvements.filter(service=service).exists():
         return
-    case_services.service_involve(case=case, user=user, service=service)
+    case_services.service_involve(audited=False, case=case, user=user, service=service)
 
 
 def case_changed(case_id: int, user: User, detail: str = "familiehjelpa") -> None:

@@ -33,6 +33,7 @@ def connect_contact(
     the case's named coordinator), the log says who, and the grants follow."""
     if case.is_open and services_in_case(case).filter(pk=inquiry.service_id).exists():
         case_services.coordination_set(
+            audited=False,
             case=case,
             user=user,
             service=inquiry.service,
@@ -41,6 +42,7 @@ def connect_contact(
         if case.level == WIDE_COLLABORATION_LEVEL:
             wide = WideCollaboration.objects.filter(case=case).first()
             case_services.wide_collaboration_save(
+                audited=False,
                 case=case,
                 user=user,
                 familiehjelpa=WideCollaboration.Answer.ACCEPTED,

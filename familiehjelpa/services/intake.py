@@ -358,6 +358,7 @@ def _referred_case(inquiry: Inquiry, reference: CaseReference) -> Case:
 def _open_case(inquiry: Inquiry, user: User, child: Child) -> Case:
     """A new case for the child, owned by familiehjelpa, with the inquiry as its undring."""
     return case_services.case_open(
+        audited=False,
         user=user,
         service=inquiry.service,
         child=child,
@@ -390,6 +391,7 @@ def _record_consent(inquiry: Inquiry, user: User, case: Case, consent: ConsentDa
         "Familiehjelpa: kartlegging og koordinert hjelp til familien etter henvendelse %(n)s."
     ) % {"n": inquiry.pk}
     return case_services.consent_record(
+        audited=False,
         case=case,
         user=user,
         services=services,
