@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 def env() -> dict:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BTS_"))}
     return keep | {
-        "DJANGO_SETTINGS_MODULE": "bts.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -130,7 +130,7 @@ class Browser:
 def log_in(username: str) -> Browser:
     from django_otp.oath import TOTP
 
-    from bts.synthetic import BENCH_PASSWORD, BENCH_TOTP_KEY
+    from devdata.synthetic import BENCH_PASSWORD, BENCH_TOTP_KEY
 
     browser = Browser()
     token = browser.csrf("/logg-inn/")
@@ -307,7 +307,7 @@ def main() -> None:
         server = subprocess.Popen(  # noqa: S603 - our own server and arguments
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "bts.wsgi",
+                "config.wsgi",
                 "-b",
                 f"{HOST}:{PORT}",
                 "-w",

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "toolbox",
     "familiehjelpa",
     "dashboards",
+    # Above every app, imported by none: the start page and menu, then the demo data.
+    "portal",
+    "devdata",
 ]
 
 MIDDLEWARE = [
@@ -77,8 +80,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "bts.urls"
-WSGI_APPLICATION = "bts.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -91,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bts.context_processors.layout",
+                "portal.context_processors.layout",
             ],
         },
     },
