@@ -1,4 +1,6 @@
-"""Settings for BTS. Configuration comes from the environment; see README "Configuration"."""
+"""Production settings for BTS. Configuration comes from the environment; every variable is in
+docs/configuration.md. Importing this module starts nothing and reads no flag that lifts a guard:
+the tests have their own module (config/settings_test.py) that sets what they need."""
 
 import os
 from datetime import timedelta
@@ -15,20 +17,18 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
-# The test suite runs with production settings (DEBUG off) over plain HTTP on loopback.
-TESTING = env_bool("BTS_TESTING")
 
 # Demo logins (password "demo") work only in demo mode, and demo mode is only possible with DEBUG.
 DEMO_MODE = DEBUG and env_bool("BTS_DEMO_MODE", default=True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not TESTING:
+    if not DEBUG:
         raise RuntimeError("DJANGO_SECRET_KEY må settes når DEBUG er av.")
     SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h] or (
-    ["127.0.0.1", "localhost", "testserver"] if DEBUG or TESTING else []
+    ["127.0.0.1", "localhost", "testserver"] if DEBUG else []
 )
 
 INSTALLED_APPS = [
@@ -100,15 +100,13 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL only. Without DATABASE_URL the project starts its own local server (bts/localdb.py).
+# PostgreSQL only, at DATABASE_URL. Without it, every use of the database fails with a message
+# saying what to set (bts/no_database): the settings never start or guess a server. The
+# project-local server is started by the commands that need one (bts/localdb.py).
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
 else:
-    from bts.localdb import database_settings
-
-    DATABASES = {
-        "default": database_settings(BASE_DIR, os.environ.get("BTS_LOCAL_DB", "persistent"))
-    }
+    DATABASES = {"default": {"ENGINE": "bts.no_database"}}
 # A view's writes and the audit events that record them commit together, or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Persistent connections: a request does not pay for a new connection (the project-local
@@ -194,8 +192,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# collectstatic target in production; in development and tests the finders serve static files.
-STATIC_ROOT = None if DEBUG or TESTING else BASE_DIR / ".staticfiles"
+# collectstatic target in production; in development the finders serve static files.
+STATIC_ROOT = None if DEBUG else BASE_DIR / ".staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -229,7 +227,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 if not DEBUG:
     # Production runs behind TLS. `__Host-` cookies are bound to this host and path "/".
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not TESTING)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
