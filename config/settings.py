@@ -237,16 +237,48 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
+# E-mail (Django 6.1's MAILERS). Production sends through SMTP; host, port, account and TLS
+# come from the environment, the password also from a file (a container secret). The SMTP options
+# go to the SMTP backend only: other backends refuse options they do not know.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND_PATH = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND,
+)
+
+
+def smtp_options() -> dict:
+    password = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD")
+    password_file = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD_FILE")
+    if password is not None and password_file:
+        raise RuntimeError(
+            "Sett enten DJANGO_EMAIL_HOST_PASSWORD eller DJANGO_EMAIL_HOST_PASSWORD_FILE, "
+            "ikke begge."
+        )
+    if password_file:
+        # A secret file usually ends with a newline that is not part of the password.
+        password = Path(password_file).read_text().rstrip("\r\n")
+    use_tls = env_bool("DJANGO_EMAIL_USE_TLS")
+    use_ssl = env_bool("DJANGO_EMAIL_USE_SSL")
+    if use_tls and use_ssl:
+        raise RuntimeError("DJANGO_EMAIL_USE_TLS og DJANGO_EMAIL_USE_SSL kan ikke begge være på.")
+    port = os.environ.get("DJANGO_EMAIL_PORT")
+    timeout = os.environ.get("DJANGO_EMAIL_TIMEOUT")
+    return {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        # Unset: the backend picks 465 with SSL, 587 with STARTTLS, otherwise 25.
+        "port": int(port) if port else None,
+        "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+        "password": password or "",
+        "use_tls": use_tls,
+        "use_ssl": use_ssl,
+        "timeout": float(timeout) if timeout else None,
     }
-}
+
+
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = smtp_options()
 
 LOGGING = {
     "version": 1,

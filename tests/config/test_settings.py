@@ -81,3 +81,119 @@ def test_the_local_servers_url_keeps_the_socket_folder_as_it_is_written():
     assert parsed["NAME"] == "bts"
     assert parsed["USER"] == "postgres"
     assert parsed["OPTIONS"] == {"host": "/srv/Mappe med Store", "port": 5433}
+
+
+MAILER_AS_JSON = (
+    "import json, django; django.setup()\n"
+    "from django.conf import settings\n"
+    "from django.core.mail import mailers\n"
+    "m = mailers['default']\n"
+    "print(json.dumps({'MAILERS': settings.MAILERS, 'from': settings.DEFAULT_FROM_EMAIL,\n"
+    "    'backend': [type(m).__module__, m.host, m.port, m.username, m.password,\n"
+    "                m.use_tls, m.use_ssl, m.timeout]}))"
+)
+
+
+def test_smtp_host_port_account_and_tls_come_from_the_environment(tmp_path):
+    secret = tmp_path / "smtp-passord"
+    secret.write_text("hemmelig passord\n")
+
+    result = run_python(
+        MAILER_AS_JSON,
+        DJANGO_SECRET_KEY=KEY,
+        DJANGO_EMAIL_HOST="smtp.kommune.invalid",
+        DJANGO_EMAIL_PORT="2525",
+        DJANGO_EMAIL_HOST_USER="bts@kommune.invalid",
+        DJANGO_EMAIL_HOST_PASSWORD_FILE=str(secret),
+        DJANGO_EMAIL_USE_TLS="1",
+        DJANGO_EMAIL_TIMEOUT="10",
+        DJANGO_DEFAULT_FROM_EMAIL="BTS <bts@kommune.invalid>",
+    )
+
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert config["MAILERS"] == {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": "smtp.kommune.invalid",
+                "port": 2525,
+                "username": "bts@kommune.invalid",
+                "password": "hemmelig passord",
+                "use_tls": True,
+                "use_ssl": False,
+                "timeout": 10.0,
+            },
+        }
+    }
+    # Django 6.1 takes these options as they are: the mailer is built with them.
+    assert config["backend"] == [
+        "django.core.mail.backends.smtp",
+        "smtp.kommune.invalid",
+        2525,
+        "bts@kommune.invalid",
+        "hemmelig passord",
+        True,
+        False,
+        10.0,
+    ]
+    assert config["from"] == "BTS <bts@kommune.invalid>"
+
+
+def test_smtp_over_ssl_with_the_password_in_the_environment_and_the_default_port():
+    result = run_python(
+        MAILER_AS_JSON,
+        DJANGO_SECRET_KEY=KEY,
+        DJANGO_EMAIL_HOST="smtp.kommune.invalid",
+        DJANGO_EMAIL_HOST_PASSWORD="passord",
+        DJANGO_EMAIL_USE_SSL="1",
+    )
+
+    assert result.returncode == 0, result.stderr
+    backend = json.loads(result.stdout)["backend"]
+    # No port given: the backend's own for SSL. No timeout: the socket's default.
+    assert backend[1:] == ["smtp.kommune.invalid", 465, "", "passord", False, True, None]
+
+
+def test_without_mail_settings_production_sends_to_the_local_smtp_relay():
+    result = run_python(MAILER_AS_JSON, DJANGO_SECRET_KEY=KEY)
+
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert config["backend"][1:3] == ["localhost", 25]
+    assert config["from"] == "bts@localhost"
+
+
+def test_development_prints_mail_and_takes_no_smtp_options():
+    result = run_python(
+        "import json; from django.conf import settings; print(json.dumps(settings.MAILERS))",
+        DJANGO_DEBUG="1",
+        DJANGO_EMAIL_HOST="smtp.kommune.invalid",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    }
+
+
+def test_contradicting_mail_settings_stop_the_start(tmp_path):
+    secret = tmp_path / "smtp-passord"
+    secret.write_text("x")
+    both_passwords = run_python(
+        "import config.settings",
+        DJANGO_SECRET_KEY=KEY,
+        DJANGO_EMAIL_HOST_PASSWORD="x",
+        DJANGO_EMAIL_HOST_PASSWORD_FILE=str(secret),
+    )
+    tls_and_ssl = run_python(
+        "import config.settings",
+        DJANGO_SECRET_KEY=KEY,
+        DJANGO_EMAIL_USE_TLS="1",
+        DJANGO_EMAIL_USE_SSL="1",
+    )
+
+    assert both_passwords.returncode != 0
+    assert "ikke begge" in both_passwords.stderr
+    assert tls_and_ssl.returncode != 0
+    assert "kan ikke begge være på" in tls_and_ssl.stderr
