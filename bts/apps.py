@@ -8,6 +8,7 @@ class BtsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
+        from . import events  # noqa: F401  (registers the foundation's audit event kinds)
         from .auth import audit_login_failed
         from .middleware import session_start
 

@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from bts.events import AccessAudit
+
 from .models import AuditEvent
 
 LOCKOUT_STATUS = 429  # Too Many Requests
@@ -76,7 +78,7 @@ def audit_login_failed(sender, credentials: dict, request=None, **kwargs) -> Non
     locked_out = bool(getattr(request, "axes_locked_out", False))
     AuditEvent.objects.create(
         actor=account,
-        kind=AuditEvent.Kind.LOGIN_FAILED,
+        kind=AccessAudit.LOGIN_FAILED,
         detail="lockout" if locked_out else "",
         request_id=getattr(request, "request_id", "") if request is not None else "",
         ip=request.META.get("REMOTE_ADDR") if request is not None else None,

@@ -58,32 +58,35 @@ class NoStoreForAuthenticatedMiddleware:
 
 
 class RequestIdMiddleware:
-    """A short id per request, in the audit log and the response, to tie the two together."""
+    """A short id per request, in the audit log and the response, to tie the two together.
+    Audit events written while the request is served carry it (bts.audit.bound_request)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        from .audit import bound_request
+
         request.request_id = uuid.uuid4().hex
-        response = self.get_response(request)
+        with bound_request(request):
+            response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
 
 
 class RefusalAuditMiddleware:
-    """Writes the refused access attempts a view noted (bts.audit.refuse), after its
-    transaction has ended, so the refusal is recorded even though the view's writes are not."""
+    """Writes the refused access attempts noted while serving the request (bts.audit.refuse),
+    after its transaction has ended, so the refusal is recorded though the request's writes are
+    not."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        for case_id, detail in getattr(request, "_bts_refusals", []):
-            from .audit import audit
-            from .models import AuditEvent
+        from .audit import write_refusals
 
-            audit(request, kind=AuditEvent.Kind.ACCESS_REFUSED, case_id=case_id, detail=detail)
+        response = self.get_response(request)
+        write_refusals(request)
         return response
 
 

@@ -6,3 +6,6 @@ class CasesConfig(AppConfig):
 
     name = "cases"
     verbose_name = "Saker"
+
+    def ready(self) -> None:
+        from . import events  # noqa: F401  (registers the app's audit event kinds)

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from bts.models import AuditEvent, StoredFile
+from cases.events import CaseAudit
 
 from .models import (
     Case,
@@ -132,9 +133,7 @@ def case_anonymise(*, case_id: int) -> bool:
     case.save(update_fields=["archive", "anonymised_at"])
     StoredFile.objects.filter(pk__in=documents).delete()
     _child_anonymise(case)
-    AuditEvent.objects.create(
-        kind=AuditEvent.Kind.CASE_ANONYMISED, case_id=case.pk, detail="retention"
-    )
+    AuditEvent.objects.create(kind=CaseAudit.CASE_ANONYMISED, case_id=case.pk, detail="retention")
     return True
 
 

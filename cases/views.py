@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,12 +13,14 @@ from django.views.decorators.vary import vary_on_headers
 
 from bts.audit import audit, refuse
 from bts.downloads import attachment_response
-from bts.models import AuditEvent, Service, StoredFile, User
+from bts.models import Service, StoredFile, User
+from bts.web import Crumb, add_service_errors, conflict_page, conflict_rows, day, moment, posted
 from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
 from . import archive, documents, policies, reports, selectors, services
 from .concern_tools import concern_tools
+from .events import CaseAudit
 from .extensions import case_actions
 from .forms import (
     AccessPeriodForm,
@@ -69,13 +72,7 @@ from .selectors import (
     visible_children,
 )
 
-Kind = AuditEvent.Kind
-
-
-def _posted(request: HttpRequest):
-    """The form's data on a POST, even an empty one (`request.POST or None` would leave an
-    empty submission unbound, and so without its error messages)."""
-    return request.POST if request.method == "POST" else None
+Kind = CaseAudit
 
 
 def _user_services(request: HttpRequest):
@@ -136,7 +133,7 @@ def _case_for_change(request: HttpRequest, pk: int, policy=policies.may_work_on)
 def new(request: HttpRequest) -> HttpResponse:
     """First the akutt question: violence, abuse or serious neglect goes straight to barnevern."""
     _user_services(request)
-    form = AcuteQuestionForm(_posted(request))
+    form = AcuteQuestionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         return redirect("cases:acute" if form.cleaned_data["acute"] == "ja" else "cases:child")
     return render(request, "cases/new.html", {"form": form})
@@ -147,7 +144,7 @@ def child_search(request: HttpRequest) -> HttpResponse:
     """Find before create: only among children the user may already see."""
     _user_services(request)
     # POST keeps names and birth dates out of URLs, browser history and access logs.
-    form = ChildSearchForm(_posted(request))
+    form = ChildSearchForm(posted(request))
     results = None
     if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
         results = list(
@@ -165,8 +162,8 @@ def child_search(request: HttpRequest) -> HttpResponse:
 def child_new(request: HttpRequest) -> HttpResponse:
     _user_services(request)
     siblings = visible_children(request.user).order_by("last_name", "first_name")
-    form = ChildForm(_posted(request), siblings=siblings)
-    guardians = GuardianFormSet(_posted(request), prefix="guardians")
+    form = ChildForm(posted(request), siblings=siblings)
+    guardians = GuardianFormSet(posted(request), prefix="guardians")
     duplicates = []
     if request.method == "POST" and form.is_valid() and guardians.is_valid():
         data = form.cleaned_data
@@ -203,7 +200,7 @@ def concern_new(request: HttpRequest, child_pk: int) -> HttpResponse:
     user_services = _user_services(request)
     child = get_object_or_404(visible_children(request.user), pk=child_pk)
     form = ConcernForm(
-        _posted(request), services=_service_choice(request, user_services), tools=concern_tools()
+        posted(request), services=_service_choice(request, user_services), tools=concern_tools()
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -242,9 +239,9 @@ def acute(request: HttpRequest) -> HttpResponse:
     """Suspected violence, abuse or serious neglect: report to barnevern, guardians not told."""
     user_services = _user_services(request)
     child_form = AcuteChildForm(
-        _posted(request), prefix="child", services=_service_choice(request, user_services)
+        posted(request), prefix="child", services=_service_choice(request, user_services)
     )
-    report_form = ReportForm(_posted(request), prefix="report")
+    report_form = ReportForm(posted(request), prefix="report")
     duplicates = []
     if request.method == "POST" and child_form.is_valid() and report_form.is_valid():
         c, r = child_form.cleaned_data, report_form.cleaned_data
@@ -293,7 +290,7 @@ def acute(request: HttpRequest) -> HttpResponse:
 def anonymous_new(request: HttpRequest) -> HttpResponse:
     user_services = _user_services(request)
     form = AnonymousDiscussionForm(
-        _posted(request), services=_service_choice(request, user_services)
+        posted(request), services=_service_choice(request, user_services)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -455,7 +452,7 @@ def _case_form_page(
 @require_http_methods(["GET", "POST"])
 def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
-    form = ConcernForm(_posted(request), tools=concern_tools())
+    form = ConcernForm(posted(request), tools=concern_tools())
     if request.method == "POST" and form.is_valid():
         services.concern_add(
             case=case,
@@ -481,7 +478,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     others = Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id)
     form = ConsentForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         services=others.order_by("name"),
         child=case.child,
@@ -509,7 +506,7 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="consent")
             return redirect("cases:detail", pk=case.pk)
@@ -524,15 +521,6 @@ def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         submit=_("Lagre samtykke"),
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's errors next to the fields they name, when the form has them."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @require_GET
@@ -557,7 +545,7 @@ def consent_document(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 def involve(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     others = Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id)
-    form = InvolveForm(_posted(request), services=others.order_by("name"))
+    form = InvolveForm(posted(request), services=others.order_by("name"))
     if request.method == "POST" and form.is_valid():
         try:
             services.service_involve(
@@ -583,7 +571,7 @@ def involve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=policies.may_decide)
-    form = DecisionForm(_posted(request), level=case.level, initial={"step_code": case.step_code})
+    form = DecisionForm(posted(request), level=case.level, initial={"step_code": case.step_code})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -614,7 +602,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=policies.may_report)
-    form = ReportForm(_posted(request))
+    form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.report_file(
@@ -650,7 +638,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     collaborating = services_in_case(case)
     form = MeetingForm(
-        _posted(request),
+        posted(request),
         services=collaborating,
         people=people_in_services(collaborating),
         initial={
@@ -743,21 +731,45 @@ def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
 def _minutes_conflict(request, case, meeting, form, current: Minutes) -> HttpResponse:
     """Someone saved first: show their text beside the user's, and let the user merge."""
     own = form.sections()
-    rows = [
-        {
-            "label": label,
-            "saved": getattr(current, name),
-            "own": own[name],
-        }
-        for name, (label, _text) in zip(Minutes.SECTIONS, Minutes.labelled(current), strict=True)
-        if getattr(current, name) != own[name]
-    ]
-    merge_form = MinutesForm(initial={**own, "version": current.version})
-    return render(
+    rows = conflict_rows(
+        [
+            (label, getattr(current, name), own[name])
+            for name, (label, _text) in zip(
+                Minutes.SECTIONS, Minutes.labelled(current), strict=True
+            )
+        ]
+    )
+    title = _("Referatet er endret av en annen")
+    if current.pk:
+        who, when = current.updated_by, moment(current.updated_at)
+        notice = _(
+            "%(who)s lagret referatet %(when)s (versjon %(version)s) etter at du åpnet det."
+        ) % {"who": who, "when": when, "version": current.version}
+        saved_label = _("Lagret av %(who)s %(when)s") % {"who": who, "when": when}
+    else:
+        notice, saved_label = _("Referatet er ikke lagret av noen ennå."), _("Lagret")
+    minutes_url = reverse("cases:minutes", args=[case.pk, meeting.pk])
+    return conflict_page(
         request,
-        "cases/minutes_conflict.html",
-        {"case": case, "meeting": meeting, "current": current, "rows": rows, "form": merge_form},
-        status=409,
+        page_title=_("%(title)s – sak %(n)s") % {"title": title, "n": case.pk},
+        title=title,
+        crumbs=[
+            Crumb(
+                reverse("cases:detail", args=[case.pk]),
+                _("Saken om %(child)s") % {"child": case.child},
+            ),
+            Crumb(
+                minutes_url,
+                _("Referat fra %(kind)s %(date)s")
+                % {"kind": meeting.get_kind_display(), "date": day(meeting.starts_at)},
+            ),
+        ],
+        notice=notice,
+        saved_label=saved_label,
+        rows=rows,
+        form=MinutesForm(initial={**own, "version": current.version}),
+        action=minutes_url,
+        submit=_("Lagre referatet"),
     )
 
 
@@ -766,7 +778,7 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     collaborating = services_in_case(case)
     form = MeasureForm(
-        _posted(request),
+        posted(request),
         services=collaborating,
         people=people_in_services(collaborating),
         initial={"responsible_service": case.owner_service_id},
@@ -817,7 +829,7 @@ def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
         ),
         pk=measure_pk,
     )
-    form = EvaluationForm(_posted(request), measure=measure)
+    form = EvaluationForm(posted(request), measure=measure)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -855,7 +867,7 @@ def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def handover_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=policies.may_hand_over)
-    form = HandoverForm(_posted(request), candidates=handover_candidates(case))
+    form = HandoverForm(posted(request), candidates=handover_candidates(case))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -889,7 +901,7 @@ def handover_answer(request: HttpRequest, pk: int, handover_pk: int) -> HttpResp
         case.handovers.filter(status=Handover.Status.OFFERED, to_user=request.user),
         pk=handover_pk,
     )
-    form = HandoverAnswerForm(_posted(request))
+    form = HandoverAnswerForm(posted(request))
     if request.method == "POST" and form.is_valid():
         accept = form.cleaned_data["accept"] == "ja"
         services.handover_answer(
@@ -925,7 +937,7 @@ def watch_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def coordination(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=policies.may_set_coordination)
-    form = CoordinationForm(_posted(request), services=services_in_case(case))
+    form = CoordinationForm(posted(request), services=services_in_case(case))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -969,7 +981,7 @@ def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
         else {}
     )
     people = people_in_services(services_in_case(case))
-    form = WideCollaborationForm(_posted(request), initial=initial, people=people)
+    form = WideCollaborationForm(posted(request), initial=initial, people=people)
     if request.method == "POST" and form.is_valid():
         services.wide_collaboration_save(case=case, user=request.user, **form.cleaned_data)
         audit(request, kind=Kind.CASE_CHANGED, case_id=case.pk, detail="wide")
@@ -1033,7 +1045,7 @@ def reassign_all(request: HttpRequest) -> HttpResponse:
     ).distinct()
     staff = people_in_services(Service.objects.filter(pk__in=led))
     form = ReassignAllForm(
-        _posted(request),
+        posted(request),
         holders=holders.order_by("last_name", "first_name"),
         staff=staff,
     )
@@ -1129,7 +1141,7 @@ def access_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     consent = get_object_or_404(case.consents.filter(Consent.active_q()), pk=consent_pk)
-    form = ConsentWithdrawForm(_posted(request))
+    form = ConsentWithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_withdraw(
@@ -1225,7 +1237,7 @@ def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
             refuse(request, case_id=case.pk, detail="consent_form")
             raise PermissionDenied(_("Du kan ikke endre denne saken."))
     others = Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id)
-    form = ConsentRequestForm(_posted(request), services=others.order_by("name"))
+    form = ConsentRequestForm(posted(request), services=others.order_by("name"))
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

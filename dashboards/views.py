@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from bts.audit import audit, refuse
 from bts.csv import csv_response
-from bts.models import AuditEvent
+from cases.events import CaseAudit
 from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
 
@@ -92,7 +92,7 @@ def service_list(request: HttpRequest, slug: str) -> HttpResponse:
     }
     audit(
         request,
-        kind=AuditEvent.Kind.CASE_LIST_VIEWED,
+        kind=CaseAudit.CASE_LIST_VIEWED,
         detail=" ".join(
             [f"dashboard:{slug}", *(f"{k}={v}" for k, v in filters.items()), f"side={page.page}"]
         ),
@@ -148,7 +148,7 @@ def municipal_csv(request: HttpRequest) -> HttpResponse:
     _form, dashboard = _municipal(request)
     audit(
         request,
-        kind=AuditEvent.Kind.DOCUMENT_EXPORTED,
+        kind=CaseAudit.DOCUMENT_EXPORTED,
         detail=f"dashboard:municipal {exports.query(dashboard)}",
     )
     header, rows = exports.csv_rows(dashboard)

@@ -14,7 +14,7 @@ class FamiliehjelpaConfig(AppConfig):
         from cases.grants import Participation, participation_register
         from cases.retention import anonymiser_register
 
-        from . import integration
+        from . import events, integration  # noqa: F401  (events registers audit event kinds)
 
         participation_register(
             Participation(

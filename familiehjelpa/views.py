@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,15 +16,18 @@ from django.views.decorators.vary import vary_on_headers
 
 from bts.audit import audit, refuse
 from bts.downloads import attachment_response
-from bts.models import AuditEvent, Service
+from bts.models import Service
+from bts.web import Crumb, add_service_errors, conflict_page, moment, posted, posted_files
 from cases import policies as case_policies
 from cases import services as case_services
+from cases.events import CaseAudit
 from cases.forms import GuardianFormSet
 from cases.selectors import case_visible_q, possible_duplicates, visible_cases
 from levels.selectors import request_guide
 
 from . import documents, policies, selectors, services
 from .documents import _display, _duken_groups, _sections
+from .events import InquiryAudit
 from .forms import (
     AdviceForm,
     ChildConsentForm,
@@ -39,8 +43,6 @@ from .forms import (
 )
 from .models import ChildTeamItem, DukenVersion, Inquiry, InquiryCase, Mapping
 from .rules import MoveRefused
-
-Kind = AuditEvent.Kind
 
 # Errors of cases.services.consent_record, by the field of our form they belong beside.
 CONSENT_FIELDS = {
@@ -59,14 +61,6 @@ def _uuid(value) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
-def _files(request: HttpRequest):
-    return request.FILES if request.method == "POST" else None
 
 
 def _ref(inquiry_id: int, what: str = "") -> str:
@@ -105,24 +99,17 @@ def _inquiry_for(request: HttpRequest, pk: int, policy, *, audit_get: bool = Tru
         refuse(request, detail=_ref(pk, request.resolver_match.url_name))
         raise PermissionDenied(_("Du kan ikke endre denne henvendelsen."))
     if request.method == "GET" and audit_get:
-        audit(request, kind=Kind.INQUIRY_VIEWED, detail=_ref(pk, request.resolver_match.url_name))
+        audit(
+            request,
+            kind=InquiryAudit.INQUIRY_VIEWED,
+            detail=_ref(pk, request.resolver_match.url_name),
+        )
     return inquiry
-
-
-def _add_errors(form, exc: ValidationError, rename: dict | None = None) -> None:
-    """A service's errors next to the fields they name, when the form has them."""
-    rename = rename or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            field = rename.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _form_page(request, inquiry, form, *, title, intro="", submit, status=200, extra=None):
     if request.method == "POST":  # the form came back: the inquiry was read again
-        audit(request, kind=Kind.INQUIRY_VIEWED, detail=_ref(inquiry.pk, "form"))
+        audit(request, kind=InquiryAudit.INQUIRY_VIEWED, detail=_ref(inquiry.pk, "form"))
     return render(
         request,
         "familiehjelpa/form.html",
@@ -158,7 +145,7 @@ def _board_context(request: HttpRequest, **extra) -> dict:
 @vary_on_headers("HX-Request")
 def board(request: HttpRequest) -> HttpResponse:
     _tool(request, policies.may_use_board(request.user), "board")
-    audit(request, kind=Kind.INQUIRY_VIEWED, detail="familiehjelpa:tavle")
+    audit(request, kind=InquiryAudit.INQUIRY_VIEWED, detail="familiehjelpa:tavle")
     context = _board_context(request)
     if request.htmx and request.htmx.target == "board":
         return render(request, "familiehjelpa/board.html#columns", context)
@@ -191,11 +178,11 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         except MoveRefused as exc:
             error = str(exc)
     if error:
-        audit(request, kind=Kind.INQUIRY_VIEWED, detail=_ref(pk, "move_refused"))
+        audit(request, kind=InquiryAudit.INQUIRY_VIEWED, detail=_ref(pk, "move_refused"))
     else:
         audit(
             request,
-            kind=Kind.INQUIRY_CHANGED,
+            kind=InquiryAudit.INQUIRY_CHANGED,
             detail=_ref(
                 pk, f"flytt:{form.cleaned_data['seen_state']}>{form.cleaned_data['to_state']}"
             ),
@@ -291,8 +278,8 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
     """The mapping form's first part: who called, about what, which child, and the consent."""
     _tool(request, policies.may_register(request.user), "inquiry_new")
     referring = _referring_services().order_by("name")
-    form = InquiryForm(_posted(request), _files(request), referring=referring)
-    guardians = GuardianFormSet(_posted(request), prefix="guardians")
+    form = InquiryForm(posted(request), posted_files(request), referring=referring)
+    guardians = GuardianFormSet(posted(request), prefix="guardians")
     if request.method == "POST":
         key = _uuid(request.POST.get("idempotency_key"))
         sent = (
@@ -330,9 +317,9 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
                         idempotency_key=data["idempotency_key"],
                     )
                 except ValidationError as exc:
-                    _add_errors(form, exc, CONSENT_FIELDS)
+                    add_service_errors(form, exc, CONSENT_FIELDS)
                 else:
-                    audit(request, kind=Kind.INQUIRY_CREATED, detail=_ref(inquiry.pk))
+                    audit(request, kind=InquiryAudit.INQUIRY_CREATED, detail=_ref(inquiry.pk))
                     messages.success(request, _("Henvendelsen er registrert."))
                     return redirect("familiehjelpa:detail", pk=inquiry.pk)
     return render(request, "familiehjelpa/inquiry_new.html", {"form": form, "guardians": guardians})
@@ -341,8 +328,8 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_add(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _inquiry_for(request, pk, policies.may_triage)
-    form = ChildConsentForm(_posted(request), _files(request))
-    guardians = GuardianFormSet(_posted(request), prefix="guardians")
+    form = ChildConsentForm(posted(request), posted_files(request))
+    guardians = GuardianFormSet(posted(request), prefix="guardians")
     if request.method == "POST":
         key = _uuid(request.POST.get("idempotency_key"))
         if key and InquiryCase.objects.filter(idempotency_key=key, inquiry=inquiry).exists():
@@ -365,18 +352,18 @@ def child_add(request: HttpRequest, pk: int) -> HttpResponse:
                         idempotency_key=form.cleaned_data["idempotency_key"],
                     )
                 except ValidationError as exc:
-                    _add_errors(form, exc, CONSENT_FIELDS)
+                    add_service_errors(form, exc, CONSENT_FIELDS)
                 else:
-                    audit(request, kind=Kind.INQUIRY_CHANGED, detail=_ref(pk, "child"))
+                    audit(request, kind=InquiryAudit.INQUIRY_CHANGED, detail=_ref(pk, "child"))
                     audit(
                         request,
-                        kind=Kind.CASE_CHANGED,
+                        kind=CaseAudit.CASE_CHANGED,
                         case_id=link.case_id,
                         detail="familiehjelpa",
                     )
                     messages.success(request, _("Barnet er knyttet til henvendelsen."))
                     return redirect("familiehjelpa:detail", pk=pk)
-        audit(request, kind=Kind.INQUIRY_VIEWED, detail=_ref(pk, "form"))
+        audit(request, kind=InquiryAudit.INQUIRY_VIEWED, detail=_ref(pk, "form"))
     return render(
         request,
         "familiehjelpa/child_add.html",
@@ -390,7 +377,7 @@ def advice_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     _tool(request, policies.may_record_advice(user), "advice_new")
     service_ids = policies.led_services(user) or policies.contact_services(user)
-    form = AdviceForm(_posted(request))
+    form = AdviceForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -405,9 +392,9 @@ def advice_new(request: HttpRequest) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            audit(request, kind=Kind.ANONYMOUS_DISCUSSION, detail="familiehjelpa")
+            audit(request, kind=CaseAudit.ANONYMOUS_DISCUSSION, detail="familiehjelpa")
             messages.success(
                 request, _("Drøftingen er registrert og telles, uten personopplysninger.")
             )
@@ -425,7 +412,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Inquiry.DoesNotExist:
         refuse(request, detail=_ref(pk, "not_visible"))
         raise Http404 from None
-    audit(request, kind=Kind.INQUIRY_VIEWED, detail=_ref(pk))
+    audit(request, kind=InquiryAudit.INQUIRY_VIEWED, detail=_ref(pk))
     user = request.user
     return render(
         request,
@@ -471,7 +458,9 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
                     first_contact_at=form.cleaned_data["first_contact_at"],
                 )
             except services.MappingConflict as exc:
-                audit(request, kind=Kind.INQUIRY_VIEWED, detail=_ref(pk, "mapping:conflict"))
+                audit(
+                    request, kind=InquiryAudit.INQUIRY_VIEWED, detail=_ref(pk, "mapping:conflict")
+                )
                 return _conflict(
                     request,
                     inquiry,
@@ -483,12 +472,12 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
                     action="familiehjelpa:mapping",
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
-                audit(request, kind=Kind.INQUIRY_CHANGED, detail=_ref(pk, "mapping"))
+                audit(request, kind=InquiryAudit.INQUIRY_CHANGED, detail=_ref(pk, "mapping"))
                 messages.success(request, _("Kartleggingsskjemaet er lagret."))
                 return redirect("familiehjelpa:detail", pk=pk)
-        audit(request, kind=Kind.INQUIRY_VIEWED, detail=_ref(pk, "form"))
+        audit(request, kind=InquiryAudit.INQUIRY_VIEWED, detail=_ref(pk, "form"))
     elif policies.may_triage(request.user, inquiry) and inquiry.is_open:
         form = MappingForm(initial=_mapping_initial(saved, inquiry))
     return render(
@@ -517,19 +506,29 @@ def _rows(model, names, current, own: dict) -> list[dict]:
 
 
 def _conflict(request, inquiry, *, title, rows, saved_by, saved_at, form, action) -> HttpResponse:
-    return render(
+    notice = (
+        _("%(who)s lagret %(when)s, etter at du åpnet skjemaet.")
+        % {"who": saved_by, "when": moment(saved_at)}
+        if saved_at
+        else ""
+    )
+    return conflict_page(
         request,
-        "familiehjelpa/conflict.html",
-        {
-            "inquiry": inquiry,
-            "title": title,
-            "rows": rows,
-            "saved_by": saved_by,
-            "saved_at": saved_at,
-            "form": form,
-            "action": action,
-        },
-        status=409,
+        page_title=_("%(title)s – henvendelse %(n)s") % {"title": title, "n": inquiry.pk},
+        title=title,
+        crumbs=[
+            Crumb(
+                reverse("familiehjelpa:detail", args=[inquiry.pk]),
+                _("Henvendelse %(n)s") % {"n": inquiry.pk},
+            )
+        ],
+        notice=notice,
+        saved_label=_("Lagret"),
+        rows=rows,
+        form=form,
+        action=reverse(action, args=[inquiry.pk]),
+        submit=_("Lagre"),
+        stylesheet="css/familiehjelpa.css",
     )
 
 
@@ -537,7 +536,7 @@ def _conflict(request, inquiry, *, title, rows, saved_by, saved_at, form, action
 def conversation_new(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _inquiry_for(request, pk, policies.may_work_on)
     others = Service.objects.filter(is_active=True).exclude(pk=inquiry.service_id).order_by("name")
-    form = ConversationForm(_posted(request), services=others)
+    form = ConversationForm(posted(request), services=others)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -555,9 +554,9 @@ def conversation_new(request: HttpRequest, pk: int) -> HttpResponse:
         except MoveRefused as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            audit(request, kind=Kind.INQUIRY_CHANGED, detail=_ref(pk, "conversation"))
+            audit(request, kind=InquiryAudit.INQUIRY_CHANGED, detail=_ref(pk, "conversation"))
             messages.success(request, _("Samtalen er avtalt."))
             return redirect("familiehjelpa:detail", pk=pk)
     return _form_page(
@@ -595,7 +594,7 @@ def duken(request: HttpRequest, pk: int) -> HttpResponse:
                     based_on=form.cleaned_data["based_on"],
                 )
             except services.DukenConflict as exc:
-                audit(request, kind=Kind.INQUIRY_VIEWED, detail=_ref(pk, "duken:conflict"))
+                audit(request, kind=InquiryAudit.INQUIRY_VIEWED, detail=_ref(pk, "duken:conflict"))
                 current = exc.current
                 return _conflict(
                     request,
@@ -608,15 +607,15 @@ def duken(request: HttpRequest, pk: int) -> HttpResponse:
                     action="familiehjelpa:duken",
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
-                audit(request, kind=Kind.INQUIRY_CHANGED, detail=_ref(pk, "duken"))
+                audit(request, kind=InquiryAudit.INQUIRY_CHANGED, detail=_ref(pk, "duken"))
                 messages.success(
                     request,
                     _("DUKEN er lagret (versjon %(v)s).") % {"v": version.number},
                 )
                 return redirect("familiehjelpa:duken", pk=pk)
-        audit(request, kind=Kind.INQUIRY_VIEWED, detail=_ref(pk, "form"))
+        audit(request, kind=InquiryAudit.INQUIRY_VIEWED, detail=_ref(pk, "form"))
     elif may_work:
         initial = latest.values() if latest else {"held_on": timezone.localdate()}
         form = DukenForm(initial={**initial, "based_on": latest.number if latest else 0})
@@ -643,7 +642,7 @@ def _duken_version(request, pk: int, number: int):
 def duken_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """One version as the family's printable copy."""
     inquiry, version = _duken_version(request, pk, number)
-    audit(request, kind=Kind.INQUIRY_VIEWED, detail=_ref(pk, f"duken:{number}"))
+    audit(request, kind=InquiryAudit.INQUIRY_VIEWED, detail=_ref(pk, f"duken:{number}"))
     return render(
         request,
         "familiehjelpa/duken_print.html",
@@ -659,7 +658,7 @@ def _municipality(request) -> str:
 @require_GET
 def duken_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     inquiry, version = _duken_version(request, pk, number)
-    audit(request, kind=Kind.DOCUMENT_EXPORTED, detail=_ref(pk, f"duken:{number}:pdf"))
+    audit(request, kind=CaseAudit.DOCUMENT_EXPORTED, detail=_ref(pk, f"duken:{number}:pdf"))
     return attachment_response(
         documents.duken_pdf(inquiry, version, municipality=_municipality(request)),
         content_type="application/pdf",
@@ -675,7 +674,7 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _inquiry_for(request, pk, policies.may_triage)
     pool = selectors.contact_pool(inquiry.service)
     form = ContactForm(
-        _posted(request),
+        posted(request),
         pool=pool,
         initial={"seen_state": inquiry.state, "contact": inquiry.family_contact_id},
     )
@@ -690,13 +689,13 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
         except MoveRefused as exc:
             form.add_error("contact", str(exc))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            audit(request, kind=Kind.INQUIRY_CHANGED, detail=_ref(pk, "contact"))
+            audit(request, kind=InquiryAudit.INQUIRY_CHANGED, detail=_ref(pk, "contact"))
             for case_id in selectors.linked_cases(request.user, inquiry).values_list(
                 "pk", flat=True
             ):
-                audit(request, kind=Kind.CASE_CHANGED, case_id=case_id, detail="familiehjelpa")
+                audit(request, kind=CaseAudit.CASE_CHANGED, case_id=case_id, detail="familiehjelpa")
             messages.success(
                 request,
                 _("%(who)s er familiekontakt for familien.")
@@ -730,7 +729,7 @@ def child_team_refer(request: HttpRequest, pk: int) -> HttpResponse:
         else {}
     )
     form = ChildTeamForm(
-        _posted(request), cases=cases.select_related("child").order_by("pk"), initial=initial
+        posted(request), cases=cases.select_related("child").order_by("pk"), initial=initial
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -747,9 +746,11 @@ def child_team_refer(request: HttpRequest, pk: int) -> HttpResponse:
         except MoveRefused as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            audit(request, kind=Kind.CASE_CHANGED, case_id=item.case_id, detail="familiehjelpa")
+            audit(
+                request, kind=CaseAudit.CASE_CHANGED, case_id=item.case_id, detail="familiehjelpa"
+            )
             messages.success(request, _("Saken står på barneteamets sakliste."))
             return redirect("familiehjelpa:detail", pk=pk)
     if upcoming:
@@ -783,7 +784,7 @@ def child_team_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
         pk=item_pk,
     )
     choices, people = selectors.decision_candidates(item.case)
-    form = ChildTeamDecisionForm(_posted(request), services=choices, people=people)
+    form = ChildTeamDecisionForm(posted(request), services=choices, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -796,12 +797,14 @@ def child_team_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
                 offer_to=data["offer_to"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            audit(request, kind=Kind.CASE_DECIDED, case_id=item.case_id, detail="barneteam")
+            audit(request, kind=CaseAudit.CASE_DECIDED, case_id=item.case_id, detail="barneteam")
             messages.success(request, _("Barneteamets beslutning er registrert."))
             return redirect("familiehjelpa:detail", pk=pk)
-    audit(request, kind=Kind.CASE_VIEWED, case_id=item.case_id, detail="familiehjelpa:barneteam")
+    audit(
+        request, kind=CaseAudit.CASE_VIEWED, case_id=item.case_id, detail="familiehjelpa:barneteam"
+    )
     when = timezone.localtime(item.meeting.starts_at)
     return render(
         request,
@@ -837,7 +840,7 @@ def reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("sent") == "ja":
             services.reply_sent(inquiry=inquiry, user=request.user)
-            audit(request, kind=Kind.INQUIRY_CHANGED, detail=_ref(pk, "reply"))
+            audit(request, kind=InquiryAudit.INQUIRY_CHANGED, detail=_ref(pk, "reply"))
             messages.success(request, _("Det er registrert at svaret er sendt."))
         return redirect("familiehjelpa:detail", pk=pk)
     context = _letter_context(request, inquiry)
@@ -848,7 +851,7 @@ def reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def reply_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     inquiry = _inquiry_for(request, pk, policies.may_read, audit_get=False)
-    audit(request, kind=Kind.DOCUMENT_EXPORTED, detail=_ref(pk, "svarbrev:pdf"))
+    audit(request, kind=CaseAudit.DOCUMENT_EXPORTED, detail=_ref(pk, "svarbrev:pdf"))
     return attachment_response(
         documents.reply_letter_pdf(inquiry, context=_letter_context(request, inquiry)),
         content_type="application/pdf",
@@ -863,7 +866,7 @@ def reply_letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def numbers(request: HttpRequest) -> HttpResponse:
     _tool(request, policies.may_use_board(request.user), "numbers")
     data = selectors.numbers(request.user)
-    audit(request, kind=Kind.INQUIRY_VIEWED, detail="familiehjelpa:tall")
+    audit(request, kind=InquiryAudit.INQUIRY_VIEWED, detail="familiehjelpa:tall")
     return render(
         request,
         "familiehjelpa/numbers.html",
@@ -900,7 +903,7 @@ def refer(request: HttpRequest, case_pk: int) -> HttpResponse:
         raise PermissionDenied(_("Du kan ikke endre denne saken."))
     choices = selectors.familiehjelpa_services()
     targets = list(choices)
-    form = ReferForm(_posted(request), services=choices)
+    form = ReferForm(posted(request), services=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -915,11 +918,11 @@ def refer(request: HttpRequest, case_pk: int) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             audit(
                 request,
-                kind=Kind.CASE_CHANGED,
+                kind=CaseAudit.CASE_CHANGED,
                 case_id=case.pk,
                 detail=f"familiehjelpa:{inquiry.pk}",
             )
@@ -928,5 +931,5 @@ def refer(request: HttpRequest, case_pk: int) -> HttpResponse:
                 _("Saken er henvist til familiehjelpa. Teamleder tar kontakt."),
             )
             return redirect("cases:detail", pk=case.pk)
-    audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail="familiehjelpa:refer")
+    audit(request, kind=CaseAudit.CASE_VIEWED, case_id=case.pk, detail="familiehjelpa:refer")
     return render(request, "familiehjelpa/refer.html", {"case": case, "form": form})

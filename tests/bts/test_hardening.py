@@ -13,6 +13,7 @@ from django.contrib.auth import authenticate
 from django.test import Client
 from django.urls import reverse
 
+from bts.events import AccessAudit
 from bts.models import AuditEvent
 from tests.factories import PASSWORD
 
@@ -149,7 +150,7 @@ def test_failed_logins_are_audited_without_password_or_unknown_username(client, 
     fail_times(client, employee.username, times=6)
     post_login(client, "finnes-ikke", "hemmelig-passord-1")
 
-    events = list(AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_FAILED).order_by("pk"))
+    events = list(AuditEvent.objects.filter(kind=AccessAudit.LOGIN_FAILED).order_by("pk"))
 
     assert len(events) == 7
     assert [e.actor for e in events] == [employee] * 6 + [None]
@@ -165,7 +166,7 @@ def test_failed_logins_are_audited_without_password_or_unknown_username(client, 
 
 def test_a_successful_login_writes_no_failure_event(client, employee):
     post_login(client, employee.username, PASSWORD)
-    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_FAILED).exists()
+    assert not AuditEvent.objects.filter(kind=AccessAudit.LOGIN_FAILED).exists()
 
 
 def test_request_less_authenticate_still_honours_the_lockout(client, employee):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from bts.models import AuditEvent, Role
 from bts.services import membership_grant
 from cases import services
+from cases.events import CaseAudit
 from cases.models import Meeting, Minutes, RelayEntry
 from tests.factories import ServiceFactory, UserFactory
 
@@ -301,6 +302,9 @@ def test_two_editors_through_the_pages(case, employee_client, client, leader, ki
     assert "Ola vil ha fast voksen (A)" in response.text
     assert "Ola vil gå tidlig hjem (B)" in response.text
     assert str(case.responsible) in response.text  # who saved
+    assert "(versjon 2) etter at du åpnet det." in response.text
+    assert f"Lagret av {case.responsible}" in response.text
+    assert f'action="{url}"' in response.text and "Lagre referatet" in response.text
     merge_form = response.context["form"]
     assert merge_form.initial["version"] == 2
     assert merge_form.initial["child_voice"] == "Ola vil gå tidlig hjem (B)"
@@ -330,7 +334,7 @@ def test_minutes_page_shows_the_meeting_and_who_saved(case, employee_client, kin
     assert "(versjon 1)" in response.text
     assert "Ola liker å male." in response.text
     assert AuditEvent.objects.filter(
-        case_id=case.pk, kind=AuditEvent.Kind.CASE_VIEWED, detail="minutes"
+        case_id=case.pk, kind=CaseAudit.CASE_VIEWED, detail="minutes"
     ).exists()
 
 

@@ -8,7 +8,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from bts.events import AccessAudit
 from bts.models import AuditEvent, Role
+from cases.events import CaseAudit
 from cases.models import Case, Child, RelayEntry
 from tests.cases.conftest import decide, to_decision_step
 
@@ -140,7 +142,7 @@ def test_identity_number_never_reaches_a_url_or_the_audit_log(employee_client, g
     employee_client.get(response["Location"])
     for event in AuditEvent.objects.all():
         assert FNR not in f"{event.detail} {event.reason}"
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.CASE_CREATED).count() == 1
+    assert AuditEvent.objects.filter(kind=CaseAudit.CASE_CREATED).count() == 1
 
 
 CASE_URLS = [
@@ -267,7 +269,7 @@ def test_audit_events_cannot_be_changed_or_deleted(make_case):
     from django.db import DatabaseError, transaction
 
     make_case()
-    event = AuditEvent.objects.create(kind=AuditEvent.Kind.CASE_VIEWED, case_id=1)
+    event = AuditEvent.objects.create(kind=CaseAudit.CASE_VIEWED, case_id=1)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(reason="endret")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
@@ -454,12 +456,12 @@ def test_refused_attempts_are_logged_although_the_request_is_rolled_back(
     client.force_login(principal)
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
     assert client.post(reverse("cases:note_add", args=[case.pk]), {"text": "x"}).status_code == 404
-    refused = AuditEvent.objects.filter(kind=AuditEvent.Kind.ACCESS_REFUSED)
+    refused = AuditEvent.objects.filter(kind=AccessAudit.ACCESS_REFUSED)
     assert [(e.actor_id, e.case_id, e.detail) for e in refused.order_by("id")] == [
         (principal.pk, case.pk, "not_visible"),
         (principal.pk, case.pk, "not_visible"),
     ]
-    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.CASE_VIEWED, actor=principal)
+    assert not AuditEvent.objects.filter(kind=CaseAudit.CASE_VIEWED, actor=principal)
 
     client.force_login(make_user(Role.MUNICIPAL_LEADER))
     assert client.get(reverse("cases:new")).status_code == 403
@@ -471,7 +473,7 @@ def test_the_access_log_pages_back_in_time(client, make_case, leader):
 
     case = make_case()
     AuditEvent.objects.bulk_create(
-        AuditEvent(kind=AuditEvent.Kind.CASE_VIEWED, case_id=case.pk, detail=f"lesing {i}")
+        AuditEvent(kind=CaseAudit.CASE_VIEWED, case_id=case.pk, detail=f"lesing {i}")
         for i in range(ACCESS_LOG_PAGE + 5)
     )
     client.force_login(leader)
@@ -495,7 +497,7 @@ def test_the_access_log_keeps_a_fixed_query_count_with_more_than_a_page(
     def read(n: int) -> None:
         AuditEvent.objects.bulk_create(
             AuditEvent(
-                kind=AuditEvent.Kind.CASE_VIEWED,
+                kind=CaseAudit.CASE_VIEWED,
                 actor=readers[i % 3],
                 role=Role.EMPLOYEE,
                 case_id=case.pk,

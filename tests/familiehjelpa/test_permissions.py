@@ -21,8 +21,10 @@ from django.utils import timezone
 from bts.models import AuditEvent, Role, Service
 from bts.services import membership_grant
 from cases import services as case_services
+from cases.events import CaseAudit
 from familiehjelpa import services
 from familiehjelpa import urls as fh_urls
+from familiehjelpa.events import InquiryAudit
 from familiehjelpa.models import Inquiry
 from levels.loader import load_guide
 from tests.factories import ServiceFactory, UserFactory
@@ -51,7 +53,7 @@ class Route:
     methods: tuple[str, ...]
     who: dict[str, str] = field(default_factory=dict)
     empty_post: int = 200  # what an allowed empty POST gets: the form again, or a redirect
-    audit_kind: str = AuditEvent.Kind.INQUIRY_VIEWED
+    audit_kind: str = InquiryAudit.INQUIRY_VIEWED
     audit_case: bool = False  # the read names the case (its id in the audit event)
 
 
@@ -68,7 +70,7 @@ ROUTES: dict[str, Route] = {
         CASE,
         (GET, POST),
         {GET: HOLD, POST: HOLD},
-        audit_kind=AuditEvent.Kind.CASE_VIEWED,
+        audit_kind=CaseAudit.CASE_VIEWED,
         audit_case=True,
     ),
     "detail": Route(INQUIRY, (GET,), {GET: SEE}),
@@ -78,14 +80,12 @@ ROUTES: dict[str, Route] = {
     "conversation_new": form(WORK, WORK),
     "duken": form(SEE, WORK),
     "duken_version": Route(INQUIRY, (GET,), {GET: SEE}),
-    "duken_pdf": Route(INQUIRY, (GET,), {GET: SEE}, audit_kind=AuditEvent.Kind.DOCUMENT_EXPORTED),
+    "duken_pdf": Route(INQUIRY, (GET,), {GET: SEE}, audit_kind=CaseAudit.DOCUMENT_EXPORTED),
     "contact_assign": form(),
     "child_team_refer": form(),
-    "child_team_decide": form(audit_kind=AuditEvent.Kind.CASE_VIEWED, audit_case=True),
+    "child_team_decide": form(audit_kind=CaseAudit.CASE_VIEWED, audit_case=True),
     "reply_letter": form(SEE, TRIAGE, empty_post=302),
-    "reply_letter_pdf": Route(
-        INQUIRY, (GET,), {GET: SEE}, audit_kind=AuditEvent.Kind.DOCUMENT_EXPORTED
-    ),
+    "reply_letter_pdf": Route(INQUIRY, (GET,), {GET: SEE}, audit_kind=CaseAudit.DOCUMENT_EXPORTED),
 }
 
 PARAMETERS = {"pk": "inquiry", "number": "duken_number", "item_pk": "item", "case_pk": "case"}

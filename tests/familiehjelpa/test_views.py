@@ -329,6 +329,9 @@ def test_a_stale_mapping_gets_a_conflict_page(leader_client, school_inquiry, tea
     response = leader_client.post(url, {"version": "0", "assessment": "Min."})
     assert response.status_code == 409
     assert "Lagret." in response.text and "Min." in response.text
+    assert "etter at du åpnet skjemaet." in response.text
+    assert f'action="{url}"' in response.text
+    assert f"Henvendelse {school_inquiry.pk}" in response.text
 
 
 # --- Start page, the case page, the referral ------------------------------------------------------

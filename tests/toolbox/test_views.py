@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bts.events import AccessAudit
 from bts.models import Role
 from tests.factories import UserFactory
 from toolbox.models import CatalogueEntry, Contact, Tool
@@ -157,7 +158,7 @@ def test_a_refused_import_is_audited(client, make_user):
     client.force_login(user)
     client.get(reverse("toolbox:catalogue_import"))
 
-    event = AuditEvent.objects.get(kind=AuditEvent.Kind.ACCESS_REFUSED)
+    event = AuditEvent.objects.get(kind=AccessAudit.ACCESS_REFUSED)
     assert event.actor == user and event.detail == "toolbox:import_catalogue"
 
 

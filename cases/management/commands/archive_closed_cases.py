@@ -3,6 +3,7 @@ from django.db.models import F, Q
 
 from bts.models import AuditEvent
 from cases.archive import archive_package_make
+from cases.events import CaseAudit
 from cases.models import Case
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             archived = archive_package_make(case=case, user=case.responsible)
             # Made by the daily run, not by a person: no actor.
             AuditEvent.objects.create(
-                kind=AuditEvent.Kind.CASE_ARCHIVED,
+                kind=CaseAudit.CASE_ARCHIVED,
                 case_id=archived.pk,
                 detail="archive_closed_cases",
             )

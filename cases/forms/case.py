@@ -1,0 +1,65 @@
+"""The case list's filters and the small forms of the case page (notes, steps, access log)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bts.forms import DesignSystemMixin
+from bts.models import Service
+
+from .base import Form
+
+
+class NoteForm(Form):
+    text = forms.CharField(label=_("Notat"), widget=forms.Textarea, max_length=5000)
+
+
+class StepCompleteForm(DesignSystemMixin, forms.Form):
+    step_code = forms.CharField(widget=forms.HiddenInput)
+    summary = forms.CharField(
+        label=_("Kort om hva som ble gjort (valgfritt)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class AccessPeriodForm(DesignSystemMixin, forms.Form):
+    """The period of an access report (innsyn i logg); empty means the whole case."""
+
+    fra = forms.DateField(label=_("Fra og med"), required=False)
+    til = forms.DateField(label=_("Til og med"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("fra"), data.get("til")
+        if start and end and end < start:
+            self.add_error("til", _("Sluttdatoen kan ikke være før startdatoen."))
+        return data
+
+
+class CaseListFilterForm(DesignSystemMixin, forms.Form):
+    """The case list's filters: no names in it, since a filter ends up in the URL."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("open", _("Åpne")), ("closed", _("Avsluttede")), ("", _("Alle"))],
+        required=False,
+        initial="open",
+    )
+    level = forms.TypedChoiceField(
+        label=_("Nivå"),
+        choices=[("", _("Alle nivåer")), *[(n, f"Nivå {n}") for n in range(4)]],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.none(), label=_("Tjeneste"), required=False
+    )
+
+    def __init__(self, *args, services=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = services
+        self.fields["service"].empty_label = _("Alle tjenester")
+        if not services:
+            del self.fields["service"]

@@ -1,0 +1,78 @@
+"""A decision at a decision step, and a report to barnevernet."""
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bts.models import Service
+from levels.rules import CLOSED, options
+
+from ..models import ChildProtectionReport
+from .base import Form
+
+
+class DecisionForm(Form):
+    # The step the decider saw: a decision on a case that moved meanwhile is refused.
+    step_code = forms.CharField(widget=forms.HiddenInput)
+    to_level = forms.ChoiceField(label=_("Beslutning"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        widget=forms.Textarea,
+        help_text=_("Hvorfor dere beslutter dette. Begrunnelsen står i stafettloggen."),
+    )
+    child_view = forms.CharField(
+        label=_("Barnets stemme"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("Hva barnet selv mener, ut fra alder og modenhet."),
+    )
+
+    def __init__(self, *args, level: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_level"].choices = [(o.value, o.label) for o in options(level)]
+
+    def clean_to_level(self) -> int | None:
+        value = self.cleaned_data["to_level"]
+        return CLOSED if value == "avslutt" else int(value)
+
+
+class ReportForm(Form):
+    reported_at = forms.DateTimeField(label=_("Når ble meldingen sendt"), initial=timezone.now)
+    channel = forms.ChoiceField(
+        label=_("Hvordan"),
+        choices=ChildProtectionReport.Channel.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Hva meldingen gjelder"),
+        widget=forms.Textarea,
+        help_text=_("Foresatte varsles ikke fra BTS."),
+    )
+    police_contacted = forms.BooleanField(label=_("Politiet er kontaktet"), required=False)
+    received_by = forms.ModelChoiceField(
+        queryset=Service.objects.none(),
+        label=_("Barneverntjenesten som fikk meldingen"),
+        required=False,
+        help_text=_("Lederen i barneverntjenesten ser da saken i BTS."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        child_protection = Service.objects.filter(
+            kind=Service.Kind.CHILD_PROTECTION, is_active=True
+        ).order_by("name")
+        field = self.fields["received_by"]
+        field.queryset = child_protection
+        if len(child_protection) == 1:
+            field.initial = child_protection[0].pk
+        elif not child_protection:
+            del self.fields["received_by"]
+
+    def clean_reported_at(self):
+        value = self.cleaned_data["reported_at"]
+        if value > timezone.now() + timedelta(minutes=5):
+            raise ValidationError(_("Tidspunktet kan ikke være fram i tid."))
+        return value

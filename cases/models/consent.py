@@ -1,0 +1,123 @@
+"""Consent to share information and cooperate, and the services that take part by it."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bts.choices import ChoiceLabels
+from bts.models import Service
+
+from .case import Case
+from .child import Guardian
+
+
+class Consent(ChoiceLabels, models.Model):
+    """Consent that named services may share information and cooperate in the case.
+
+    Given to services, not to persons; by each guardian with parental responsibility, and by the
+    child from the municipality's age (the active guide's `child_consent_age`). Written (the
+    signed form is uploaded) or oral (then noted: who received it, what was explained)."""
+
+    class Form(models.TextChoices):
+        WRITTEN = "written", _("Skriftlig")
+        ORAL = "oral", _("Muntlig")
+
+    class Information(models.TextChoices):
+        WELLBEING = "wellbeing", _("Trivsel, utvikling og læring")
+        HEALTH = "health", _("Helse")
+        FAMILY = "family", _("Familiens situasjon")
+        MEASURES = "measures", _("Tiltak, vurderinger og referater")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    services = models.ManyToManyField(Service, related_name="+", verbose_name=_("tjenester"))
+    # Who consented, as one line for the log and the page (built from the fields below).
+    given_by = models.CharField(_("gitt av"), max_length=300)
+    guardians = models.ManyToManyField(
+        Guardian, blank=True, related_name="consents", verbose_name=_("foresatte")
+    )
+    child_consented = models.BooleanField(_("barnet selv samtykker"), default=False)
+    information = ArrayField(
+        models.CharField(max_length=16, choices=Information.choices),
+        verbose_name=_("opplysninger som kan deles"),
+        default=list,
+        blank=True,
+    )
+    information_other = models.CharField(_("andre opplysninger"), max_length=300, blank=True)
+    form = models.CharField(_("form"), max_length=8, choices=Form.choices)
+    oral_note = models.TextField(_("notat om det muntlige samtykket"), blank=True)
+    document = models.ForeignKey(
+        "bts.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signert skjema"),
+    )
+    purpose = models.TextField(_("formål"))
+    given_on = models.DateField(_("dato"))
+    expires_on = models.DateField(_("utløper"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("trukket tilbake"), null=True, blank=True)
+    withdrawn_how = models.CharField(
+        _("hvordan det ble trukket tilbake"), max_length=300, blank=True
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A refusal is recorded too: it is never active, and the log shows it was asked.
+    refused = models.BooleanField(_("foresatte sa nei"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("samtykke")
+        verbose_name_plural = _("samtykker")
+
+    def __str__(self) -> str:
+        return f"Samtykke {self.given_on:%d.%m.%Y} ({self.get_form_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return (
+            not self.refused
+            and self.withdrawn_on is None
+            and (self.expires_on is None or self.expires_on >= today)
+        )
+
+    def get_information_labels(self) -> list[str]:
+        labels = dict(self.Information.choices)
+        return [labels.get(kind, kind) for kind in self.information]
+
+    @classmethod
+    def active_q(cls, prefix: str = "") -> Q:
+        today = timezone.localdate()
+        return Q(**{f"{prefix}withdrawn_on__isnull": True, f"{prefix}refused": False}) & (
+            Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today})
+        )
+
+
+class Involvement(ChoiceLabels, models.Model):
+    """Another service taking part in the case (nivå 1 with others, 2, 3)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="involvements")
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="involvements")
+    joined_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "service"], name="involvement_once")]
+
+    def __str__(self) -> str:
+        return f"{self.service} i sak {self.case_id}"

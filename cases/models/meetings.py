@@ -1,0 +1,112 @@
+"""Meetings in the case and their minutes (referat)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bts.choices import ChoiceLabels
+from bts.models import Service
+
+from .case import Case
+
+
+class Meeting(ChoiceLabels, models.Model):
+    """A meeting in the case. Guardians and the child are invited, never summoned."""
+
+    class Kind(models.TextChoices):
+        CONCERN_TALK = "undringssamtale", _("Undringssamtale")
+        COLLABORATION = "samarbeidsmote", _("Samarbeidsmøte")
+        EVALUATION = "evalueringsmote", _("Evalueringsmøte")
+        INTERDISCIPLINARY_TEAM = "tverrfaglig_team", _("Tverrfaglig team")
+        CHILD_TEAM = "barneteam", _("Barneteam")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("type møte"), max_length=20, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("tidspunkt"))
+    place = models.CharField(_("sted"), max_length=200)
+    agenda = models.TextField(_("hva skal dere snakke om"))
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="meetings", verbose_name=_("ansatte som deltar")
+    )
+    participant_services = models.ManyToManyField(
+        Service, related_name="meetings", verbose_name=_("tjenester som deltar")
+    )
+    # Guardians, the child, a trusted person: free text, they are not users.
+    other_participants = models.TextField(_("andre som er invitert"), blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("møte")
+        verbose_name_plural = _("møter")
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.starts_at)
+        return f"{self.get_kind_display()} {when:%d.%m.%Y}"
+
+    @property
+    def saved_minutes(self) -> "Minutes | None":
+        """The minutes if any were saved (no query when fetched with select_related)."""
+        try:
+            return self.minutes
+        except Minutes.DoesNotExist:
+            return None
+
+    @property
+    def labelled_minutes(self) -> list[tuple[str, str]]:
+        return Minutes.labelled(self.saved_minutes)
+
+
+class Minutes(ChoiceLabels, models.Model):
+    """The referat of one meeting, saved with optimistic locking: `version` counts the saves."""
+
+    SECTIONS = (
+        "present",
+        "child_voice",
+        "concern",
+        "shared_understanding",
+        "measures_agreed",
+        "responsibilities",
+        "time_frame",
+        "effect_judgement",
+        "next_meeting",
+    )
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    present = models.TextField(_("Til stede"), blank=True)
+    child_voice = models.TextField(_("Barnets stemme"), blank=True)
+    concern = models.TextField(_("Undringen/problemet"), blank=True)
+    shared_understanding = models.TextField(_("Felles forståelse"), blank=True)
+    measures_agreed = models.TextField(_("Tiltak som ble avtalt"), blank=True)
+    responsibilities = models.TextField(_("Ansvarsfordeling"), blank=True)
+    time_frame = models.TextField(_("Tidsramme"), blank=True)
+    effect_judgement = models.TextField(_("Hvordan effekten skal vurderes"), blank=True)
+    next_meeting = models.TextField(_("Neste møte"), blank=True)
+    version = models.PositiveIntegerField(_("versjon"), default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("sist lagret"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referat")
+        verbose_name_plural = _("referater")
+
+    def __str__(self) -> str:
+        return f"Referat {self.meeting} (versjon {self.version})"
+
+    def sections(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.SECTIONS}
+
+    @classmethod
+    def labelled(cls, minutes: "Minutes | None") -> list[tuple[str, str]]:
+        """(label, text) of every section, in the template's order; empty texts without minutes."""
+        return [
+            (cls._meta.get_field(name).verbose_name, getattr(minutes, name) if minutes else "")
+            for name in cls.SECTIONS
+        ]
