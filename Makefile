@@ -30,18 +30,23 @@ $(VENV)/.installed: requirements.lock .python-version
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) --require-hashes requirements.lock
 	@touch $@
 
-demo: $(VENV)/.installed system-libs
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py load_guide fixtures/veiledere/ovre-eiker.toml
-	DJANGO_DEBUG=1 $(PY) manage.py load_toolbox fixtures/verktoy/ovre-eiker.toml
-	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
-	@echo "BTS kjører på http://127.0.0.1:8000 – logg inn som ansatt / demo (Ctrl-C stopper)."
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+# manage.py starts (or reuses) the project-local PostgreSQL in .pgdata/ when BTS_LOCAL_DB is set
+# and DATABASE_URL is not; the settings themselves never start a server.
+DEMO := DJANGO_DEBUG=1 BTS_LOCAL_DB=persistent $(PY) manage.py
 
+demo: $(VENV)/.installed system-libs
+	$(DEMO) migrate --noinput
+	$(DEMO) load_guide fixtures/veiledere/ovre-eiker.toml
+	$(DEMO) load_toolbox fixtures/verktoy/ovre-eiker.toml
+	$(DEMO) seed_demo
+	@echo "BTS kjører på http://127.0.0.1:8000 – logg inn som ansatt / demo (Ctrl-C stopper)."
+	$(DEMO) runserver 127.0.0.1:8000
+
+# Settings config.settings_test (pyproject); a throwaway PostgreSQL unless DATABASE_URL is set.
 test: $(VENV)/.installed system-libs $(CHROMIUM)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	BTS_TESTING=1 BTS_LOCAL_DB=throwaway $(PY) -m pytest
+	$(PY) -m pytest
 
 # A fresh database of its own (.pgdata-bench/), seeded, measured over loopback, then removed.
 bench: $(VENV)/.installed system-libs
@@ -70,7 +75,7 @@ system-libs:
 	fi
 
 db-stop: $(VENV)/.installed
-	$(PY) -m bts.localdb
+	$(PY) -m bts.localdb stop
 
 vendor-designsystemet:
 	scripts/vendor-designsystemet.sh

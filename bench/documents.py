@@ -18,10 +18,15 @@ from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bts.settings")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# The demo database (make demo), unless DATABASE_URL names another.
+from bts.localdb import use  # noqa: E402
 
-import django
+use(ROOT, "persistent")
+
+import django  # noqa: E402
 
 django.setup()
 
@@ -36,7 +41,6 @@ from cases.models import Meeting, Minutes  # noqa: E402
 from levels.loader import load_guide  # noqa: E402
 from levels.models import Step  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 PARAGRAPH = (
     "Barnehagen har over seks uker sett at Åse trekker seg unna i frilek, har vansker med "
     "overganger og virker sliten om morgenen. Foresatte forteller om en høst med flytting og "

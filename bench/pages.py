@@ -12,10 +12,15 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bts.settings")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# The demo database (make demo), unless DATABASE_URL names another.
+from bts.localdb import use  # noqa: E402
 
-import django
+use(ROOT, "persistent")
+
+import django  # noqa: E402
 
 django.setup()
 

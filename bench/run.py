@@ -43,11 +43,10 @@ sys.path.insert(0, str(ROOT))
 def env() -> dict:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "BTS_"))}
     return keep | {
-        "DJANGO_SETTINGS_MODULE": "bts.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "BTS_LOCAL_DB": "bench",
         "BTS_SYNTHETIC": "1",
         "BTS_BENCH": "1",
     }
@@ -65,14 +64,16 @@ def manage(*args: str) -> str:
     return done.stdout.strip()
 
 
+def start_database() -> None:
+    """The benchmark's own server (.pgdata-bench/); every command below gets its address."""
+    from bts.localdb import start
+
+    ENV["DATABASE_URL"] = start(ROOT, "bench")
+
+
 def stop_database() -> None:
     subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [
-            PY,
-            "-c",
-            "from pathlib import Path; from bts.localdb import stop; "
-            f"stop(Path({str(ROOT)!r}), '.pgdata-bench')",
-        ],
+        [PY, "-m", "bts.localdb", "stop", "--bench"],
         cwd=ROOT,
         env=ENV,
         capture_output=True,
@@ -130,7 +131,7 @@ class Browser:
 def log_in(username: str) -> Browser:
     from django_otp.oath import TOTP
 
-    from bts.synthetic import BENCH_PASSWORD, BENCH_TOTP_KEY
+    from devdata.synthetic import BENCH_PASSWORD, BENCH_TOTP_KEY
 
     browser = Browser()
     token = browser.csrf("/logg-inn/")
@@ -288,6 +289,7 @@ def main() -> None:
     server = None
     try:
         started = time.monotonic()
+        start_database()
         manage("migrate", "--noinput")
         manage("collectstatic", "--noinput")
         if not kept:
@@ -307,7 +309,7 @@ def main() -> None:
         server = subprocess.Popen(  # noqa: S603 - our own server and arguments
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "bts.wsgi",
+                "config.wsgi",
                 "-b",
                 f"{HOST}:{PORT}",
                 "-w",

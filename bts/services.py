@@ -5,17 +5,21 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .models import MUNICIPAL_ROLES, Membership, Role, Service, User
 
 SYSTEM_ADMIN_GROUP = "Systemadministratorer"
-# The system administrator manages users, services, the guide, the catalogue and the contacts,
-# and never reads cases. The toolbox itself comes from its file: the admin may only view it.
+# The system administrator manages users and services here, and what the apps above register
+# (the guide, the catalogue, the contacts); never cases. By app label and model name.
 SYSTEM_ADMIN_MODELS = {
     "bts": ["user", "service", "membership"],
     # Resetting a lost authenticator: delete the user's device, and they set up a new one.
     "otp_totp": ["totpdevice"],
     # Lifting a login lockout early: delete the username's access attempt.
     "axes": ["accessattempt"],
-    "levels": ["guide", "level", "step", "acutecontact"],
-    "toolbox": ["catalogueentry", "catalogueimport", "contact", "toolbox", "tool"],
 }
+
+
+def system_admin_models_register(app_label: str, models: list[str]) -> None:
+    """An app names the models the system administrator manages (from its AppConfig.ready), so
+    the foundation need not know the apps above it."""
+    SYSTEM_ADMIN_MODELS[app_label] = list(models)
 
 
 @transaction.atomic

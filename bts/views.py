@@ -7,32 +7,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
-from bts.events import AccessAudit
-from cases.selectors import (
-    handovers_for,
-    my_cases,
-    service_cases,
-    watched_cases,
-    with_follow_up_due,
-)
-from dashboards.selectors import municipal_pyramid, open_cases_table
-from familiehjelpa import selectors as familiehjelpa
-from levels.selectors import guide_levels, request_guide
-
 from . import services
 from .audit import audit
+from .events import AccessAudit
 from .forms import LoginForm, OneTimeCodeForm
 from .middleware import two_factor_exempt
-from .models import Role
 from .policies import requires_two_factor
-from .selectors import admin_overview, request_memberships
 
 
 class LoginView(auth_views.LoginView):
@@ -41,54 +27,6 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"demo_mode": settings.DEMO_MODE}
-
-
-@require_GET
-def start(request: HttpRequest) -> HttpResponse:
-    """The role-aware start page: each role the user holds adds its own section."""
-    memberships = request_memberships(request)
-    roles = {m.role for m in memberships}
-    guide = request_guide(request)
-    max_days = guide.follow_up_max_days if guide else 28
-    context = {
-        "memberships": memberships,
-        "has": {role.value: role in roles for role in Role},
-        "led_services": [m.service for m in memberships if m.role == Role.LEADER],
-        "first_step": None,
-        "pyramid": None,
-    }
-    if guide is not None:
-        levels = list(guide_levels(guide))
-        first_level_steps = levels[0].steps.all() if levels else []
-        context["first_step"] = first_level_steps[0] if first_level_steps else None
-        if Role.MUNICIPAL_LEADER in roles:
-            # Suppressed like the municipal dashboard: counts under 5 are "<5".
-            table, _kinds, _levels = open_cases_table(levels)
-            context["pyramid"] = municipal_pyramid(levels, table)
-    if roles & {Role.EMPLOYEE, Role.LEADER}:
-        cases = list(my_cases(request.user)[:51])
-        context["more_cases"] = len(cases) > 50
-        cases = cases[:50]
-        with_follow_up_due(cases, max_days=max_days)
-        context |= {
-            "my_cases": cases,
-            "today": timezone.localdate(),
-            "handovers": list(handovers_for(request.user)),
-            "watches": list(watched_cases(request.user)),
-        }
-    if Role.LEADER in roles:
-        led = list(service_cases(request.user)[:100])
-        context["service_cases"] = with_follow_up_due(led, max_days=max_days)
-    if Role.FAMILIEHJELPA_LEADER in roles:
-        context["inquiries"] = familiehjelpa.leader_summary(request.user)
-    if Role.FAMILY_CONTACT in roles:
-        context["families"] = familiehjelpa.families_for(request.user)
-        context["today"] = timezone.localdate()
-        if "handovers" not in context:
-            context["handovers"] = list(handovers_for(request.user))
-    if Role.SYSTEM_ADMIN in roles:
-        context["admin_overview"] = admin_overview()
-    return render(request, "bts/start.html", context)
 
 
 @login_not_required

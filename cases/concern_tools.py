@@ -2,7 +2,7 @@
 risk and protective factor checklists, and links to the tools' guidance.
 
 The content is the municipality's toolbox, but `cases` does not read the toolbox: the project
-registers a provider (bts/concern_tools.py) that does, so this app keeps depending on bts and
+registers a provider (portal/concern_tools.py) that does, so this app keeps depending on bts and
 levels only. Without one, or without a toolbox loaded, the form offers the plain worry choices
 and free text, as before.
 """

@@ -8,7 +8,12 @@ class LevelsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from bts.services import system_admin_models_register
+
         from .selectors import guide_cache_clear
+
+        # The system administrator keeps the guide and its akutt numbers up to date.
+        system_admin_models_register("levels", ["guide", "level", "step", "acutecontact"])
 
         for model in ("Guide", "Level", "Step", "AcuteContact"):
             sender = self.get_model(model)

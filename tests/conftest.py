@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -45,6 +46,13 @@ def _fresh_guide_cache():
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo_data(db, settings):
+    """The demo municipality of `seed_demo` (devdata), in demo mode."""
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
 
 
 @pytest.fixture

@@ -20,6 +20,13 @@ class ToolboxConfig(AppConfig):
     verbose_name = "Verktøykasse, tiltak og kontakter"
 
     def ready(self) -> None:
+        from bts.services import system_admin_models_register
+
+        # The system administrator manages the catalogue and the contacts. The toolbox itself
+        # comes from its file: the admin may only view it.
+        system_admin_models_register(
+            "toolbox", ["catalogueentry", "catalogueimport", "contact", "toolbox", "tool"]
+        )
         post_migrate.connect(
             _refresh_system_admin_group, sender=self, dispatch_uid="toolbox.refresh_admin_group"
         )

@@ -2,47 +2,14 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import reverse
 
 from bts.middleware import SESSION_STARTED_KEY, SESSION_TOUCHED_KEY
-from bts.models import Membership, Service, User
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 DEMO_USERNAMES = ["ansatt", "leder", "rektor", "familiehjelpa", "familiekontakt",
                   "kommunalsjef", "admin"]  # fmt: skip
-
-
-@pytest.fixture
-def demo_data(settings):
-    settings.DEMO_MODE = True
-    call_command("seed_demo")
-
-
-def test_seed_demo_creates_the_municipality_and_one_login_per_role(demo_data):
-    assert set(User.objects.values_list("username", flat=True)) == set(DEMO_USERNAMES)
-    assert Service.objects.count() >= 10
-    assert len(set(Service.objects.values_list("kind", flat=True))) >= 8
-    ansatt = User.objects.get(username="ansatt")
-    assert ansatt.memberships.get().service.kind == Service.Kind.KINDERGARTEN
-    leder = User.objects.get(username="leder").memberships.get()
-    assert leder.service == ansatt.memberships.get().service
-    assert User.objects.get(username="admin").is_staff
-
-
-def test_seed_demo_twice_changes_nothing(demo_data):
-    before = (User.objects.count(), Service.objects.count(), Membership.objects.count())
-    call_command("seed_demo")
-    assert (User.objects.count(), Service.objects.count(), Membership.objects.count()) == before
-
-
-def test_seed_demo_refuses_outside_demo_mode(settings):
-    settings.DEMO_MODE = False
-    with pytest.raises(CommandError, match="demomodus"):
-        call_command("seed_demo")
-    assert not User.objects.exists()
 
 
 @pytest.mark.parametrize("username", DEMO_USERNAMES)
@@ -128,18 +95,3 @@ def test_idle_session_lasts_thirty_minutes_and_is_renewed(employee_client, setti
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(1))
     response = employee_client.get(reverse("start"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-
-
-def test_with_a_guide_loaded_the_demo_has_cases_at_several_levels_once(settings, guide):
-    from cases.models import Case
-
-    settings.DEMO_MODE = True
-    call_command("seed_demo")
-    call_command("seed_demo")
-    # The services' cases (familiehjelpa's demo inquiries have their own test).
-    services_cases = Case.objects.exclude(owner_service__kind="familiehjelpa")
-    assert sorted(services_cases.values_list("level", flat=True)) == [0, 0, 1, 2]
-    from django.utils import timezone
-
-    assert Case.objects.get(child__first_name="Ali").decision_due < timezone.localdate()
-    assert Case.objects.get(child__first_name="Jonas").meetings.get().minutes.version == 1

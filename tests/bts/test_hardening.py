@@ -205,7 +205,7 @@ def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:
         and not key.startswith("DJANGO_")
     }
     env |= {
-        "DJANGO_SETTINGS_MODULE": "bts.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "bts.example.invalid",
         # Nothing listens there: the check must not need a database.

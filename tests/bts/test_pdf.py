@@ -281,7 +281,7 @@ REFUSED_IN_TEMPLATE = [
     "https://images.example.org/logo.png",
     "file:///etc/passwd",
     "data: URL",
-    "https://bts.invalid/bts/settings.py",
+    "https://bts.invalid/config/settings.py",
     "https://bts.invalid/static/img/finnes-ikke.png",
 ]
 
@@ -334,14 +334,14 @@ def test_fetcher_serves_our_static_files_from_disk():
         f"file://{ROOT}/static/css/print.css",
         "data:text/css,body%7Bcolor:red%7D",
         "data:image/png;base64,iVBORw0KGgo=",
-        "https://bts.invalid/bts/settings.py",
-        "https://bts.invalid/static/../bts/settings.py",
-        "https://bts.invalid/static/css/../../bts/settings.py",
-        "https://bts.invalid/static/%2e%2e/bts/settings.py",
-        "https://bts.invalid/static/css/%2E%2E/%2E%2E/bts/settings.py",
+        "https://bts.invalid/config/settings.py",
+        "https://bts.invalid/static/../config/settings.py",
+        "https://bts.invalid/static/css/../../config/settings.py",
+        "https://bts.invalid/static/%2e%2e/config/settings.py",
+        "https://bts.invalid/static/css/%2E%2E/%2E%2E/config/settings.py",
         "https://bts.invalid/static//etc/passwd",
         "https://bts.invalid/static/%2Fetc%2Fpasswd",
-        "https://bts.invalid/static/css\\..\\..\\bts\\settings.py",
+        "https://bts.invalid/static/css\\..\\..\\config\\settings.py",
         "https://bts.invalid/static/css/print.css?v=2",
         "https://bts.invalid/static/css",
         "https://bts.invalid/static/",
@@ -361,7 +361,12 @@ def test_fetcher_refuses_everything_else_and_logs_it(url, caplog):
 
 @pytest.mark.parametrize(
     "path",
-    ["../bts/settings.py", "css/../../bts/settings.py", "%2e%2e/bts/settings.py", "/etc/passwd"],
+    [
+        "../config/settings.py",
+        "css/../../config/settings.py",
+        "%2e%2e/config/settings.py",
+        "/etc/passwd",
+    ],
 )
 def test_traversal_is_refused_before_any_finder_sees_it(path, monkeypatch):
     # The finders refuse paths outside their folders too; this does not depend on it.

@@ -202,9 +202,9 @@ def test_the_list_rules_and_the_one_case_rules_agree_on_realistic_data(guide):
     give every user the same cases; the case list pages through exactly those; and the one-case
     form with its compiled SQL (`visible_case`) answers the same for every case."""
     from bts.models import Membership, User
-    from bts.synthetic import seed_synthetic
     from cases.models import Case, Consent
     from cases.selectors import case_list, visible_case, visible_case_ids
+    from devdata.synthetic import seed_synthetic
 
     seed_synthetic(cases=300, seed=3)
     # Some consents withdrawn and expired, so covered and uncovered involvements both exist.

@@ -10,11 +10,11 @@ from django.db.models import Min, Q, Value
 from django.db.models.functions import Greatest, TruncDate
 from django.utils import timezone
 
-from bts.synthetic import seed_synthetic
 from cases.models import Case, Decision, Measure
 from dashboards import figures
 from dashboards.models import MonthlyFigure, StaleMonth
 from dashboards.stats import DaysBetween, Median, Period, counts_by_month
+from devdata.synthetic import seed_synthetic
 from familiehjelpa.models import Inquiry
 from tests.dashboards.conftest import decision, measure, month_ago, open_case, update, user_with
 

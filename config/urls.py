@@ -1,16 +1,19 @@
+"""The project's URLs: the foundation's login pages and each app under its own prefix."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
-from .middleware import two_factor_exempt
+from bts import views
+from bts.middleware import two_factor_exempt
+from portal.views import start
 
 admin.site.site_header = "BTS – administrasjon"
 admin.site.site_title = "BTS"
 admin.site.index_title = "Brukere, tjenester, handlingsveileder, tiltak og kontakter"
 
 urlpatterns = [
-    path("", views.start, name="start"),
+    path("", start, name="start"),
     path("status/", views.status, name="status"),
     path("logg-inn/", views.LoginView.as_view(), name="login"),
     path("logg-ut/", two_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bts.models import Role
+from bts.policies import requires_two_factor
+from bts.selectors import user_roles
 from dashboards.policies import may_see_municipal_dashboard, may_see_service_dashboard
 from toolbox.policies import Action, may
-
-from .models import Role
-from .selectors import user_roles
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,6 @@ def navigation_for(request) -> list[NavItem]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    from .policies import requires_two_factor
-
     if requires_two_factor(user) and not user.is_verified():
         return []  # nothing to go to before the second factor
     items = [

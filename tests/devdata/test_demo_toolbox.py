@@ -1,10 +1,9 @@
 import pytest
 from django.core.management import call_command
 
+from tests.toolbox.conftest import TOOLBOXES
 from toolbox.examples import EXAMPLE_CONTACTS, EXAMPLE_ROWS
 from toolbox.models import CatalogueEntry, CatalogueImport, Contact, Tool
-
-from .conftest import TOOLBOXES
 
 pytestmark = pytest.mark.django_db
 

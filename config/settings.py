@@ -1,4 +1,6 @@
-"""Settings for BTS. Configuration comes from the environment; see README "Configuration"."""
+"""Production settings for BTS. Configuration comes from the environment; every variable is in
+docs/configuration.md. Importing this module starts nothing and reads no flag that lifts a guard:
+the tests have their own module (config/settings_test.py) that sets what they need."""
 
 import os
 from datetime import timedelta
@@ -15,20 +17,18 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
-# The test suite runs with production settings (DEBUG off) over plain HTTP on loopback.
-TESTING = env_bool("BTS_TESTING")
 
 # Demo logins (password "demo") work only in demo mode, and demo mode is only possible with DEBUG.
 DEMO_MODE = DEBUG and env_bool("BTS_DEMO_MODE", default=True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not TESTING:
+    if not DEBUG:
         raise RuntimeError("DJANGO_SECRET_KEY må settes når DEBUG er av.")
     SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h] or (
-    ["127.0.0.1", "localhost", "testserver"] if DEBUG or TESTING else []
+    ["127.0.0.1", "localhost", "testserver"] if DEBUG else []
 )
 
 INSTALLED_APPS = [
@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "toolbox",
     "familiehjelpa",
     "dashboards",
+    # Above every app, imported by none: the start page and menu, then the demo data.
+    "portal",
+    "devdata",
 ]
 
 MIDDLEWARE = [
@@ -77,8 +80,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "bts.urls"
-WSGI_APPLICATION = "bts.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -91,21 +94,19 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bts.context_processors.layout",
+                "portal.context_processors.layout",
             ],
         },
     },
 ]
 
-# PostgreSQL only. Without DATABASE_URL the project starts its own local server (bts/localdb.py).
+# PostgreSQL only, at DATABASE_URL. Without it, every use of the database fails with a message
+# saying what to set (bts/no_database): the settings never start or guess a server. The
+# project-local server is started by the commands that need one (bts/localdb.py).
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
 else:
-    from bts.localdb import database_settings
-
-    DATABASES = {
-        "default": database_settings(BASE_DIR, os.environ.get("BTS_LOCAL_DB", "persistent"))
-    }
+    DATABASES = {"default": {"ENGINE": "bts.no_database"}}
 # A view's writes and the audit events that record them commit together, or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Persistent connections: a request does not pay for a new connection (the project-local
@@ -191,8 +192,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# collectstatic target in production; in development and tests the finders serve static files.
-STATIC_ROOT = None if DEBUG or TESTING else BASE_DIR / ".staticfiles"
+# collectstatic target in production; in development the finders serve static files.
+STATIC_ROOT = None if DEBUG else BASE_DIR / ".staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -226,7 +227,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 if not DEBUG:
     # Production runs behind TLS. `__Host-` cookies are bound to this host and path "/".
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not TESTING)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -236,16 +237,48 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
+# E-mail (Django 6.1's MAILERS). Production sends through SMTP; host, port, account and TLS
+# come from the environment, the password also from a file (a container secret). The SMTP options
+# go to the SMTP backend only: other backends refuse options they do not know.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND_PATH = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND,
+)
+
+
+def smtp_options() -> dict:
+    password = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD")
+    password_file = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD_FILE")
+    if password is not None and password_file:
+        raise RuntimeError(
+            "Sett enten DJANGO_EMAIL_HOST_PASSWORD eller DJANGO_EMAIL_HOST_PASSWORD_FILE, "
+            "ikke begge."
+        )
+    if password_file:
+        # A secret file usually ends with a newline that is not part of the password.
+        password = Path(password_file).read_text().rstrip("\r\n")
+    use_tls = env_bool("DJANGO_EMAIL_USE_TLS")
+    use_ssl = env_bool("DJANGO_EMAIL_USE_SSL")
+    if use_tls and use_ssl:
+        raise RuntimeError("DJANGO_EMAIL_USE_TLS og DJANGO_EMAIL_USE_SSL kan ikke begge være på.")
+    port = os.environ.get("DJANGO_EMAIL_PORT")
+    timeout = os.environ.get("DJANGO_EMAIL_TIMEOUT")
+    return {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        # Unset: the backend picks 465 with SSL, 587 with STARTTLS, otherwise 25.
+        "port": int(port) if port else None,
+        "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+        "password": password or "",
+        "use_tls": use_tls,
+        "use_ssl": use_ssl,
+        "timeout": float(timeout) if timeout else None,
     }
-}
+
+
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = smtp_options()
 
 LOGGING = {
     "version": 1,

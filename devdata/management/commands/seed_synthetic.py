@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bts.synthetic import seed_synthetic
+from devdata.synthetic import seed_synthetic
 
 
 class Command(BaseCommand):

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class DevdataConfig(AppConfig):
+    """Demo data (`seed_demo`) and synthetic data for benchmarks (`seed_synthetic`). It may use
+    every app; no app imports it. The commands refuse to run outside demo mode (or, for synthetic
+    data, without BTS_SYNTHETIC)."""
+
+    name = "devdata"
+    verbose_name = "Demo- og testdata"
