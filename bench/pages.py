@@ -1,6 +1,6 @@
 """Server-side timing of the pages that exist so far, in-process through Django's test client.
 
-Run with the demo database loaded (make demo once, or the three setup commands in the README):
+Run with the demo database loaded (make demo once, or the loading commands in docs/operations.md):
     DJANGO_DEBUG=1 .venv/bin/python bench/pages.py [requests-per-page]
 It measures the time from request to response inside Django (no network, no browser), as
 p50/p95 over N requests per page after a warm-up, and the number of SQL queries per page.
