@@ -2,6 +2,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .audit import record
+from .events import AccessAudit
 from .models import MUNICIPAL_ROLES, Membership, Role, Service, User
 
 SYSTEM_ADMIN_GROUP = "Systemadministratorer"
@@ -66,8 +68,21 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     an older device (a lost phone, reset by the administrator) is removed."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
     if not device.verify_token(token):
+        record(kind=AccessAudit.TWO_FACTOR_FAILED, actor=user, detail="setup")
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    record(kind=AccessAudit.TWO_FACTOR_ENROLLED, actor=user)
     return True
+
+
+@transaction.atomic
+def totp_verify(*, user: User, device: TOTPDevice, token: str) -> tuple[bool, bool]:
+    """The second step of a login: (whether the device takes a code now, whether this one
+    fits). A code that does not fit, or comes while the device is throttling, is audited."""
+    allowed, _info = device.verify_is_allowed()
+    if allowed and device.verify_token(token):
+        return True, True
+    record(kind=AccessAudit.TWO_FACTOR_FAILED, actor=user)
+    return allowed, False

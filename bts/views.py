@@ -14,8 +14,6 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from . import services
-from .audit import audit
-from .events import AccessAudit
 from .forms import LoginForm, OneTimeCodeForm
 from .middleware import two_factor_exempt
 from .policies import requires_two_factor
@@ -80,10 +78,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor_setup")
     form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        allowed, _info = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["token"]):
+        allowed, verified = services.totp_verify(
+            user=request.user, device=device, token=form.cleaned_data["token"]
+        )
+        if verified:
             return _verified(request, device)
-        audit(request, kind=AccessAudit.TWO_FACTOR_FAILED)
         form.add_error(
             "token",
             _("Koden stemmer ikke. Vent litt, og skriv den nye koden appen viser.")
@@ -113,9 +112,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             user=request.user, device=device, token=form.cleaned_data["token"]
         ):
             device.refresh_from_db()
-            audit(request, kind=AccessAudit.TWO_FACTOR_ENROLLED)
             return _verified(request, device)
-        audit(request, kind=AccessAudit.TWO_FACTOR_FAILED, detail="setup")
         form.add_error("token", _("Koden stemmer ikke. Sjekk at klokka på telefonen går riktig."))
     secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
     return render(
