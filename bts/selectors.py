@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from .models import Membership, Service, User
-from .sql import compiled_once
 
 
 def current_membership_q(prefix: str = "") -> Q:
@@ -51,13 +50,8 @@ def _user_annotations() -> dict:
 
 def user_with_memberships(user_id) -> User | None:
     """The user, with their current memberships (and services) and the ids of their confirmed
-    authenticators, in one query: what the session's user is asked on every request. The
-    subqueries are compiled once a day per process (they hold today's date)."""
-    user = (
-        User._default_manager.filter(pk=user_id)
-        .annotate(**dict(compiled_once(User, _user_annotations, timezone.localdate())))
-        .first()
-    )
+    authenticators, in one query: what the session's user is asked on every request."""
+    user = User._default_manager.filter(pk=user_id).annotate(**_user_annotations()).first()
     if user is not None:
         user._bts_memberships = [_membership(user, row) for row in user._membership_rows]
         user._bts_device_ids = set(user._device_ids)
