@@ -13,19 +13,25 @@ visible but the action is not allowed, and write the read's (or the export's) au
 reads are audited by the policy that grants them.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bts.audit import record, refuse
 from bts.models import Role, User
 from bts.selectors import user_memberships
 
+from .case_page import case_page, sections_json
 from .events import CaseAudit
 from .grants import granted_q
 from .models import Case, CaseUserGrant, ChildProtectionReport, Consent, Involvement
@@ -161,8 +167,12 @@ def visible_cases(user: User) -> QuerySet[Case]:
 
 
 def visible_case(user: User, pk: int) -> QuerySet[Case]:
-    """The one case `pk`, if this user may see it (what every case page and fragment asks)."""
-    return visible_cases(user).filter(pk=pk)
+    """The one case `pk`, if this user may see it (what every case page and fragment asks):
+    `visible_cases(user).filter(pk=pk)`, with the rule's SQL from the cache below."""
+    scope = _scope(user)
+    if scope is None:
+        return Case.objects.none()
+    return Case.objects.filter(_compiled_rule(user.pk, scope, timezone.localdate()), pk=pk)
 
 
 def case_visible_q(user: User, field: str = "case") -> Q:
@@ -194,10 +204,12 @@ def visible_branches(user: User) -> list[Branch]:
     reported to it. What a list of many cases is made from (each branch gives its own first
     page in index order); tests keep it equal to `visible_cases`."""
     scope = _scope(user)
-    if scope is None:
-        return []
+    return [] if scope is None else _branches(user.pk, scope)
+
+
+def _branches(user_id: int, scope: Scope) -> list[Branch]:
     granted = CaseUserGrant.objects.filter(
-        user=user.pk,
+        user=user_id,
         permission__codename="view_case",
         permission__content_type__app_label="cases",
     ).values("content_object_id")
@@ -212,6 +224,50 @@ def visible_branches(user: User) -> list[Branch]:
             Branch(ChildProtectionReport.objects.filter(received_by_id__in=scope.led), "case__"),
         ]
     return branches
+
+
+def visible_page(
+    user: User, *, size: int, status="", level=None, service_id=None, cursor=None
+) -> list[tuple]:
+    """(id, last activity) of a page of visible cases, most recently active first, from
+    `cursor` (last activity, id) on, with one row more than `size` when there is a next page:
+    each branch's first page in its index's order, united and ordered once more, so a page
+    costs the same however many cases the user sees. Its SQL comes from the cache below."""
+    scope = _scope(user)
+    if scope is None:
+        return []
+    sql, params = _compiled_page(
+        user.pk, scope, timezone.localdate(), size, status, level, service_id, cursor
+    )
+    with connection.cursor() as db:
+        db.execute(sql, params)
+        return db.fetchall()
+
+
+def _page_rows(user_id: int, scope: Scope, size, status, level, service_id, cursor) -> QuerySet:
+    def conditions(prefix: str) -> Q:
+        q = Q()
+        if status:
+            q &= Q(**{f"{prefix}status": status})
+        if level is not None:
+            q &= Q(**{f"{prefix}level": level})
+        if service_id is not None:
+            q &= Q(**{f"{prefix}owner_service_id": service_id})
+        if cursor:
+            at, pk = cursor
+            q &= Q(**{f"{prefix}last_activity_at__lt": at}) | Q(
+                **{f"{prefix}last_activity_at": at, f"{prefix}id__lt": pk}
+            )
+        return q
+
+    firsts = [
+        b.rows.filter(conditions(b.prefix))
+        .order_by(f"-{b.prefix}last_activity_at", f"-{b.case_id}")
+        .values_list(b.case_id, f"{b.prefix}last_activity_at")[: size + 1]
+        for b in _branches(user_id, scope)
+    ]
+    union = firsts[0].union(*firsts[1:]).order_by("-last_activity_at", "-pk")
+    return union[: size + 1]
 
 
 def visible_case_ids(user: User) -> QuerySet:
@@ -341,11 +397,14 @@ def case_or_404(user: User, pk: int) -> Case:
     return _mark_seen(user, case)
 
 
+def case_with_sections(user: User, pk: int) -> Case | None:
+    """The visible case `pk` with what its page shows (cases.case_page), in one query."""
+    return case_page(visible_case(user, pk), sections=dict(_compiled_sections()))
+
+
 def case_for_read(user: User, pk: int, *, detail: str = "") -> Case:
     """The case with what its page shows, read in one query, and one audit event for the read."""
-    from .case_page import case_page
-
-    case = case_page(visible_case(user, pk))
+    case = case_with_sections(user, pk)
     if case is None:
         refuse(case_id=pk, detail="not_visible")
         raise Http404
@@ -374,3 +433,43 @@ def case_for_export(user: User, pk: int, action: Action, *, detail: str) -> Case
         raise PermissionDenied(_("Du kan ikke hente dette fra saken."))
     record(kind=CaseAudit.DOCUMENT_EXPORTED, actor=user, case_id=case.pk, detail=detail)
     return case
+
+
+# --- The one cache: the rule's and the case page's SQL, compiled once ----------------------------
+# Compiling the rule's subqueries and the case page's JSON sections costs Django more than
+# running them (measured in docs/decisions/0055). Their SQL depends only on the user, their
+# services and the day (consents expire by the day), so it is compiled once per those and kept
+# as expressions over the case table, used only at the top level of a query on Case (inside
+# another query Django would rename the table). tests/cases/test_access.py holds the queries
+# built from them to the ones the ORM compiles fresh, so a change in Django's output fails there.
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled_rule(user_id: int, scope: Scope, today: date) -> RawSQL:
+    query = Case.objects.filter(_access_q(user_id, scope)).query
+    sql, params = query.where.as_sql(query.get_compiler("default"), connection)
+    return _raw(sql, params, BooleanField())
+
+
+@functools.cache
+def _compiled_sections() -> tuple[tuple[str, RawSQL], ...]:
+    query = Case.objects.annotate(**sections_json()).query
+    compiler = query.get_compiler("default")
+    compiled = []
+    for name, annotation in query.annotations.items():
+        sql, params = compiler.compile(annotation)
+        compiled.append((name, _raw(sql, params, annotation.output_field)))
+    return tuple(compiled)
+
+
+def _raw(sql: str, params, output_field) -> RawSQL:
+    # The ORM's own SQL for our querysets, with its parameters kept apart.
+    return RawSQL(sql, tuple(params), output_field=output_field)  # noqa: S611
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_page(user_id, scope, today, size, status, level, service_id, cursor):
+    sql, params = _page_rows(
+        user_id, scope, size, status, level, service_id, cursor
+    ).query.sql_with_params()
+    return sql, tuple(params)

@@ -135,7 +135,7 @@ def _json_of(section: _Embedded) -> ArraySubquery:
     return ArraySubquery(section.rows.values(json=JSONObject(**fields)))
 
 
-def _embedded_json() -> dict:
+def sections_json() -> dict:
     return {f"_embedded_{s.attr}": _json_of(s) for s in _embedded_sections()}
 
 
@@ -176,8 +176,9 @@ def _cache_related(instance, name: str, objects: list) -> None:
     instance._prefetched_objects_cache[name] = queryset
 
 
-def case_page(cases: QuerySet[Case]) -> Case | None:
-    """The first case of `cases` (one the caller has scoped) with its sections, or None."""
+def case_page(cases: QuerySet[Case], sections: dict | None = None) -> Case | None:
+    """The first case of `cases` (one the caller has scoped) with its sections, or None.
+    `sections`: `sections_json()`, or the same compiled once (cases.access)."""
     case = (
         cases.select_related(
             "child",
@@ -186,7 +187,7 @@ def case_page(cases: QuerySet[Case]) -> Case | None:
             "wide_collaboration__coordinator",
             "wide_collaboration__child_coordinator",
         )
-        .annotate(**_embedded_json())
+        .annotate(**(sections if sections is not None else sections_json()))
         .first()
     )
     if case is None:

@@ -15,14 +15,15 @@ from .access import (  # noqa: F401 - the rule's names, imported from here by ot
     LEADING_ROLES,
     case_services,
     case_visible_q,
+    case_with_sections,
     covered_involvements,
     led_service_ids,
     visible_branches,
     visible_case,
     visible_case_ids,
     visible_cases,
+    visible_page,
 )
-from .case_page import case_page
 from .models import Case, Child, Handover, Measure, Meeting, RelayEntry, Watch
 
 
@@ -62,7 +63,7 @@ def possible_duplicates(
 def case_detail(user: User, pk: int) -> Case:
     """One visible case with what its page shows (`cases.case_page`), in one query; raises
     Case.DoesNotExist otherwise."""
-    case = case_page(visible_case(user, pk))
+    case = case_with_sections(user, pk)
     if case is None:
         raise Case.DoesNotExist
     return case
@@ -93,37 +94,6 @@ def relay_log(case: Case, *, kind: str = "", before: str = "") -> LogPage:
         rows = rows[:LOG_PAGE]
         older = f"{rows[-1].at.isoformat()}~{rows[-1].pk}"
     return LogPage(rows, older)
-
-
-def _page_rows(user: User, status, level, service_id, cursor) -> QuerySet:
-    """A page's (id, last activity) rows: each branch's first page in its index's order,
-    united, ordered once more and cut to a page (and one more, to know there is a next)."""
-
-    def conditions(prefix: str) -> Q:
-        q = Q()
-        if status:
-            q &= Q(**{f"{prefix}status": status})
-        if level is not None:
-            q &= Q(**{f"{prefix}level": level})
-        if service_id is not None:
-            q &= Q(**{f"{prefix}owner_service_id": service_id})
-        if cursor:
-            at, pk = cursor
-            q &= Q(**{f"{prefix}last_activity_at__lt": at}) | Q(
-                **{f"{prefix}last_activity_at": at, f"{prefix}id__lt": pk}
-            )
-        return q
-
-    firsts = [
-        b.rows.filter(conditions(b.prefix))
-        .order_by(f"-{b.prefix}last_activity_at", f"-{b.case_id}")
-        .values_list(b.case_id, f"{b.prefix}last_activity_at")[: CASE_LIST_PAGE + 1]
-        for b in visible_branches(user)
-    ]
-    if not firsts:
-        return Case.objects.none().values_list("pk", "last_activity_at")
-    union = firsts[0].union(*firsts[1:]).order_by("-last_activity_at", "-pk")
-    return union[: CASE_LIST_PAGE + 1]
 
 
 def _parse_cursor(value: str):
@@ -294,7 +264,14 @@ def case_list(
     Each branch of visibility gives its own first page (ordered by an index, stopped after a
     page), the union of those is ordered once more, and the page's cases are then read whole:
     two queries, never a scan of every case the user may see."""
-    page = list(_page_rows(user, status, level, service_id, _parse_cursor(after)))
+    page = visible_page(
+        user,
+        size=CASE_LIST_PAGE,
+        status=status,
+        level=level,
+        service_id=service_id,
+        cursor=_parse_cursor(after),
+    )
     ids = [pk for pk, _at in page]
     rows = Case.objects.filter(pk__in=ids[:CASE_LIST_PAGE]).select_related(
         "child", "owner_service", "responsible"
