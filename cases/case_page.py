@@ -179,7 +179,7 @@ def _cache_related(instance, name: str, objects: list) -> None:
 def case_page(cases: QuerySet[Case], sections: dict | None = None) -> Case | None:
     """The first case of `cases` (one the caller has scoped) with its sections, or None.
     `sections`: `sections_json()`, or the same compiled once (cases.access)."""
-    case = (
+    page = (
         cases.select_related(
             "child",
             "owner_service",
@@ -188,9 +188,11 @@ def case_page(cases: QuerySet[Case], sections: dict | None = None) -> Case | Non
             "wide_collaboration__child_coordinator",
         )
         .annotate(**(sections if sections is not None else sections_json()))
-        .first()
+        .order_by()
     )
-    if case is None:
+    try:
+        case = page.get()  # no ORDER BY, as `first()` would add
+    except Case.DoesNotExist:
         return None
     for section in _embedded_sections():
         rows = getattr(case, f"_embedded_{section.attr}")
