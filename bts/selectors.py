@@ -1,11 +1,13 @@
+import functools
+
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from .models import Membership, Service, User
-from .sql import compiled_once
 
 
 def current_membership_q(prefix: str = "") -> Q:
@@ -49,15 +51,27 @@ def _user_annotations() -> dict:
     }
 
 
+@functools.lru_cache(maxsize=2)
+def _compiled_user_annotations(today) -> tuple[tuple[str, RawSQL], ...]:
+    """`_user_annotations()` compiled once a day (they hold today's date): compiling them cost
+    more than the query (measured 4-9 ms a request, docs/decisions/0055). Used only at the top
+    level of a query on User; tests/bts/test_selectors.py holds the query built from them to
+    the one the ORM compiles fresh."""
+    query = User._default_manager.annotate(**_user_annotations()).query
+    compiler = query.get_compiler("default")
+    compiled = []
+    for name, annotation in query.annotations.items():
+        sql, params = compiler.compile(annotation)
+        raw = RawSQL(sql, tuple(params), output_field=annotation.output_field)  # noqa: S611
+        compiled.append((name, raw))
+    return tuple(compiled)
+
+
 def user_with_memberships(user_id) -> User | None:
     """The user, with their current memberships (and services) and the ids of their confirmed
-    authenticators, in one query: what the session's user is asked on every request. The
-    subqueries are compiled once a day per process (they hold today's date)."""
-    user = (
-        User._default_manager.filter(pk=user_id)
-        .annotate(**dict(compiled_once(User, _user_annotations, timezone.localdate())))
-        .first()
-    )
+    authenticators, in one query: what the session's user is asked on every request."""
+    annotations = dict(_compiled_user_annotations(timezone.localdate()))
+    user = User._default_manager.filter(pk=user_id).annotate(**annotations).first()
     if user is not None:
         user._bts_memberships = [_membership(user, row) for row in user._membership_rows]
         user._bts_device_ids = set(user._device_ids)

@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from bts.audit import audit, refuse
+from bts.audit import refuse
 from bts.downloads import attachment_response
 from bts.models import Service, StoredFile, User
 from bts.web import Crumb, add_service_errors, conflict_page, conflict_rows, day, moment, posted
 from levels.rules import WIDE_COLLABORATION_LEVEL, MoveRefused
 from levels.selectors import guide_step, request_guide
 
-from . import archive, documents, policies, reads, reports, selectors, services
+from . import access, archive, documents, policies, reads, reports, selectors, services
 from .concern_tools import concern_tools
 from .events import CaseAudit
 from .extensions import case_actions
@@ -60,7 +60,6 @@ from .models import (
     WideCollaboration,
 )
 from .selectors import (
-    case_detail,
     case_services,
     handover_candidates,
     led_service_ids,
@@ -91,37 +90,21 @@ def _chosen_service(form, user_services):
 
 
 def _visible_case(request: HttpRequest, pk: int) -> Case:
-    """The case row if the user may see it; otherwise a 404, noted as a refused attempt."""
-    case = selectors.visible_case(request.user, pk).first()
-    if case is None:
-        refuse(request, case_id=pk, detail="not_visible")
-        raise Http404
-    return case
+    return access.case_or_404(request.user, pk)
 
 
 def _case(request: HttpRequest, pk: int, *, detail: str = "") -> Case:
-    """A case the user may see, with one audit event for this read."""
-    try:
-        case = case_detail(request.user, pk)
-    except Case.DoesNotExist:
-        refuse(request, case_id=pk, detail="not_visible")
-        raise Http404 from None
-    audit(request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail=detail)
-    return case
+    return access.case_for_read(request.user, pk, detail=detail)
 
 
-def _case_for_change(request: HttpRequest, pk: int, policy=policies.may_work_on) -> Case:
-    """A case the user may change. A GET (the form) is audited as a read here; a POST is
-    audited by the view, as the change it made or as a read when the form comes back."""
-    case = _visible_case(request, pk)
-    if not policy(request.user, case):
-        refuse(request, case_id=case.pk, detail=request.resolver_match.url_name)
-        raise PermissionDenied(_("Du kan ikke endre denne saken."))
-    if request.method == "GET":
-        audit(
-            request, kind=Kind.CASE_VIEWED, case_id=case.pk, detail=request.resolver_match.url_name
-        )
-    return case
+def _case_for_change(request: HttpRequest, pk: int, policy=access.Action.WORK_ON) -> Case:
+    return access.case_for_action(
+        request.user,
+        pk,
+        access.action_of(policy),
+        detail=request.resolver_match.url_name,
+        audit_read=request.method == "GET",
+    )
 
 
 # --- Ny undring ---------------------------------------------------------------------------------
@@ -1041,13 +1024,7 @@ def access_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_for_export(request: HttpRequest, pk: int, policy, *, detail: str) -> Case:
-    """A case the user may export from; the export is its one audit event (not a page read)."""
-    case = _visible_case(request, pk)
-    if not policy(request.user, case):
-        refuse(request, case_id=case.pk, detail=detail)
-        raise PermissionDenied(_("Du kan ikke hente dette fra saken."))
-    audit(request, kind=Kind.DOCUMENT_EXPORTED, case_id=case.pk, detail=detail)
-    return case
+    return access.case_for_export(request.user, pk, access.action_of(policy), detail=detail)
 
 
 def _access_period(request: HttpRequest):

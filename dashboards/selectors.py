@@ -19,14 +19,15 @@ from django.utils.translation import gettext_lazy
 from bts import audit
 from bts.models import Service, User
 from bts.selectors import user_memberships
+from cases.access import LEADING_ROLES
 from cases.events import CaseAudit
 from cases.models import Case, Handover, Measure
-from cases.selectors import LEADING_ROLES, led_service_ids, visible_cases
 from levels.models import Guide, Level
 from levels.pyramid import Pyramid, build_pyramid
 from levels.rules import WIDE_COLLABORATION_LEVEL, Move
 
 from . import figures
+from .access import service_open_cases
 from .stats import (
     THRESHOLD,
     TOTAL,
@@ -44,14 +45,6 @@ def led_services(user: User) -> list[Service]:
     """The services the user leads, from the memberships already read for the request."""
     led = {m.service_id: m.service for m in user_memberships(user) if m.role in LEADING_ROLES}
     return sorted(led.values(), key=lambda s: s.name)
-
-
-def service_open_cases(user: User, service_ids: list[int]) -> QuerySet[Case]:
-    """The open cases the user's led services own, through the access rule itself."""
-    led = set(led_service_ids(user))
-    return visible_cases(user).filter(
-        owner_service_id__in=[pk for pk in service_ids if pk in led], status=Case.Status.OPEN
-    )
 
 
 @dataclass(frozen=True)

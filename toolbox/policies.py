@@ -1,29 +1,3 @@
-"""Who may do what in the toolbox app: one rule table, one function. Views, the menu and the
-templates all ask `may`, so what is shown and what is allowed cannot drift apart."""
+"""The old name of `toolbox.access` (bts.navigation imports it from here)."""
 
-from enum import StrEnum
-
-from bts.models import Role, User
-from bts.selectors import user_memberships
-
-
-class Action(StrEnum):
-    READ = "read"  # the toolbox, the catalogue, the contact list
-    IMPORT_CATALOGUE = "import_catalogue"  # upload the catalogue spreadsheet and apply it
-    MANAGE = "manage"  # edit the catalogue and the contacts in the admin
-
-
-ANY_ROLE = frozenset(Role)
-RULES: dict[Action, frozenset[str]] = {
-    # Everyone who works in a service or holds a municipal role needs the tools and numbers.
-    Action.READ: ANY_ROLE,
-    Action.IMPORT_CATALOGUE: frozenset({Role.SYSTEM_ADMIN}),
-    Action.MANAGE: frozenset({Role.SYSTEM_ADMIN}),
-}
-
-
-def may(user: User, action: Action) -> bool:
-    """Whether `user` holds, today, a role that allows `action`."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return any(m.role in RULES[action] for m in user_memberships(user))
+from .access import ANY_ROLE, RULES, Action, may  # noqa: F401

@@ -1,5 +1,5 @@
 """The toolbox, the catalogue and the contact list for everyone with a role; the catalogue import
-for the system administrator. Every view asks `policies.may` first."""
+for the system administrator. Every view asks `access.may` first."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,10 +13,10 @@ from django.views.decorators.vary import vary_on_headers
 from bts.audit import refuse
 
 from . import selectors, services
+from .access import Action, may
 from .examples import example_workbook
 from .forms import CatalogueConfirmForm, CatalogueSearchForm, CatalogueUploadForm
 from .models import CatalogueImport
-from .policies import Action, may
 from .spreadsheet import SheetProblems, UploadRefused
 
 PAGE_SIZE = 25
