@@ -1,32 +1,16 @@
-"""Synthetic data at municipal and national size, for the benchmark and for trying the pages
-with realistic volumes: `manage.py seed_synthetic --cases N [--seed S]`.
-
-Everything is invented: Norwegian-looking names from short lists, synthetic identity numbers
-(Skatteetaten's test series, month + 80, with valid check digits, so they can never belong to
-a person), services of every kind with their staff, and cases spread over five years with the
-distributions a municipality sees: most at nivå 0 and 1, fewer at 2 and 3, most closed, each
-with its undring, 10–40 relay-log entries, meetings with minutes, measures with evaluations,
-consents with the services they let in, decisions that match the levels, per-case grants.
-
-Rows are written with PostgreSQL's COPY in one transaction (200 000 cases, about seven million
-rows, in minutes), with ids taken from the tables' own sequences. The same seed and size give
-the same data. The bench accounts (`bench-*`, see BENCH_USERS) have a known password and a known
-authenticator key, for a benchmark that logs in like a person.
-"""
+"""seed_synthetic: services, staff, bench accounts and cases, written by COPY."""
 
 import random
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from bts.models import Membership, Role, Service, User
-from cases.identity import _K1_WEIGHTS, _K2_WEIGHTS
 from cases.models import (
     Case,
     CaseUserGrant,
@@ -47,200 +31,23 @@ from cases.models import (
     Watch,
     WideCollaboration,
 )
-from familiehjelpa.models import AdviceCall, Inquiry, InquiryCase, InquiryEvent
 from levels.models import Guide, Step
 
-FIRST_NAMES = [
-    "Emma",
-    "Nora",
-    "Sofie",
-    "Olivia",
-    "Ella",
-    "Leah",
-    "Sara",
-    "Maja",
-    "Ingrid",
-    "Frida",
-    "Amalie",
-    "Ida",
-    "Hedda",
-    "Selma",
-    "Astrid",
-    "Tiril",
-    "Jakob",
-    "Emil",
-    "Noah",
-    "Oliver",
-    "Filip",
-    "William",
-    "Lucas",
-    "Henrik",
-    "Ludvig",
-    "Aksel",
-    "Isak",
-    "Magnus",
-    "Elias",
-    "Johannes",
-    "Tobias",
-    "Mathias",
-    "Sander",
-    "Kasper",
-    "Oskar",
-    "Liam",
-    "Jonas",
-    "Theodor",
-    "Aurora",
-    "Mathilde",
-    "Vilde",
-    "Live",
-    "Julie",
-    "Thea",
-]
-LAST_NAMES = [
-    "Hansen",
-    "Johansen",
-    "Olsen",
-    "Larsen",
-    "Andersen",
-    "Pedersen",
-    "Nilsen",
-    "Kristiansen",
-    "Jensen",
-    "Karlsen",
-    "Johnsen",
-    "Pettersen",
-    "Eriksen",
-    "Berg",
-    "Haugen",
-    "Hagen",
-    "Johannessen",
-    "Andreassen",
-    "Jacobsen",
-    "Dahl",
-    "Jørgensen",
-    "Halvorsen",
-    "Henriksen",
-    "Lund",
-    "Sørensen",
-    "Jakobsen",
-    "Moen",
-    "Gundersen",
-    "Iversen",
-    "Strand",
-    "Solberg",
-    "Svendsen",
-    "Eide",
-    "Knutsen",
-    "Martinsen",
-    "Paulsen",
-    "Bakken",
-    "Kristoffersen",
-    "Mathisen",
-    "Lie",
-    "Amundsen",
-    "Nguyen",
-    "Rasmussen",
-    "Ali",
-    "Lunde",
-]
-ADULT_NAMES = [
-    "Anne",
-    "Kari",
-    "Lise",
-    "Hilde",
-    "Marit",
-    "Tone",
-    "Silje",
-    "Camilla",
-    "Ingvild",
-    "Hanne",
-    "Per",
-    "Ole",
-    "Lars",
-    "Morten",
-    "Geir",
-    "Tor",
-    "Espen",
-    "Kjetil",
-    "Anders",
-    "Thomas",
-    "Trond",
-    "Rune",
-    "Ahmed",
-    "Fatima",
-    "Maria",
-    "Jan",
-]
-OBSERVATIONS = [
-    "Gråter og holder fast i forelder ved levering flere morgener på rad.",
-    "Har vært sliten og innesluttet de siste ukene, leker mest alene.",
-    "Kommer ofte uten matpakke og med for lite klær til været.",
-    "Har hatt høyt fravær denne måneden og sovner i timene.",
-    "Reagerer sterkt på overganger og blir lett sint på andre barn.",
-    "Forteller om krangling hjemme og sier at hun ikke vil hjem.",
-    "Har gått ned i vekt og spiser lite i lunsjen.",
-    "Trekker seg fra venner og sier at ingen liker ham.",
-]
-SETTINGS = ["I garderoben ved levering", "I friminuttet", "I lunsjen", "I timen", "Ved henting"]
-NOTES = [
-    "Snakket kort med mor ved henting.",
-    "Drøftet med leder.",
-    "Ringte far, som ønsker et møte.",
-    "Observerte i frilek i 20 minutter.",
-    "Barnet fortalte at helgen hadde vært fin.",
-    "Avtalte ny samtale neste uke.",
-]
-KIND_OF_SERVICES = [
-    # kind, how many, staff per service, share of the cases they own
-    (Service.Kind.KINDERGARTEN, 40, 10, 0.42),
-    (Service.Kind.SCHOOL, 16, 14, 0.40),
-    (Service.Kind.HEALTH_STATION, 2, 12, 0.08),
-    (Service.Kind.PPT, 1, 10, 0.02),
-    (Service.Kind.CHILD_PROTECTION, 1, 15, 0.0),
-    (Service.Kind.NAV, 1, 8, 0.03),
-    (Service.Kind.FAMILIEHJELPA, 1, 8, 0.0),
-    (Service.Kind.ADULT_SERVICE, 1, 8, 0.05),
-    (Service.Kind.EXTERNAL, 1, 4, 0.0),
-]
-PLACE_NAMES = [
-    "Solsikken",
-    "Trollskogen",
-    "Eikebakken",
-    "Fjellstad",
-    "Bjerke",
-    "Haugen",
-    "Vestre",
-    "Nordre",
-    "Søndre",
-    "Lia",
-    "Bakke",
-    "Åsen",
-    "Furuly",
-    "Lindeberg",
-    "Skogly",
-    "Sjøsiden",
-    "Elvebakken",
-    "Ringerike",
-    "Vikhagen",
-    "Nyland",
-    "Tveiten",
-    "Rud",
-    "Grinda",
-    "Holmen",
-    "Sagvollen",
-    "Myra",
-    "Kleiva",
-    "Brekke",
-    "Dalen",
-    "Berg",
-    "Toppen",
-    "Kilen",
-    "Lunden",
-    "Moen",
-    "Stua",
-]
+from .families import _advice_calls, _inquiry
+from .words import (
+    ADULT_NAMES,
+    FIRST_NAMES,
+    KIND_OF_SERVICES,
+    LAST_NAMES,
+    NOTES,
+    OBSERVATIONS,
+    PLACE_NAMES,
+    SETTINGS,
+    YEARS,
+)
+from .writer import _Writer, synthetic_identity_number
+
 LEVEL_SHARES = (0.45, 0.33, 0.16, 0.06)
-YEARS = 5
 # Accounts the benchmark logs in as: username -> (role, service kind). Password BENCH_PASSWORD,
 # authenticator key BENCH_TOTP_KEY (hex, as django-otp stores it).
 BENCH_USERS = {
@@ -251,100 +58,6 @@ BENCH_USERS = {
 }
 BENCH_PASSWORD = "bench-passord-langt-nok"  # noqa: S105 - synthetic bench accounts only
 BENCH_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key
-
-
-def synthetic_identity_number(rng: random.Random, born: date) -> str:
-    """A Tenor-style synthetic number (month + 80) with valid check digits."""
-    while True:
-        head = f"{born.day:02d}{born.month + 80:02d}{born.year % 100:02d}{rng.randrange(1000):03d}"
-        digits = [int(c) for c in head]
-        k1 = (11 - sum(w * d for w, d in zip(_K1_WEIGHTS, digits, strict=True)) % 11) % 11
-        if k1 == 10:
-            continue
-        digits.append(k1)
-        k2 = (11 - sum(w * d for w, d in zip(_K2_WEIGHTS, digits, strict=True)) % 11) % 11
-        if k2 == 10:
-            continue
-        return head + f"{k1}{k2}"
-
-
-@dataclass
-class _Table:
-    """Rows for one table, with ids taken from its sequence."""
-
-    model: type[models.Model] | None
-    db_table: str
-    columns: list[str]
-    rows: list[tuple] = field(default_factory=list)
-    next_id: int = 0
-
-
-class _Writer:
-    def __init__(self):
-        self.tables: dict[str, _Table] = {}
-
-    def table(self, model: type[models.Model]) -> _Table:
-        name = model._meta.db_table
-        if name not in self.tables:
-            columns = [f.column for f in model._meta.concrete_fields]
-            self.tables[name] = _Table(model, name, columns, next_id=_next_id(name))
-        return self.tables[name]
-
-    def through(self, model: type[models.Model], name: str) -> _Table:
-        through = model._meta.get_field(name).remote_field.through
-        return self.table(through)
-
-    def add(self, model: type[models.Model], **values) -> int:
-        """Add a row; fields not given get their model default (or NULL). Returns its id."""
-        table = self.table(model)
-        row_id = table.next_id
-        table.next_id += 1
-        values["id"] = row_id
-        table.rows.append(tuple(_value(f, values) for f in model._meta.concrete_fields))
-        return row_id
-
-    def link(self, model: type[models.Model], name: str, owner_id: int, target_ids: Iterable[int]):
-        """Rows of a many-to-many table: (id, owner, target), in the through model's order."""
-        table = self.through(model, name)
-        for target in target_ids:
-            table.rows.append((table.next_id, owner_id, target))
-            table.next_id += 1
-
-    def flush(self) -> dict[str, int]:
-        """COPY every table's rows, in the order the tables were first used (parents first)."""
-        counts = {}
-        raw = connection.connection
-        with raw.cursor() as cursor:
-            for table in self.tables.values():
-                if not table.rows:
-                    continue
-                columns = ", ".join(f'"{c}"' for c in table.columns)
-                with cursor.copy(f'COPY "{table.db_table}" ({columns}) FROM STDIN') as copy:
-                    for row in table.rows:
-                        copy.write_row(row)
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)",
-                    [table.db_table, table.next_id - 1],
-                )
-                counts[table.db_table] = len(table.rows)
-                table.rows.clear()
-        return counts
-
-
-def _next_id(db_table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{db_table}"')  # noqa: S608
-        return cursor.fetchone()[0]
-
-
-def _value(field: models.Field, values: dict):
-    if field.attname in values:
-        return values[field.attname]
-    if field.name in values:
-        return values[field.name]
-    if field.has_default():
-        return field.get_default()
-    return None if field.null else ""
 
 
 @dataclass
@@ -457,72 +170,6 @@ def _bench_accounts(staff: dict[str, list[_Staff]]) -> None:
         membership_grant(user=user, role=role, service=service)
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="Benk", key=BENCH_TOTP_KEY, confirmed=True)
-
-
-def _inquiry(writer, rng, staff, case_id, owner, holder, opened, end, participants) -> None:
-    """Familiehjelpa's inquiry about the case: from the service on the family's behalf, or from
-    the family itself; triaged, mostly with a family contact connected."""
-    fh = staff[Service.Kind.FAMILIEHJELPA][0]
-    received = opened + (end - opened) * rng.random() * 0.5
-    from_service = rng.random() < 0.6
-    state = rng.choices([s.value for s in Inquiry.State], [0.05, 0.1, 0.1, 0.45, 0.05, 0.25])[0]
-    contact = (
-        rng.choice(fh.employees)
-        if state in (Inquiry.State.CONTACT_ASSIGNED, Inquiry.State.CLOSED) and rng.random() < 0.8
-        else None
-    )
-    first_contact = received + timedelta(days=rng.randint(0, 14)) if state != "ny" else None
-    inquiry_id = writer.add(
-        Inquiry,
-        service_id=fh.service_id,
-        received_at=received,
-        channel=Inquiry.Channel.BTS
-        if from_service
-        else rng.choice(("phone", "email", "in_person")),
-        source=Inquiry.Source.SERVICE if from_service else Inquiry.Source.FAMILY,
-        referring_service_id=owner.service_id if from_service else None,
-        caller_name=f"{rng.choice(ADULT_NAMES)} {rng.choice(LAST_NAMES)}",
-        caller_role="kontaktlærer" if from_service else "mor",
-        about="Familien trenger hjelp til å få oversikt over hjelpen som finnes.",
-        state=state,
-        state_changed_at=first_contact or received,
-        family_contact_id=contact,
-        first_contact_at=first_contact,
-        registered_by_id=fh.leader,
-        created_at=received,
-    )
-    writer.add(
-        InquiryCase, inquiry_id=inquiry_id, case_id=case_id, linked_at=received, linked_by_id=holder
-    )
-    writer.add(
-        InquiryEvent,
-        inquiry_id=inquiry_id,
-        at=received,
-        actor_id=fh.leader,
-        kind=InquiryEvent.Kind.REGISTERED,
-        text="Henvendelse registrert.",
-    )
-    if contact is not None:
-        participants.add(contact)
-
-
-def _advice_calls(writer, rng, staff, n: int, now: datetime) -> None:
-    """Anonymous drøftingstelefon calls, about one for every twenty cases."""
-    fh = staff[Service.Kind.FAMILIEHJELPA][0]
-    kinds = [Service.Kind.KINDERGARTEN, Service.Kind.SCHOOL, Service.Kind.HEALTH_STATION]
-    for _ in range(n):
-        when = now - timedelta(days=YEARS * 365 * rng.random())
-        writer.add(
-            AdviceCall,
-            service_id=fh.service_id,
-            received_at=when,
-            channel="phone",
-            caller_kind=rng.choice(kinds),
-            topics=[rng.choice([t.value for t in AdviceCall.Topic])],
-            advice="Drøftet anonymt. Rådet til en undringssamtale med foresatte.",
-            registered_by_id=rng.choice([fh.leader, *fh.employees]),
-            created_at=when,
-        )
 
 
 def _owners(staff: dict[str, list[_Staff]]) -> tuple[list[_Staff], list[float]]:
