@@ -1,5 +1,5 @@
 """Reads of case data, always scoped by the user: another service's case is simply not there.
-Which cases a user sees is `cases.access` (its names are importable from here too)."""
+Which cases a user sees is `cases.access`."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,17 +11,11 @@ from django.utils import timezone
 from bts.models import Membership, Role, Service, User
 from bts.selectors import current_membership_q
 
-from .access import (  # noqa: F401 - the rule's names, imported from here by other apps
-    LEADING_ROLES,
-    case_services,
-    case_visible_q,
+from .access import (
     case_with_sections,
     covered_involvements,
     led_service_ids,
-    visible_branches,
-    visible_case,
     visible_case_ids,
-    visible_cases,
     visible_page,
 )
 from .models import Case, Child, Handover, Measure, Meeting, RelayEntry, Watch

@@ -12,8 +12,8 @@ from bts.downloads import attachment_response
 from bts.models import Service
 
 from .. import access, reads, services
+from ..access import case_services
 from ..models import Case
-from ..selectors import case_services
 
 
 def _user_services(request: HttpRequest):
@@ -41,18 +41,20 @@ def _case(request: HttpRequest, pk: int, *, detail: str = "") -> Case:
     return access.case_for_read(request.user, pk, detail=detail)
 
 
-def _case_for_change(request: HttpRequest, pk: int, policy=access.Action.WORK_ON) -> Case:
+def _case_for_change(
+    request: HttpRequest, pk: int, policy: access.Action = access.Action.WORK_ON
+) -> Case:
     return access.case_for_action(
         request.user,
         pk,
-        access.action_of(policy),
+        policy,
         detail=request.resolver_match.url_name,
         audit_read=request.method == "GET",
     )
 
 
-def _case_for_export(request: HttpRequest, pk: int, policy, *, detail: str) -> Case:
-    return access.case_for_export(request.user, pk, access.action_of(policy), detail=detail)
+def _case_for_export(request: HttpRequest, pk: int, policy: access.Action, *, detail: str) -> Case:
+    return access.case_for_export(request.user, pk, policy, detail=detail)
 
 
 def _case_form_page(

@@ -15,12 +15,13 @@ from bts.models import Service
 from bts.web import posted
 from levels.selectors import guide_step, request_guide
 
-from .. import policies, reads, services
+from .. import access, reads, services
+from ..access import led_service_ids
 from ..concern_tools import concern_tools
 from ..extensions import case_actions
 from ..forms import CaseListFilterForm, ConcernForm, NoteForm, StepCompleteForm
 from ..models import Case, RelayEntry
-from ..selectors import led_service_ids, relay_log
+from ..selectors import relay_log
 from ._common import _case, _case_for_change, _case_form_page, _concern_data, _visible_case
 
 
@@ -29,7 +30,7 @@ from ._common import _case, _case_for_change, _case_form_page, _concern_data, _v
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases the user may see: for an employee those they take part in, for a leader also
     every case of the services they lead. Filtered by status, level and service."""
-    if not policies.may_list_cases(request.user):
+    if not access.may(request.user, access.Action.LIST):
         refuse(request, detail="list")
         raise PermissionDenied(_("Saker er for dem som arbeider i en tjeneste."))
     led = Service.objects.filter(pk__in=led_service_ids(request.user)).order_by("name")
@@ -85,14 +86,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     guide = request_guide(request)
     step = guide_step(guide, case.step_code) if guide and case.level is not None else None
-    may_work = policies.may_work_on(request.user, case)
+    may_decide = access.may(request.user, access.Action.DECIDE, case)
     context |= {
         "step": step,
-        "may_work": may_work,
-        "may_decide": policies.may_decide(request.user, case) and step and step.is_decision,
-        "may_decide_any": policies.may_decide(request.user, case),
-        "may_hand_over": policies.may_hand_over(request.user, case),
-        "may_see_access_log": policies.may_see_access_log(request.user, case),
+        "may_work": access.may(request.user, access.Action.WORK_ON, case),
+        "may_decide": may_decide and step and step.is_decision,
+        "may_decide_any": may_decide,
+        "may_hand_over": access.may(request.user, access.Action.HAND_OVER, case),
+        "may_see_access_log": access.may(request.user, access.Action.SEE_ACCESS_LOG, case),
         "step_form": StepCompleteForm(initial={"step_code": case.step_code}),
         "note_form": NoteForm(),
         "today": timezone.localdate(),

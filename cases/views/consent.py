@@ -13,7 +13,7 @@ from bts.models import Service
 from bts.web import add_service_errors, posted
 from levels.selectors import request_guide
 
-from .. import documents, policies, reads, services
+from .. import access, documents, reads, services
 from ..forms import ConsentForm, ConsentRequestForm, ConsentWithdrawForm, InvolveForm
 from ..models import Consent
 from ._common import _case_for_change, _case_for_export, _case_form_page, _pdf, _visible_case
@@ -141,7 +141,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 @require_GET
 def consent_pdf(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     """The record of a consent as given, refused, withdrawn or expired."""
-    case = _case_for_export(request, pk, policies.may_read, detail=f"consent_pdf:{consent_pk}")
+    case = _case_for_export(request, pk, access.Action.READ, detail=f"consent_pdf:{consent_pk}")
     consent = get_object_or_404(
         case.consents.select_related("recorded_by").prefetch_related("services"), pk=consent_pk
     )
@@ -159,7 +159,7 @@ def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
         case = _case_for_change(request, pk)
     else:
         case = _visible_case(request, pk)
-        if not policies.may_work_on(request.user, case):
+        if not access.may(request.user, access.Action.WORK_ON, case):
             refuse(request, case_id=case.pk, detail="consent_form")
             raise PermissionDenied(_("Du kan ikke endre denne saken."))
     others = Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id)

@@ -9,14 +9,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bts.web import posted
 from levels.rules import MoveRefused
 
-from .. import documents, policies, services
+from .. import access, documents, services
 from ..forms import DecisionForm, ReportForm
 from ._common import _case_for_change, _case_for_export, _case_form_page, _pdf, _stamp
 
 
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_for_change(request, pk, policy=policies.may_decide)
+    case = _case_for_change(request, pk, policy=access.Action.DECIDE)
     form = DecisionForm(posted(request), level=case.level, initial={"step_code": case.step_code})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -46,7 +46,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_for_change(request, pk, policy=policies.may_report)
+    case = _case_for_change(request, pk, policy=access.Action.REPORT)
     form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -77,7 +77,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_pdf(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     """The report to barnevern as it was filed."""
-    case = _case_for_export(request, pk, policies.may_read, detail=f"report_pdf:{report_pk}")
+    case = _case_for_export(request, pk, access.Action.READ, detail=f"report_pdf:{report_pk}")
     report = get_object_or_404(
         case.reports.select_related("received_by", "reported_by"), pk=report_pk
     )
@@ -89,7 +89,7 @@ def report_pdf(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
 
 @require_GET
 def decision_pdf(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
-    case = _case_for_export(request, pk, policies.may_read, detail=f"decision_pdf:{decision_pk}")
+    case = _case_for_export(request, pk, access.Action.READ, detail=f"decision_pdf:{decision_pk}")
     decision = get_object_or_404(case.decisions.select_related("decided_by"), pk=decision_pk)
     return _pdf(
         documents.decision_pdf(case, decision),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from bts.web import posted
 
-from .. import policies, reads, services
+from .. import access, reads, services
 from ..forms import EvaluationForm, MeasureForm
 from ..models import Evaluation
 from ..selectors import people_in_services, services_in_case
@@ -65,7 +65,7 @@ def measure_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     """Evaluate an active measure; everyone who sees the case may read its evaluations."""
-    policy = policies.may_work_on if request.method == "POST" else policies.may_read
+    policy = access.Action.WORK_ON if request.method == "POST" else access.Action.READ
     case = _case_for_change(request, pk, policy=policy)
     measure = get_object_or_404(
         case.measures.select_related("responsible_service", "responsible_person").prefetch_related(
@@ -95,7 +95,7 @@ def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
                 messages.success(request, _("Evalueringen er registrert."))
                 return redirect("cases:detail", pk=case.pk)
         reads.form_returned(case)
-    elif not (measure.is_active and policies.may_work_on(request.user, case)):
+    elif not (measure.is_active and access.may(request.user, access.Action.WORK_ON, case)):
         form = None
     return render(
         request,

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bts.web import Crumb, conflict_page, conflict_rows, day, moment, posted
 
-from .. import documents, policies, reads, services
+from .. import access, documents, reads, services
 from ..forms import MeetingForm, MinutesForm
 from ..models import Minutes
 from ..selectors import people_in_services, services_in_case
@@ -66,7 +66,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """The referat of one meeting: read it, or edit it with optimistic locking."""
-    policy = policies.may_work_on if request.method == "POST" else policies.may_read
+    policy = access.Action.WORK_ON if request.method == "POST" else access.Action.READ
     case = _case_for_change(request, pk, policy=policy)
     meeting = get_object_or_404(
         case.meetings.select_related("minutes__updated_by", "invited_by").prefetch_related(
@@ -75,7 +75,7 @@ def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
         pk=meeting_pk,
     )
     saved = meeting.saved_minutes
-    may_work = policies.may_work_on(request.user, case)
+    may_work = access.may(request.user, access.Action.WORK_ON, case)
     if request.method == "POST":
         form = MinutesForm(request.POST)
         if form.is_valid():
@@ -158,7 +158,7 @@ def _minutes_conflict(request, case, meeting, form, current: Minutes) -> HttpRes
 @require_GET
 def minutes_pdf(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     """The referat of a meeting, for everyone who sees the case."""
-    case = _case_for_export(request, pk, policies.may_read, detail=f"minutes_pdf:{meeting_pk}")
+    case = _case_for_export(request, pk, access.Action.READ, detail=f"minutes_pdf:{meeting_pk}")
     meeting = get_object_or_404(
         case.meetings.select_related("minutes__updated_by", "invited_by").prefetch_related(
             "participants", "participant_services"
@@ -174,7 +174,7 @@ def minutes_pdf(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
 
 @require_GET
 def invitation_pdf(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
-    case = _case_for_export(request, pk, policies.may_read, detail=f"invitation_pdf:{meeting_pk}")
+    case = _case_for_export(request, pk, access.Action.READ, detail=f"invitation_pdf:{meeting_pk}")
     meeting = get_object_or_404(
         case.meetings.select_related("invited_by").prefetch_related(
             "participants", "participant_services"

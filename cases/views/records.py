@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bts.downloads import attachment_response
 from bts.models import StoredFile
 
-from .. import archive, documents, policies, reports, selectors
+from .. import access, archive, documents, reports, selectors
 from ..forms import AccessPeriodForm
 from ._common import _case_for_change, _case_for_export, _pdf, _stamp
 
@@ -18,7 +18,7 @@ from ._common import _case_for_change, _case_for_export, _pdf, _stamp
 @require_http_methods(["GET"])
 def access_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has read or changed the case, for the leader of the service that owns it."""
-    case = _case_for_change(request, pk, policy=policies.may_see_access_log)
+    case = _case_for_change(request, pk, policy=access.Action.SEE_ACCESS_LOG)
     before = request.GET.get("eldre", "")
     events, older = selectors.access_log(case, before=int(before) if before.isdigit() else None)
     return render(
@@ -47,7 +47,7 @@ def access_report(request: HttpRequest, pk: int) -> HttpResponse:
     period = _access_period(request)
     if period is None:
         return redirect("cases:access_log", pk=pk)
-    case = _case_for_export(request, pk, policies.may_see_access_log, detail="access_report")
+    case = _case_for_export(request, pk, access.Action.SEE_ACCESS_LOG, detail="access_report")
     start, end = period
     pdf = reports.access_report_pdf(
         case,
@@ -66,7 +66,7 @@ def access_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
     period = _access_period(request)
     if period is None:
         return redirect("cases:access_log", pk=pk)
-    case = _case_for_export(request, pk, policies.may_see_access_log, detail="access_log_csv")
+    case = _case_for_export(request, pk, access.Action.SEE_ACCESS_LOG, detail="access_log_csv")
     start, end = period
     return reports.access_log_csv(case, selectors.access_events(case, start=start, end=end))
 
@@ -74,7 +74,7 @@ def access_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def case_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole case in one document, for the leader of the owning service."""
-    case = _case_for_export(request, pk, policies.may_see_access_log, detail="case_pdf")
+    case = _case_for_export(request, pk, access.Action.SEE_ACCESS_LOG, detail="case_pdf")
     return _pdf(
         documents.case_pdf(case, parts=archive.case_parts(case)),
         f"saken-samlet-sak-{case.pk}.pdf",
@@ -84,7 +84,7 @@ def case_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def archive_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The archive package: made when the case is closed (daily), or again on demand."""
-    case = _case_for_change(request, pk, policy=policies.may_see_access_log)
+    case = _case_for_change(request, pk, policy=access.Action.SEE_ACCESS_LOG)
     if request.method == "POST":
         try:
             archived = archive.archive_package_make(case=case, user=request.user)
@@ -106,7 +106,7 @@ def archive_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_for_export(request, pk, policies.may_see_access_log, detail="archive_package")
+    case = _case_for_export(request, pk, access.Action.SEE_ACCESS_LOG, detail="archive_package")
     package = StoredFile.objects.filter(pk=case.archive_id).first() if case.archive_id else None
     if package is None:
         raise Http404

@@ -13,7 +13,8 @@ from bts.models import Service, User
 from bts.web import posted
 from levels.rules import WIDE_COLLABORATION_LEVEL
 
-from .. import policies, services
+from .. import access, services
+from ..access import led_service_ids
 from ..forms import (
     CoordinationForm,
     HandoverAnswerForm,
@@ -22,13 +23,13 @@ from ..forms import (
     WideCollaborationForm,
 )
 from ..models import Case, Handover, WideCollaboration
-from ..selectors import handover_candidates, led_service_ids, people_in_services, services_in_case
+from ..selectors import handover_candidates, people_in_services, services_in_case
 from ._common import _case_for_change, _case_form_page, _visible_case
 
 
 @require_http_methods(["GET", "POST"])
 def handover_new(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_for_change(request, pk, policy=policies.may_hand_over)
+    case = _case_for_change(request, pk, policy=access.Action.HAND_OVER)
     form = HandoverForm(posted(request), candidates=handover_candidates(case))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -57,7 +58,7 @@ def handover_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def handover_answer(request: HttpRequest, pk: int, handover_pk: int) -> HttpResponse:
-    case = _case_for_change(request, pk, policy=policies.may_read)
+    case = _case_for_change(request, pk, policy=access.Action.READ)
     handover = get_object_or_404(
         case.handovers.filter(status=Handover.Status.OFFERED, to_user=request.user),
         pk=handover_pk,
@@ -95,7 +96,7 @@ def watch_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def coordination(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_for_change(request, pk, policy=policies.may_set_coordination)
+    case = _case_for_change(request, pk, policy=access.Action.SET_COORDINATION)
     form = CoordinationForm(posted(request), services=services_in_case(case))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -123,7 +124,7 @@ def coordination(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case_for_change(request, pk, policy=policies.may_decide)
+    case = _case_for_change(request, pk, policy=access.Action.DECIDE)
     if case.level != WIDE_COLLABORATION_LEVEL:
         raise Http404
     current = WideCollaboration.objects.filter(case=case).first()
