@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 
 from bts.audit import refuse
 from bts.downloads import attachment_response
-from bts.models import Service
 
-from .. import access, reads, services
+from .. import access, reads, selectors, services
 from ..access import case_services
 from ..models import Case
 
@@ -21,7 +20,7 @@ def _user_services(request: HttpRequest):
     if not ids:
         refuse(request, detail="register")
         raise PermissionDenied(_("Du er ikke ansatt i en tjeneste som kan registrere undring."))
-    return Service.objects.filter(pk__in=ids, is_active=True).order_by("name")
+    return selectors.active_services(ids)
 
 
 def _service_choice(request, user_services):

@@ -11,12 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from bts.audit import refuse
-from bts.models import Service
 from bts.web import posted
 from levels.selectors import guide_step, request_guide
 
-from .. import access, reads, services
-from ..access import led_service_ids
+from .. import access, reads, selectors, services
 from ..concern_tools import concern_tools
 from ..extensions import case_actions
 from ..forms import CaseListFilterForm, ConcernForm, NoteForm, StepCompleteForm
@@ -33,7 +31,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if not access.may(request.user, access.Action.LIST):
         refuse(request, detail="list")
         raise PermissionDenied(_("Saker er for dem som arbeider i en tjeneste."))
-    led = Service.objects.filter(pk__in=led_service_ids(request.user)).order_by("name")
+    led = selectors.services_led_by(request.user)
     params = request.GET.copy()
     params.setdefault("status", "open")
     form = CaseListFilterForm(params, services=led if len(led) > 1 else None)

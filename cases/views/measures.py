@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,9 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from bts.web import posted
 
-from .. import access, reads, services
+from .. import access, reads, selectors, services
 from ..forms import EvaluationForm, MeasureForm
-from ..models import Evaluation
 from ..selectors import people_in_services, services_in_case
 from ._common import _case_for_change, _case_form_page
 
@@ -67,12 +65,7 @@ def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
     """Evaluate an active measure; everyone who sees the case may read its evaluations."""
     policy = access.Action.WORK_ON if request.method == "POST" else access.Action.READ
     case = _case_for_change(request, pk, policy=policy)
-    measure = get_object_or_404(
-        case.measures.select_related("responsible_service", "responsible_person").prefetch_related(
-            Prefetch("evaluations", queryset=Evaluation.objects.select_related("created_by"))
-        ),
-        pk=measure_pk,
-    )
+    measure = get_object_or_404(selectors.measures_with_evaluations(case), pk=measure_pk)
     form = EvaluationForm(posted(request), measure=measure)
     if request.method == "POST":
         if form.is_valid():

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bts.downloads import attachment_response
-from bts.models import StoredFile
 
 from .. import access, archive, documents, reports, selectors
 from ..forms import AccessPeriodForm
@@ -107,7 +106,7 @@ def archive_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def archive_download(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_export(request, pk, access.Action.SEE_ACCESS_LOG, detail="archive_package")
-    package = StoredFile.objects.filter(pk=case.archive_id).first() if case.archive_id else None
+    package = selectors.archive_package(case)
     if package is None:
         raise Http404
     return attachment_response(

@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bts.audit import refuse
-from bts.models import Service, User
 from bts.web import posted
 from levels.rules import WIDE_COLLABORATION_LEVEL
 
-from .. import access, services
+from .. import access, selectors, services
 from ..access import led_service_ids
 from ..forms import (
     CoordinationForm,
@@ -22,7 +21,7 @@ from ..forms import (
     ReassignAllForm,
     WideCollaborationForm,
 )
-from ..models import Case, Handover, WideCollaboration
+from ..models import Handover
 from ..selectors import handover_candidates, people_in_services, services_in_case
 from ._common import _case_for_change, _case_form_page, _visible_case
 
@@ -127,7 +126,7 @@ def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=access.Action.DECIDE)
     if case.level != WIDE_COLLABORATION_LEVEL:
         raise Http404
-    current = WideCollaboration.objects.filter(case=case).first()
+    current = selectors.wide_collaboration_of(case)
     initial = (
         {
             "familiehjelpa": current.familiehjelpa,
@@ -164,14 +163,8 @@ def reassign_all(request: HttpRequest) -> HttpResponse:
     if not led:
         refuse(request, detail="reassign_all")
         raise PermissionDenied(_("Bare ledere kan overføre andres saker."))
-    holders = User.objects.filter(
-        responsible_cases__status=Case.Status.OPEN, responsible_cases__owner_service_id__in=led
-    ).distinct()
-    staff = people_in_services(Service.objects.filter(pk__in=led))
     form = ReassignAllForm(
-        posted(request),
-        holders=holders.order_by("last_name", "first_name"),
-        staff=staff,
+        posted(request), holders=selectors.case_holders(led), staff=selectors.staff_of(led)
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
