@@ -14,7 +14,6 @@ reads are audited by the policy that grants them.
 """
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -323,65 +322,6 @@ def may(user: User, action: Action, case: Case | None = None) -> bool:
         or (Who.HOLDER in rule.who and case.responsible_id == user.pk)
         or (Who.LEADER in rule.who and case.owner_service_id in scope.led)
     )
-
-
-# The names callers have always asked, each the rule for one action.
-
-
-def may_register(user: User) -> bool:
-    return may(user, Action.REGISTER)
-
-
-def may_list_cases(user: User) -> bool:
-    return may(user, Action.LIST)
-
-
-def leads_owner_service(user: User, case: Case) -> bool:
-    return case.owner_service_id in led_service_ids(user)
-
-
-def may_read(user: User, case: Case) -> bool:
-    return may(user, Action.READ, case)
-
-
-def may_report(user: User, case: Case) -> bool:
-    return may(user, Action.REPORT, case)
-
-
-def may_work_on(user: User, case: Case) -> bool:
-    return may(user, Action.WORK_ON, case)
-
-
-def may_decide(user: User, case: Case) -> bool:
-    return may(user, Action.DECIDE, case)
-
-
-def may_hand_over(user: User, case: Case) -> bool:
-    return may(user, Action.HAND_OVER, case)
-
-
-def may_set_coordination(user: User, case: Case) -> bool:
-    return may(user, Action.SET_COORDINATION, case)
-
-
-def may_see_access_log(user: User, case: Case) -> bool:
-    return may(user, Action.SEE_ACCESS_LOG, case)
-
-
-_CHECKS: dict[Callable, Action] = {
-    may_read: Action.READ,
-    may_report: Action.REPORT,
-    may_work_on: Action.WORK_ON,
-    may_decide: Action.DECIDE,
-    may_hand_over: Action.HAND_OVER,
-    may_set_coordination: Action.SET_COORDINATION,
-    may_see_access_log: Action.SEE_ACCESS_LOG,
-}
-
-
-def action_of(check: Action | Callable) -> Action:
-    """The action of a `may_<action>` function (as older call sites pass them), or the action."""
-    return check if isinstance(check, Action) else _CHECKS[check]
 
 
 # --- Reads granted by id, audited here ---------------------------------------------------------

@@ -1,30 +1,34 @@
 """Reads of case data, always scoped by the user: another service's case is simply not there.
-Which cases a user sees is `cases.access` (its names are importable from here too)."""
+Which cases a user sees is `cases.access`."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from bts.models import Membership, Role, Service, User
+from bts.models import Membership, Role, Service, StoredFile, User
 from bts.selectors import current_membership_q
 
-from .access import (  # noqa: F401 - the rule's names, imported from here by other apps
-    LEADING_ROLES,
-    case_services,
-    case_visible_q,
+from .access import (
     case_with_sections,
     covered_involvements,
     led_service_ids,
-    visible_branches,
-    visible_case,
     visible_case_ids,
-    visible_cases,
     visible_page,
 )
-from .models import Case, Child, Handover, Measure, Meeting, RelayEntry, Watch
+from .models import (
+    Case,
+    Child,
+    Evaluation,
+    Handover,
+    Measure,
+    Meeting,
+    RelayEntry,
+    Watch,
+    WideCollaboration,
+)
 
 
 def visible_children(user: User) -> QuerySet[Child]:
@@ -206,6 +210,57 @@ def handover_candidates(case: Case) -> QuerySet[User]:
     """Employees of the services in the case who could hold it."""
     roles = [Role.EMPLOYEE, Role.LEADER, Role.FAMILY_CONTACT, Role.CHILD_COORDINATOR]
     return people_in_services(services_in_case(case), roles=roles).exclude(pk=case.responsible_id)
+
+
+def active_services(ids) -> QuerySet[Service]:
+    """The active ones of these services, by name (what a user may register for)."""
+    return Service.objects.filter(pk__in=ids, is_active=True).order_by("name")
+
+
+def services_led_by(user: User) -> QuerySet[Service]:
+    """The services the user leads, by name (the case list's service filter)."""
+    return Service.objects.filter(pk__in=led_service_ids(user)).order_by("name")
+
+
+def other_active_services(case: Case) -> QuerySet[Service]:
+    """The active services besides the case's owner, by name: those a consent may cover."""
+    return Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id).order_by("name")
+
+
+def case_holders(service_ids) -> QuerySet[User]:
+    """Who holds open cases these services own (whose cases a leader may move on)."""
+    return (
+        User.objects.filter(
+            responsible_cases__status=Case.Status.OPEN,
+            responsible_cases__owner_service_id__in=service_ids,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def staff_of(service_ids) -> QuerySet[User]:
+    """The people working in these services now."""
+    return people_in_services(Service.objects.filter(pk__in=service_ids))
+
+
+def measures_with_evaluations(case: Case) -> QuerySet[Measure]:
+    """The case's measures with their responsible and their evaluations (and who made them)."""
+    return case.measures.select_related(
+        "responsible_service", "responsible_person"
+    ).prefetch_related(
+        Prefetch("evaluations", queryset=Evaluation.objects.select_related("created_by"))
+    )
+
+
+def wide_collaboration_of(case: Case) -> WideCollaboration | None:
+    """What was settled for nivå 3 (familiehjelpa, coordinators, plan), if anything yet."""
+    return WideCollaboration.objects.filter(case=case).first()
+
+
+def archive_package(case: Case) -> StoredFile | None:
+    """The case's archive package, if one has been made."""
+    return StoredFile.objects.filter(pk=case.archive_id).first() if case.archive_id else None
 
 
 def is_overdue(due: date | None) -> bool:

@@ -14,7 +14,7 @@ from bts.csv import csv_response
 from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
 
-from . import charts, exports, policies, selectors
+from . import access, charts, exports, selectors
 from .forms import CaseListForm, MunicipalFilterForm, ServiceFilterForm
 
 
@@ -33,7 +33,7 @@ def _require(request: HttpRequest, allowed: bool, what: str) -> None:
 def service(request: HttpRequest) -> HttpResponse:
     """The service leader's numbers: their services' open cases by level and step, and where
     children wait. Numbers only; the names are on the lists behind them."""
-    _require(request, policies.may_see_service_dashboard(request.user), "service")
+    _require(request, access.may(request.user, access.Action.SERVICE), "service")
     services = selectors.led_services(request.user)
     form = ServiceFilterForm(request.GET, services=services)
     service_ids = form.service_ids()
@@ -64,7 +64,7 @@ def service(request: HttpRequest) -> HttpResponse:
 def service_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The children behind one number, for the leader who may see them. A list of names is a
     read of case data: one audit event per page, with the criterion and filters (no names)."""
-    _require(request, policies.may_see_service_dashboard(request.user), "service_list")
+    _require(request, access.may(request.user, access.Action.SERVICE), "service_list")
     if slug not in selectors.CRITERIA:
         raise Http404
     services = selectors.led_services(request.user)
@@ -109,7 +109,7 @@ def service_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _municipal(request: HttpRequest):
-    _require(request, policies.may_see_municipal_dashboard(request.user), "municipal")
+    _require(request, access.may(request.user, access.Action.MUNICIPAL), "municipal")
     # Unbound without a query, so the fields show the default period.
     form = MunicipalFilterForm(request.GET or None)
     guide = request_guide(request)

@@ -6,7 +6,7 @@ familiehjelpa service) sees and triages every inquiry of that service; a family 
 `family_contact`) sees the inquiries they are the family contact for, and works on them
 (conversations, DUKEN). Nobody else sees an inquiry at all: it is a 404, like a case, noted as a
 refused attempt; one they see but may not change is a 403, noted too. What an inquiry says about
-a child is read from the child's case, through `cases.selectors.visible_cases`.
+a child is read from the child's case, through `cases.access.visible_cases`.
 """
 
 from collections.abc import Callable
@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from bts.audit import record, refuse
 from bts.models import Role, Service, User
 from bts.selectors import user_memberships
-from cases import policies as case_policies
+from cases import access as case_access
+from cases.access import case_visible_q, visible_cases
 from cases.events import CaseAudit
 from cases.models import Case
-from cases.selectors import case_visible_q, visible_cases
 
 from .events import InquiryAudit, inquiry_ref
 from .models import ChildTeamItem, DukenVersion, Inquiry
@@ -192,7 +192,7 @@ def case_to_refer(user: User, pk: int, *, audit_get: bool) -> Case:
     if case is None:
         refuse(case_id=pk, detail="not_visible")
         raise Http404
-    if not case_policies.may_work_on(user, case):
+    if not case_access.may(user, case_access.Action.WORK_ON, case):
         refuse(case_id=case.pk, detail="familiehjelpa:refer")
         raise PermissionDenied(_("Du kan ikke endre denne saken."))
     if audit_get:

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bts.models import Service, User
+from cases import access as case_access
 from cases.extensions import CaseAction
 from cases.models import Case
-from cases.policies import may_work_on
 
 from .models import Inquiry, InquiryCase
 from .services import REFERRAL_LEVELS
@@ -36,7 +36,11 @@ def family_contacts_of(case: Case) -> Iterable[int]:
 def referral_action(user: User, case: Case) -> list[CaseAction]:
     """The referral, for those who work on an open case at nivå 2–3 that familiehjelpa is not
     in yet. Reads only what the case page has loaded (its owner and involvements)."""
-    if not (case.is_open and case.level in REFERRAL_LEVELS and may_work_on(user, case)):
+    if not (
+        case.is_open
+        and case.level in REFERRAL_LEVELS
+        and case_access.may(user, case_access.Action.WORK_ON, case)
+    ):
         return []
     if case.owner_service.kind == Service.Kind.FAMILIEHJELPA:
         return []

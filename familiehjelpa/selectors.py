@@ -1,6 +1,6 @@
 """Reads of familiehjelpa's records, always scoped by the user (`access.visible_inquiries`).
 
-A child's name, level and case come from the case, through `cases.selectors.visible_cases`:
+A child's name, level and case come from the case, through `cases.access.visible_cases`:
 an inquiry linked to a case the user no longer sees (consent withdrawn) shows no child.
 Lists have fixed query counts: per-row values come as subqueries and prefetches, never a query
 per row.
@@ -29,8 +29,9 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from bts.models import Role, Service, User
+from cases.access import case_visible_q, visible_cases
 from cases.models import Case, Child, Consent, Meeting
-from cases.selectors import case_visible_q, people_in_services, possible_duplicates, visible_cases
+from cases.selectors import people_in_services, possible_duplicates
 
 from . import rules
 from .access import contact_services, led_services, visible_inquiries

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from bts.models import Role
 from bts.policies import requires_two_factor
 from bts.selectors import user_roles
-from dashboards.policies import may_see_municipal_dashboard, may_see_service_dashboard
-from toolbox.policies import Action, may
+from dashboards import access as dashboards
+from toolbox import access as toolbox
 
 
 @dataclass(frozen=True)
@@ -68,11 +68,11 @@ def navigation_for(request) -> list[NavItem]:
         items.append((_("Saker"), reverse("cases:list"), "cases"))
     if roles & {Role.EMPLOYEE, Role.LEADER}:
         items.append((_("Ny undring"), reverse("cases:new"), "new"))
-    if may_see_service_dashboard(user):
+    if dashboards.may(user, dashboards.Action.SERVICE):
         items.append((_("Tjenesteoversikt"), reverse("dashboards:service"), "service_dashboard"))
-    if may_see_municipal_dashboard(user):
+    if dashboards.may(user, dashboards.Action.MUNICIPAL):
         items.append((_("Kommuneoversikt"), reverse("dashboards:municipal"), "municipal_dashboard"))
-    if may(user, Action.READ):
+    if toolbox.may(user, toolbox.Action.READ):
         items += [
             (_("Verktøykasse"), reverse("toolbox:tools"), "tools"),
             (_("Tiltaksoversikt"), reverse("toolbox:catalogue"), "catalogue"),

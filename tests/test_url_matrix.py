@@ -120,7 +120,7 @@ PAGES: dict[str, Page] = {
     # The admin's login page is ours: it sends everyone to the product's login.
     "admin_login": Page(302, public=True, anonymous=(302, 405)),
     # The toolbox, the service catalogue and the contacts: for everyone with a role; the
-    # catalogue's spreadsheet import for the system administrator (toolbox.policies).
+    # catalogue's spreadsheet import for the system administrator (toolbox.access).
     "toolbox:tools": Page(with_a_role(200)),
     "toolbox:tool": Page(with_a_role(200)),
     "toolbox:catalogue": Page(with_a_role(200)),
@@ -130,7 +130,7 @@ PAGES: dict[str, Page] = {
     "toolbox:catalogue_preview": Page(only_the_administrator(200)),
     # An empty confirmation goes back to the preview; nothing is applied.
     "toolbox:catalogue_apply": Page(405, post=only_the_administrator(302)),
-    # The dashboards (dashboards.policies): a service's numbers and the lists of children behind
+    # The dashboards (dashboards.access): a service's numbers and the lists of children behind
     # them for its leader; the municipality's aggregates and their CSV for the municipal leader.
     "dashboards:service": Page(only(LEADER)),
     "dashboards:service_list": Page(only(LEADER)),

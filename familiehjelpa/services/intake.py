@@ -17,8 +17,8 @@ from bts.idempotency import create_once
 from bts.models import Service, User
 from bts.uploads import CheckedUpload
 from cases import services as case_services
+from cases.access import visible_cases
 from cases.models import Case, Child, Consent, RelayEntry
-from cases.selectors import visible_cases
 
 from ..events import InquiryAudit, inquiry_ref
 from ..models import Inquiry, InquiryCase, InquiryEvent

@@ -15,8 +15,8 @@ from PIL import Image
 from bts.models import AuditEvent, Role, StoredFile
 from bts.uploads import MAX_UPLOAD_BYTES, CheckedUpload, check_upload
 from cases import services
+from cases.access import visible_cases
 from cases.models import Consent, Guardian
-from cases.selectors import visible_cases
 
 pytestmark = pytest.mark.django_db
 

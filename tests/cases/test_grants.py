@@ -10,9 +10,9 @@ from guardian.models import UserObjectPermission
 
 from bts.models import Role, Service
 from cases import services
+from cases.access import visible_cases
 from cases.grants import grants_rebuild
 from cases.models import CaseUserGrant, Meeting
-from cases.selectors import visible_cases
 from levels.rules import CLOSED
 from tests.cases.conftest import decide
 from tests.factories import ServiceFactory

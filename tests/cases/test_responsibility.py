@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from bts.models import Role
 from cases import services
+from cases.access import visible_cases
 from cases.models import Case, Coordination, Handover, Watch
 from cases.reminders import send_due_reminders
-from cases.selectors import visible_cases
 from levels.rules import CLOSED
 from tests.cases.conftest import decide
 

@@ -4,8 +4,9 @@ import pytest
 
 from bts.models import Role
 from cases import services
+from cases.access import visible_cases
 from cases.models import Consent
-from cases.selectors import find_children, possible_duplicates, visible_cases
+from cases.selectors import find_children, possible_duplicates
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -202,8 +203,9 @@ def test_the_list_rules_and_the_one_case_rules_agree_on_realistic_data(guide):
     give every user the same cases; the case list pages through exactly those; and the one-case
     form with its compiled SQL (`visible_case`) answers the same for every case."""
     from bts.models import Membership, User
+    from cases.access import visible_case, visible_case_ids
     from cases.models import Case, Consent
-    from cases.selectors import case_list, visible_case, visible_case_ids
+    from cases.selectors import case_list
     from devdata.synthetic import seed_synthetic
 
     seed_synthetic(cases=300, seed=3)

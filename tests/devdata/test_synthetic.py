@@ -9,10 +9,10 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
 
+from cases.access import visible_cases
 from cases.grants import grants_rebuild
 from cases.identity import IdentityKind, identity_kind, validate_identity_number
 from cases.models import Case, CaseUserGrant, Child, Involvement, RelayEntry
-from cases.selectors import visible_cases
 from devdata.synthetic import BENCH_USERS, seed_synthetic, synthetic_identity_number
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.utils import timezone
 from bts.models import Role
 from bts.uploads import CheckedUpload
 from cases import services as case_services
+from cases.access import visible_cases
 from cases.grants import grants_rebuild
 from cases.models import Case, CaseUserGrant, Child, Consent, Coordination, Meeting, RelayEntry
-from cases.selectors import visible_cases
 from familiehjelpa import rules, services
 from familiehjelpa.models import (
     AdviceCall,

@@ -1,0 +1,96 @@
+"""What the case views share: the services a user registers for, the case read for a page
+(through `cases.access`, which audits the read), the form page and the PDF response."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bts.audit import refuse
+from bts.downloads import attachment_response
+
+from .. import access, reads, selectors, services
+from ..access import case_services
+from ..models import Case
+
+
+def _user_services(request: HttpRequest):
+    ids = case_services(request.user)
+    if not ids:
+        refuse(request, detail="register")
+        raise PermissionDenied(_("Du er ikke ansatt i en tjeneste som kan registrere undring."))
+    return selectors.active_services(ids)
+
+
+def _service_choice(request, user_services):
+    """The form asks for the service only when the user works in more than one."""
+    return user_services if len(user_services) > 1 else None
+
+
+def _chosen_service(form, user_services):
+    return form.cleaned_data.get("service") or user_services[0]
+
+
+def _visible_case(request: HttpRequest, pk: int) -> Case:
+    return access.case_or_404(request.user, pk)
+
+
+def _case(request: HttpRequest, pk: int, *, detail: str = "") -> Case:
+    return access.case_for_read(request.user, pk, detail=detail)
+
+
+def _case_for_change(
+    request: HttpRequest, pk: int, policy: access.Action = access.Action.WORK_ON
+) -> Case:
+    return access.case_for_action(
+        request.user,
+        pk,
+        policy,
+        detail=request.resolver_match.url_name,
+        audit_read=request.method == "GET",
+    )
+
+
+def _case_for_export(request: HttpRequest, pk: int, policy: access.Action, *, detail: str) -> Case:
+    return access.case_for_export(request.user, pk, policy, detail=detail)
+
+
+def _case_form_page(
+    request, case, form, *, title: str, intro: str = "", submit: str, fields_template: str = ""
+):
+    if request.method == "POST":  # the form came back with errors: the case was read again
+        reads.form_returned(case)
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "fields_template": fields_template,
+        },
+    )
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    return attachment_response(content, content_type="application/pdf", filename=name)
+
+
+def _stamp(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d}"
+
+
+def _concern_data(data) -> services.ConcernData:
+    return services.ConcernData(
+        observation=data["observation"],
+        observed_on=data["observed_on"],
+        setting=data["setting"],
+        worry=data["worry"],
+        risk_factors=data["risk_factors"],
+        protective_factors=data["protective_factors"],
+        risk_factor_items=data.get("risk_factor_items", []),
+        protective_factor_items=data.get("protective_factor_items", []),
+    )

@@ -1,0 +1,190 @@
+"""The case list and the case page with what is done on it: steps, notes, the checklist, a
+further undring."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from bts.audit import refuse
+from bts.web import posted
+from levels.selectors import guide_step, request_guide
+
+from .. import access, reads, selectors, services
+from ..concern_tools import concern_tools
+from ..extensions import case_actions
+from ..forms import CaseListFilterForm, ConcernForm, NoteForm, StepCompleteForm
+from ..models import Case, RelayEntry
+from ..selectors import relay_log
+from ._common import _case, _case_for_change, _case_form_page, _concern_data, _visible_case
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases the user may see: for an employee those they take part in, for a leader also
+    every case of the services they lead. Filtered by status, level and service."""
+    if not access.may(request.user, access.Action.LIST):
+        refuse(request, detail="list")
+        raise PermissionDenied(_("Saker er for dem som arbeider i en tjeneste."))
+    led = selectors.services_led_by(request.user)
+    params = request.GET.copy()
+    params.setdefault("status", "open")
+    form = CaseListFilterForm(params, services=led if len(led) > 1 else None)
+    filters = form.cleaned_data if form.is_valid() else {"status": "open", "level": None}
+    page = reads.case_list(
+        request.user,
+        status=filters.get("status", "open"),
+        level=filters.get("level"),
+        service_id=filters["service"].pk if filters.get("service") else None,
+        after=request.GET.get("etter", ""),
+    )
+    query = params.copy()
+    query.pop("etter", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "first_page": not request.GET.get("etter"),
+    }
+    if request.htmx and request.htmx.target == "case-list-more":
+        return render(request, "cases/list.html#rows", context)
+    return render(request, "cases/list.html", context)
+
+
+@require_http_methods(["GET"])
+@vary_on_headers("HX-Request")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = request.GET.get("type", "")
+    if kind not in RelayEntry.Kind.values:
+        kind = ""
+    older = request.GET.get("eldre", "")
+    target = request.htmx.target if request.htmx else None
+    if target in ("relay-log", "relay-log-more"):
+        # The log alone (filtered, or its next page) needs only the case row.
+        case = _visible_case(request, pk)
+        reads.relay_log_shown(case)
+        partial = "log" if target == "relay-log" else "log_items"
+        return render(
+            request,
+            f"cases/detail.html#{partial}",
+            {"case": case, "log": relay_log(case, kind=kind, before=older), "kind": kind},
+        )
+    case = _case(request, pk)
+    context = {
+        "case": case,
+        "log": relay_log(case, kind=kind, before=older),
+        "kind": kind,
+        "kinds": RelayEntry.Kind.choices,
+    }
+    guide = request_guide(request)
+    step = guide_step(guide, case.step_code) if guide and case.level is not None else None
+    may_decide = access.may(request.user, access.Action.DECIDE, case)
+    context |= {
+        "step": step,
+        "may_work": access.may(request.user, access.Action.WORK_ON, case),
+        "may_decide": may_decide and step and step.is_decision,
+        "may_decide_any": may_decide,
+        "may_hand_over": access.may(request.user, access.Action.HAND_OVER, case),
+        "may_see_access_log": access.may(request.user, access.Action.SEE_ACCESS_LOG, case),
+        "step_form": StepCompleteForm(initial={"step_code": case.step_code}),
+        "note_form": NoteForm(),
+        "today": timezone.localdate(),
+        "checklist": _checklist(case, step),
+        "extra_actions": case_actions(request.user, case),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+@require_POST
+def step_done(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = StepCompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.step_complete(
+                case=case,
+                user=request.user,
+                step_code=form.cleaned_data["step_code"],
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+    return redirect("cases:detail", pk=case.pk)
+
+
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(
+            case=case,
+            user=request.user,
+            text=form.cleaned_data["text"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    else:
+        messages.error(request, _("Notatet kan ikke være tomt."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = ConcernForm(posted(request), tools=concern_tools())
+    if request.method == "POST" and form.is_valid():
+        services.concern_add(
+            case=case,
+            user=request.user,
+            concern=_concern_data(form.cleaned_data),
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+        return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Konkretiser undringen"),
+        intro=_("Nye observasjoner, samtaler og det du har drøftet med leder."),
+        submit=_("Lagre"),
+        fields_template="cases/_concern_fields.html",
+    )
+
+
+@require_POST
+def checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    try:
+        services.checklist_save(
+            case=case,
+            user=request.user,
+            step_code=request.POST.get("step_code", ""),
+            checked=set(request.POST.getlist("item")),
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        if request.htmx:
+            # The page is stale: reload it whole rather than patch a part of it.
+            return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+        return redirect("cases:detail", pk=case.pk)
+    if request.htmx:
+        step = guide_step(request_guide(request), case.step_code)
+        return render(
+            request,
+            "cases/detail.html#checklist",
+            {"case": case, "may_work": True, "checklist": _checklist(case, step), "saved": True},
+        )
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _checklist(case: Case, step) -> list[dict]:
+    if step is None:
+        return []
+    done = {c.item for c in case.step_checks.all() if c.step_code == step.code}
+    return [{"text": item, "done": item in done} for item in step.checklist_items]
