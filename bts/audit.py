@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.encoding import force_str
 
@@ -103,15 +104,17 @@ def refuse(request=None, *, case_id: int | None = None, detail: str = "") -> Non
     request._bts_refusals = [*getattr(request, "_bts_refusals", []), (case_id, detail)]
 
 
+def require(allowed: bool, *, detail: str, message: str, case_id: int | None = None) -> None:
+    """A policy's answer at the door: nothing when `allowed`; otherwise the refusal is noted and
+    the request gets a 403 with `message`."""
+    if not allowed:
+        refuse(case_id=case_id, detail=detail)
+        raise PermissionDenied(message)
+
+
 def write_refusals(request) -> None:
     from .events import AccessAudit
 
     for case_id, detail in getattr(request, "_bts_refusals", []):
         record(kind=AccessAudit.ACCESS_REFUSED, case_id=case_id, detail=detail)
     request._bts_refusals = []
-
-
-def audit(request, *, kind: str, case_id=None, detail: str = "", reason: str = "", actor=None):
-    """The old call form, while views move their events into services; see `record`."""
-    with bound_request(request):
-        return record(kind=kind, case_id=case_id, detail=detail, reason=reason, actor=actor)

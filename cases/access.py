@@ -25,7 +25,9 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from bts import audit
 from bts.audit import record, refuse
 from bts.models import Role, User
 from bts.selectors import user_memberships
@@ -40,7 +42,7 @@ LEADING_ROLES = (Role.LEADER, Role.FAMILIEHJELPA_LEADER)
 
 
 class Action(StrEnum):
-    """What a user may do with cases. The first two are not about one case."""
+    """What a user may do with cases. REGISTER, LIST and REASSIGN_ALL are not about one case."""
 
     REGISTER = "register"  # register an undring (for a service one works in)
     LIST = "list"  # have a list of the cases one sees
@@ -51,6 +53,7 @@ class Action(StrEnum):
     HAND_OVER = "hand_over"  # pass the case on to another holder
     SET_COORDINATION = "set_coordination"  # the coordination of nivå 3
     SEE_ACCESS_LOG = "see_access_log"  # who has read and changed the case, and its exports
+    REASSIGN_ALL = "reassign_all"  # move a departing employee's open cases (not about one case)
 
 
 class Who(StrEnum):
@@ -312,6 +315,8 @@ def may(user: User, action: Action, case: Case | None = None) -> bool:
         # Everyone who works in a service has a list of the cases they see (municipal roles
         # see no case, only aggregates).
         return scope is not None
+    if action == Action.REASSIGN_ALL:
+        return bool(led_service_ids(user))
     if scope is None or case is None or not _sees(user, case):
         return False
     rule = RULES[action]
@@ -322,6 +327,22 @@ def may(user: User, action: Action, case: Case | None = None) -> bool:
         or (Who.HOLDER in rule.who and case.responsible_id == user.pk)
         or (Who.LEADER in rule.who and case.owner_service_id in scope.led)
     )
+
+
+_DENIED = {
+    Action.REGISTER: (
+        "register",
+        gettext_lazy("Du er ikke ansatt i en tjeneste som kan registrere undring."),
+    ),
+    Action.LIST: ("list", gettext_lazy("Saker er for dem som arbeider i en tjeneste.")),
+    Action.REASSIGN_ALL: ("reassign_all", gettext_lazy("Bare ledere kan overføre andres saker.")),
+}
+
+
+def require(user: User, action: Action) -> None:
+    """For the actions not about one case: a 403 and a noted refusal unless `may`."""
+    detail, message = _DENIED[action]
+    audit.require(may(user, action), detail=detail, message=str(message))
 
 
 # --- Reads granted by id, audited here ---------------------------------------------------------

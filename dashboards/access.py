@@ -4,7 +4,9 @@ access module (`cases.access`). Views, the menu and the start page ask these, no
 from enum import StrEnum
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from bts import audit
 from bts.models import Role, User
 from bts.selectors import user_memberships
 from cases.access import led_service_ids, visible_cases
@@ -25,6 +27,13 @@ def may(user: User, action: Action) -> bool:
     if action == Action.SERVICE:
         return bool(led_service_ids(user))
     return user.is_active and any(m.role == Role.MUNICIPAL_LEADER for m in user_memberships(user))
+
+
+def require(user: User, action: Action, *, page: str) -> None:
+    """A 403 and a noted refusal unless `may`; `page` names the page in the refusal."""
+    audit.require(
+        may(user, action), detail=f"dashboard:{page}", message=_("Denne oversikten er for ledere.")
+    )
 
 
 def may_see_service_dashboard(user: User) -> bool:

@@ -2,14 +2,11 @@
 
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from bts.audit import refuse
 from bts.csv import csv_response
 from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
@@ -23,17 +20,11 @@ def _levels(request):
     return guide, (list(guide_levels(guide)) if guide else [])
 
 
-def _require(request: HttpRequest, allowed: bool, what: str) -> None:
-    if not allowed:
-        refuse(request, detail=f"dashboard:{what}")
-        raise PermissionDenied(_("Denne oversikten er for ledere."))
-
-
 @require_GET
 def service(request: HttpRequest) -> HttpResponse:
     """The service leader's numbers: their services' open cases by level and step, and where
     children wait. Numbers only; the names are on the lists behind them."""
-    _require(request, access.may(request.user, access.Action.SERVICE), "service")
+    access.require(request.user, access.Action.SERVICE, page="service")
     services = selectors.led_services(request.user)
     form = ServiceFilterForm(request.GET, services=services)
     service_ids = form.service_ids()
@@ -64,7 +55,7 @@ def service(request: HttpRequest) -> HttpResponse:
 def service_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The children behind one number, for the leader who may see them. A list of names is a
     read of case data: one audit event per page, with the criterion and filters (no names)."""
-    _require(request, access.may(request.user, access.Action.SERVICE), "service_list")
+    access.require(request.user, access.Action.SERVICE, page="service_list")
     if slug not in selectors.CRITERIA:
         raise Http404
     services = selectors.led_services(request.user)
@@ -109,7 +100,7 @@ def service_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _municipal(request: HttpRequest):
-    _require(request, access.may(request.user, access.Action.MUNICIPAL), "municipal")
+    access.require(request.user, access.Action.MUNICIPAL, page="municipal")
     # Unbound without a query, so the fields show the default period.
     form = MunicipalFilterForm(request.GET or None)
     guide = request_guide(request)

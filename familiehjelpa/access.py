@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from bts import audit
 from bts.audit import record, refuse
 from bts.models import Role, Service, User
 from bts.selectors import user_memberships
@@ -103,9 +104,9 @@ def may(user: User, action: Action, inquiry: Inquiry | None = None) -> bool:
 def tool(user: User, action: Action, *, what: str, read: str = "") -> None:
     """The team leader's tools (and the drøftingstelefon): a 403 for everyone else. `read` names
     what the page shows when it is a read of inquiries (the board, the numbers)."""
-    if not may(user, action):
-        refuse(detail=f"familiehjelpa:{what}")
-        raise PermissionDenied(_("Dette er for familiehjelpa."))
+    audit.require(
+        may(user, action), detail=f"familiehjelpa:{what}", message=_("Dette er for familiehjelpa.")
+    )
     if read:
         record(kind=InquiryAudit.INQUIRY_VIEWED, actor=user, detail=read)
 

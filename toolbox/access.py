@@ -4,6 +4,9 @@ shown and what is allowed cannot drift apart."""
 
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
+from bts import audit
 from bts.models import Role, User
 from bts.selectors import user_memberships
 
@@ -28,3 +31,14 @@ def may(user: User, action: Action) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return any(m.role in RULES[action] for m in user_memberships(user))
+
+
+def require(user: User, action: Action) -> None:
+    """A 403 and a noted refusal unless `may`."""
+    audit.require(
+        may(user, action),
+        detail=f"toolbox:{action}",
+        message=_("Du har ikke tilgang til dette.")
+        if action == Action.READ
+        else _("Bare systemadministrator kan importere tiltaksoversikten."),
+    )

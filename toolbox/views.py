@@ -2,7 +2,6 @@
 for the system administrator. Every view asks `access.may` first."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,10 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from bts.audit import refuse
-
 from . import selectors, services
-from .access import Action, may
+from .access import Action, may, require
 from .examples import example_workbook
 from .forms import CatalogueConfirmForm, CatalogueSearchForm, CatalogueUploadForm
 from .models import CatalogueImport
@@ -23,22 +20,12 @@ PAGE_SIZE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(request: HttpRequest, action: Action) -> None:
-    if not may(request.user, action):
-        refuse(request, detail=f"toolbox:{action}")
-        raise PermissionDenied(
-            _("Du har ikke tilgang til dette.")
-            if action == Action.READ
-            else _("Bare systemadministrator kan importere tiltaksoversikten.")
-        )
-
-
 # --- The toolbox --------------------------------------------------------------------------------
 
 
 @require_GET
 def tool_list(request: HttpRequest) -> HttpResponse:
-    _require(request, Action.READ)
+    require(request.user, Action.READ)
     toolbox = selectors.current_toolbox()
     if toolbox is None:
         raise Http404(_("Ingen verktøykasse er lastet inn."))
@@ -51,7 +38,7 @@ def tool_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    _require(request, Action.READ)
+    require(request.user, Action.READ)
     tool = selectors.tool_by_slug(slug)
     if tool is None:
         raise Http404(_("Verktøyet finnes ikke i verktøykassa."))
@@ -69,7 +56,7 @@ def tool_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Search and filter with a plain GET form; with htmx, only the results are sent back."""
-    _require(request, Action.READ)
+    require(request.user, Action.READ)
     form = CatalogueSearchForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.catalogue_search(
@@ -95,7 +82,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def catalogue_import(request: HttpRequest) -> HttpResponse:
     """Upload the spreadsheet. A good file leads to its preview; a bad one is explained row by
     row, and nothing is stored."""
-    _require(request, Action.IMPORT_CATALOGUE)
+    require(request.user, Action.IMPORT_CATALOGUE)
     posted = request.method == "POST"
     form = CatalogueUploadForm(
         request.POST if posted else None,
@@ -125,7 +112,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
 @require_GET
 def catalogue_example(request: HttpRequest) -> HttpResponse:
     """A spreadsheet with the expected columns and example rows, to start from."""
-    _require(request, Action.IMPORT_CATALOGUE)
+    require(request.user, Action.IMPORT_CATALOGUE)
     response = HttpResponse(example_workbook(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="tiltaksoversikt-eksempel.xlsx"'
     return response
@@ -146,7 +133,7 @@ def _preview(request, pending: CatalogueImport, plan, *, status: int = 200) -> H
 
 @require_GET
 def catalogue_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Action.IMPORT_CATALOGUE)
+    require(request.user, Action.IMPORT_CATALOGUE)
     pending = get_object_or_404(CatalogueImport, pk=pk)
     if pending.status == CatalogueImport.Status.APPLIED:
         messages.info(request, _("Denne fila er allerede importert."))
@@ -158,7 +145,7 @@ def catalogue_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def catalogue_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply exactly what the preview showed; if the catalogue changed since, show the new
     preview instead; if it was applied already (a double submit), apply nothing."""
-    _require(request, Action.IMPORT_CATALOGUE)
+    require(request.user, Action.IMPORT_CATALOGUE)
     pending = get_object_or_404(CatalogueImport, pk=pk)
     form = CatalogueConfirmForm(request.POST)
     if not form.is_valid():
@@ -196,7 +183,7 @@ def catalogue_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def contacts(request: HttpRequest) -> HttpResponse:
-    _require(request, Action.READ)
+    require(request.user, Action.READ)
     return render(
         request,
         "toolbox/contacts.html",

@@ -1,13 +1,10 @@
 """What the case views share: the services a user registers for, the case read for a page
 (through `cases.access`, which audits the read), the form page and the PDF response."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from bts.audit import refuse
 from bts.downloads import attachment_response
 
 from .. import access, reads, selectors, services
@@ -16,11 +13,8 @@ from ..models import Case
 
 
 def _user_services(request: HttpRequest):
-    ids = case_services(request.user)
-    if not ids:
-        refuse(request, detail="register")
-        raise PermissionDenied(_("Du er ikke ansatt i en tjeneste som kan registrere undring."))
-    return selectors.active_services(ids)
+    access.require(request.user, access.Action.REGISTER)
+    return selectors.active_services(case_services(request.user))
 
 
 def _service_choice(request, user_services):

@@ -2,7 +2,7 @@
 further undring."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from bts.audit import refuse
 from bts.web import posted
 from levels.selectors import guide_step, request_guide
 
@@ -28,9 +27,7 @@ from ._common import _case, _case_for_change, _case_form_page, _concern_data, _v
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases the user may see: for an employee those they take part in, for a leader also
     every case of the services they lead. Filtered by status, level and service."""
-    if not access.may(request.user, access.Action.LIST):
-        refuse(request, detail="list")
-        raise PermissionDenied(_("Saker er for dem som arbeider i en tjeneste."))
+    access.require(request.user, access.Action.LIST)
     led = selectors.services_led_by(request.user)
     params = request.GET.copy()
     params.setdefault("status", "open")

@@ -2,13 +2,12 @@
 moving a departing employee's cases."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bts.audit import refuse
 from bts.web import posted
 from levels.rules import WIDE_COLLABORATION_LEVEL
 
@@ -159,10 +158,8 @@ def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reassign_all(request: HttpRequest) -> HttpResponse:
     """For leaders: move a departing employee's cases to another employee in one action."""
+    access.require(request.user, access.Action.REASSIGN_ALL)
     led = led_service_ids(request.user)
-    if not led:
-        refuse(request, detail="reassign_all")
-        raise PermissionDenied(_("Bare ledere kan overføre andres saker."))
     form = ReassignAllForm(
         posted(request), holders=selectors.case_holders(led), staff=selectors.staff_of(led)
     )
