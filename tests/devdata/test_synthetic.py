@@ -2,6 +2,7 @@
 
 import io
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
@@ -17,11 +18,16 @@ from devdata.synthetic import BENCH_USERS, seed_synthetic, synthetic_identity_nu
 
 pytestmark = pytest.mark.django_db
 N = 400
+# The generator's draws follow the dates it makes, and those follow "now": a fixed moment makes
+# the data the same on every day and at every hour. At this size the bench's kindergarten owns a
+# handful of cases, and whether the bench employee holds one of them is the draw's: seed 15 at
+# NOW is a data set where it does (with seed 11 the test passed or failed by the hour of the day).
+NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def seeded(guide):
-    return seed_synthetic(cases=N, seed=11)
+    return seed_synthetic(cases=N, seed=15, now=NOW)
 
 
 def test_the_numbers_are_valid_synthetic_identity_numbers():
