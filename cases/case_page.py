@@ -2,9 +2,10 @@
 query (the page shows a dozen of them, and a query each would be a dozen round trips).
 
 Each collection is a JSON array built by a subquery of the case's own query; its rows become
-model instances as if loaded by the ORM, and are handed to the case as what
-`prefetch_related` would have left (`case.concerns.all()` answers without a query).
-tests/cases/test_case_page.py holds every collection to a fresh ORM read of the same rows.
+model instances as if loaded by the ORM, and are put on the case as plain lists named
+`page_<relation>` (`case.page_concerns`, `case.page_guardians` for the child's guardians, each
+consent's `page_services`), which the page and its actions read instead of the relations.
+tests/cases/test_access.py holds every collection to a fresh ORM read of the same rows.
 """
 
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ class _Embedded:
     """A small collection of the case read inside the case's own query, as a JSON array: the
     case page shows a dozen of them, and a query each would be a dozen round trips."""
 
-    attr: str  # the relation on the case (or child) whose cache it fills
+    attr: str  # the relation on the case (or child) it reads; the list is `page_<attr>`
     model: type
     rows: QuerySet  # filtered by OuterRef to the case's row
     related: tuple[tuple[str, type, tuple[str, ...]], ...] = ()  # attr, model, fields
@@ -153,7 +154,7 @@ def _from_json(model, row: dict, related=(), many=()):
         if other is not None:  # none: its id is null, and the ORM answers None unasked
             setattr(instance, attr, other)
     for attr, many_model, _rows in many:
-        _cache_related(instance, attr, [_instance(many_model, r) for r in row[f"{attr}[]"]])
+        setattr(instance, f"page_{attr}", [_instance(many_model, r) for r in row[f"{attr}[]"]])
     return instance
 
 
@@ -163,17 +164,6 @@ def _instance(model, values: dict):
     return model.from_db(
         "default", [f.attname for f in fields], [f.to_python(values[f.attname]) for f in fields]
     )
-
-
-def _cache_related(instance, name: str, objects: list) -> None:
-    """What prefetch_related would leave: `instance.<name>.all()` answers without a query."""
-    manager = getattr(instance, name)
-    queryset = manager.all()
-    queryset._result_cache, queryset._prefetch_done = objects, True
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
-    instance._prefetched_objects_cache[name] = queryset
 
 
 def case_page(cases: QuerySet[Case], sections: dict | None = None) -> Case | None:
@@ -197,10 +187,5 @@ def case_page(cases: QuerySet[Case], sections: dict | None = None) -> Case | Non
     for section in _embedded_sections():
         rows = getattr(case, f"_embedded_{section.attr}")
         objects = [_from_json(section.model, row, section.related, section.many) for row in rows]
-        if section.attr == "open_handovers":
-            case.open_handovers = objects
-        elif section.attr == "guardians":
-            _cache_related(case.child, "guardians", objects)
-        else:
-            _cache_related(case, section.attr, objects)
+        setattr(case, f"page_{section.attr}", objects)
     return case

@@ -1,9 +1,9 @@
 """Actions other apps offer on the case page (familiehjelpa's referral, say), registered from
 their `ready()`, so `cases` never imports them.
 
-A provider gets the user and the case as the case page loaded it (with its services and
-involvements prefetched) and returns the actions to show; it must not query the database, so
-the case page's query count stays fixed.
+A provider gets the user and the case as the case page loaded it (its collections read with
+it, as `case.page_involvements` and the like: cases.case_page) and returns the actions to
+show; it must not query the database, so the case page's query count stays fixed.
 """
 
 from collections.abc import Callable, Iterable

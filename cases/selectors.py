@@ -26,6 +26,7 @@ from .models import (
     Measure,
     Meeting,
     RelayEntry,
+    StepCheck,
     Watch,
     WideCollaboration,
 )
@@ -256,6 +257,11 @@ def measures_with_evaluations(case: Case) -> QuerySet[Measure]:
 def wide_collaboration_of(case: Case) -> WideCollaboration | None:
     """What was settled for nivå 3 (familiehjelpa, coordinators, plan), if anything yet."""
     return WideCollaboration.objects.filter(case=case).first()
+
+
+def step_checks(case: Case) -> QuerySet[StepCheck]:
+    """The items ticked off on the case's checklists."""
+    return case.step_checks.all()
 
 
 def archive_package(case: Case) -> StoredFile | None:

@@ -44,7 +44,7 @@ def referral_action(user: User, case: Case) -> list[CaseAction]:
         return []
     if case.owner_service.kind == Service.Kind.FAMILIEHJELPA:
         return []
-    if any(i.service.kind == Service.Kind.FAMILIEHJELPA for i in case.involvements.all()):
+    if any(i.service.kind == Service.Kind.FAMILIEHJELPA for i in case.page_involvements):
         return []
     return [
         CaseAction(_("Henvis til familiehjelpa"), reverse("familiehjelpa:refer", args=[case.pk]))

@@ -17,7 +17,7 @@ from .. import access, reads, selectors, services
 from ..concern_tools import concern_tools
 from ..extensions import case_actions
 from ..forms import CaseListFilterForm, ConcernForm, NoteForm, StepCompleteForm
-from ..models import Case, RelayEntry
+from ..models import RelayEntry
 from ..selectors import relay_log
 from ._common import _case, _case_for_change, _case_form_page, _concern_data, _visible_case
 
@@ -92,7 +92,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "step_form": StepCompleteForm(initial={"step_code": case.step_code}),
         "note_form": NoteForm(),
         "today": timezone.localdate(),
-        "checklist": _checklist(case, step),
+        "checklist": _checklist(case.page_step_checks, step),
         "extra_actions": case_actions(request.user, case),
     }
     return render(request, "cases/detail.html", context)
@@ -175,13 +175,20 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "cases/detail.html#checklist",
-            {"case": case, "may_work": True, "checklist": _checklist(case, step), "saved": True},
+            {
+                "case": case,
+                "may_work": True,
+                "checklist": _checklist(selectors.step_checks(case), step),
+                "saved": True,
+            },
         )
     return redirect("cases:detail", pk=case.pk)
 
 
-def _checklist(case: Case, step) -> list[dict]:
+def _checklist(checks, step) -> list[dict]:
+    """The step's checklist, each item done or not by the case's checks (a list the case page
+    read with the case, or a query read only when there is a step)."""
     if step is None:
         return []
-    done = {c.item for c in case.step_checks.all() if c.step_code == step.code}
+    done = {c.item for c in checks if c.step_code == step.code}
     return [{"text": item, "done": item in done} for item in step.checklist_items]
