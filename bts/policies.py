@@ -1,4 +1,4 @@
-"""Who must do what to use BTS at all (case access is `cases.policies`)."""
+"""Who must do what to use BTS at all (case access is `cases.access`)."""
 
 from django.conf import settings
 

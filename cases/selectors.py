@@ -12,7 +12,6 @@ from bts.models import Membership, Role, Service, StoredFile, User
 from bts.selectors import current_membership_q
 
 from .access import (
-    case_with_sections,
     covered_involvements,
     led_service_ids,
     visible_case_ids,
@@ -63,15 +62,6 @@ def possible_duplicates(
     if not same:
         return Child.objects.none()
     return visible_children(user).filter(same)
-
-
-def case_detail(user: User, pk: int) -> Case:
-    """One visible case with what its page shows (`cases.case_page`), in one query; raises
-    Case.DoesNotExist otherwise."""
-    case = case_with_sections(user, pk)
-    if case is None:
-        raise Case.DoesNotExist
-    return case
 
 
 LOG_PAGE = 25

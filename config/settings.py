@@ -159,7 +159,7 @@ AXES_LOCKOUT_CALLABLE = "bts.auth.lockout_response"
 # audit log already records who read and changed what, with a retention of its own.
 AXES_DISABLE_ACCESS_LOG = True
 # Per-case grants (django-guardian, cases.CaseUserGrant) are read only by
-# `cases.selectors.visible_cases`, which also requires that the person's service is in the case
+# `cases.access.visible_cases`, which also requires that the person's service is in the case
 # now. Guardian's object backend would answer `user.has_perm("cases.view_case", case)` from the
 # grant alone, ignoring a withdrawn or expired consent, so it is left out and has_perm on a case
 # is always False. No anonymous user row, no monkey patching of User and Group.

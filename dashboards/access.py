@@ -36,14 +36,6 @@ def require(user: User, action: Action, *, page: str) -> None:
     )
 
 
-def may_see_service_dashboard(user: User) -> bool:
-    return may(user, Action.SERVICE)
-
-
-def may_see_municipal_dashboard(user: User) -> bool:
-    return may(user, Action.MUNICIPAL)
-
-
 def service_open_cases(user: User, service_ids: list[int]) -> QuerySet[Case]:
     """The open cases behind the service dashboard's numbers: those the user's led services
     own, through the case-access rule itself, so no number counts a case the leader may not

@@ -4,7 +4,7 @@ advice calls of the drøftingstelefon.
 
 An inquiry about a child is linked to the child's case (`InquiryCase`), never a parallel
 record: what is about the child (name, guardians, consent, level) is read from the case,
-through `cases.selectors.visible_cases`. Only the members of the familiehjelpa service see
+through `cases.access.visible_cases`. Only the members of the familiehjelpa service see
 inquiries (`familiehjelpa.access`).
 """
 

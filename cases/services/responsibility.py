@@ -15,9 +15,10 @@ from bts.models import Service, User
 from levels.rules import WIDE_COLLABORATION_LEVEL
 
 from .. import notifications
+from ..access import led_service_ids
 from ..grants import grants_sync
 from ..models import Case, Coordination, Handover, RelayEntry, Watch, WideCollaboration
-from ..selectors import led_service_ids, people_in_services
+from ..selectors import people_in_services
 from ._common import _active_guide, _audit, _check_services, _log
 
 

@@ -1,6 +1,6 @@
 """Familiehjelpa's pages, by concept. Every inquiry comes through `access.inquiry_for` (which
 writes the read), so another service's inquiry (or one a family contact does not follow) is a
-404, like a case; every case through `cases.selectors.visible_cases`. Writes go through
+404, like a case; every case through `cases.access.visible_cases`. Writes go through
 `services`, which write their own audit events; the views write none."""
 
 from .board import board, move, numbers
