@@ -47,6 +47,38 @@ class Crumb:
     label: str
 
 
+def form_page(
+    request: HttpRequest,
+    *,
+    page_title: str,
+    crumbs: list[Crumb],
+    title: str,
+    form,
+    submit: str,
+    cancel_url: str,
+    intro: str = "",
+    fields_template: str = "",
+    stylesheet: str = "",
+) -> HttpResponse:
+    """A page with one form about one object (a case, an inquiry): its crumbs, a heading, an
+    introduction, the fields (or a template of its own for them) and "Avbryt" back."""
+    return render(
+        request,
+        "_components/form_page.html",
+        {
+            "page_title": page_title,
+            "crumbs": crumbs,
+            "title": title,
+            "intro": intro,
+            "form": form,
+            "submit": submit,
+            "cancel_url": cancel_url,
+            "fields_template": fields_template,
+            "stylesheet": stylesheet,
+        },
+    )
+
+
 def conflict_rows(labelled: list[tuple[str, object, object]]) -> list[dict]:
     """(label, saved, own) of each part of a text; the parts that differ, side by side."""
     return [

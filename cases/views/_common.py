@@ -2,10 +2,12 @@
 (through `cases.access`, which audits the read), the form page and the PDF response."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bts.downloads import attachment_response
+from bts.web import Crumb, form_page
 
 from .. import access, reads, selectors, services
 from ..access import case_services
@@ -55,17 +57,17 @@ def _case_form_page(
 ):
     if request.method == "POST":  # the form came back with errors: the case was read again
         reads.form_returned(case)
-    return render(
+    case_url = reverse("cases:detail", args=[case.pk])
+    return form_page(
         request,
-        "cases/case_form.html",
-        {
-            "case": case,
-            "form": form,
-            "title": title,
-            "intro": intro,
-            "submit": submit,
-            "fields_template": fields_template,
-        },
+        page_title=_("%(title)s – sak %(n)s") % {"title": title, "n": case.pk},
+        crumbs=[Crumb(case_url, _("Saken om %(child)s") % {"child": case.child})],
+        title=title,
+        intro=intro,
+        form=form,
+        submit=submit,
+        cancel_url=case_url,
+        fields_template=fields_template,
     )
 
 

@@ -3,7 +3,7 @@ form to sign and the record of a consent as PDF."""
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -154,33 +154,28 @@ def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
     # Showing the form is a read; making the PDF is the export it audits (cases.reads).
     case = _case_for_change(request, pk)
     form = ConsentRequestForm(posted(request), services=selectors.other_active_services(case))
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            pdf = reads.consent_form_blank(
-                case,
-                documents.ConsentRequest(
-                    services=list(data["services"]),
-                    information=data["information"],
-                    information_other=data["information_other"],
-                    purpose=data["purpose"],
-                    expires_on=data["expires_on"],
-                ),
-            )
-            return _pdf(pdf, f"samtykkeskjema-sak-{case.pk}.pdf")
-        reads.form_returned(case)
-    return render(
-        request,
-        "cases/case_form.html",
-        {
-            "case": case,
-            "form": form,
-            "title": _("Samtykkeskjema til signering"),
-            "intro": _(
-                "Velg det samtykket skal gjelde. Du får skjemaet som PDF, fylt ut med barnets og "
-                "foresattes navn, formålet, rettighetene og lovgrunnlaget. Når det er signert, "
-                "registrerer du samtykket og laster opp skjemaet."
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        pdf = reads.consent_form_blank(
+            case,
+            documents.ConsentRequest(
+                services=list(data["services"]),
+                information=data["information"],
+                information_other=data["information_other"],
+                purpose=data["purpose"],
+                expires_on=data["expires_on"],
             ),
-            "submit": _("Lag skjemaet (PDF)"),
-        },
+        )
+        return _pdf(pdf, f"samtykkeskjema-sak-{case.pk}.pdf")
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Samtykkeskjema til signering"),
+        intro=_(
+            "Velg det samtykket skal gjelde. Du får skjemaet som PDF, fylt ut med barnets og "
+            "foresattes navn, formålet, rettighetene og lovgrunnlaget. Når det er signert, "
+            "registrerer du samtykket og laster opp skjemaet."
+        ),
+        submit=_("Lag skjemaet (PDF)"),
     )

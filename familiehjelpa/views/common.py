@@ -3,10 +3,10 @@
 import uuid
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bts import web
 from bts.web import Crumb, conflict_page, moment
 from levels.selectors import request_guide
 
@@ -33,19 +33,18 @@ def posted_key(request: HttpRequest) -> uuid.UUID | None:
         return None
 
 
-def form_page(request, inquiry, form, *, title, intro="", submit, status=200, extra=None):
-    return render(
+def form_page(request, inquiry, form, *, title, intro="", submit):
+    inquiry_url = reverse("familiehjelpa:detail", args=[inquiry.pk])
+    return web.form_page(
         request,
-        "familiehjelpa/form.html",
-        {
-            "inquiry": inquiry,
-            "form": form,
-            "title": title,
-            "intro": intro,
-            "submit": submit,
-            **(extra or {}),
-        },
-        status=status,
+        page_title=_("%(title)s – henvendelse %(n)s") % {"title": title, "n": inquiry.pk},
+        crumbs=[web.Crumb(inquiry_url, _("Henvendelse %(n)s") % {"n": inquiry.pk})],
+        title=title,
+        intro=intro,
+        form=form,
+        submit=submit,
+        cancel_url=inquiry_url,
+        stylesheet="css/familiehjelpa.css",
     )
 
 

@@ -4,7 +4,7 @@ agenda, and its decision)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -149,15 +149,12 @@ def child_team_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpRespon
                 return redirect("familiehjelpa:detail", pk=pk)
         access.child_team_item_read_again(user, item)
     when = timezone.localtime(item.meeting.starts_at)
-    return render(
+    return form_page(
         request,
-        "familiehjelpa/form.html",
-        {
-            "inquiry": inquiry,
-            "form": form,
-            "title": _("Barneteamets beslutning"),
-            "intro": _("Saken om %(child)s, barneteamet %(date)s: %(question)s")
-            % {"child": item.case.child, "date": f"{when:%d.%m.%Y}", "question": item.question},
-            "submit": _("Registrer beslutningen"),
-        },
+        inquiry,
+        form,
+        title=_("Barneteamets beslutning"),
+        intro=_("Saken om %(child)s, barneteamet %(date)s: %(question)s")
+        % {"child": item.case.child, "date": f"{when:%d.%m.%Y}", "question": item.question},
+        submit=_("Registrer beslutningen"),
     )

@@ -549,3 +549,13 @@ def test_a_step_is_audited_as_changed_only_when_it_was_done(employee_client, mak
     case.refresh_from_db()
     assert case.step_code == "0.4"
     assert _step_events(case) == before
+
+
+def test_a_form_page_names_its_case_and_leads_back_to_it(employee_client, make_case):
+    case = make_case()
+    response = employee_client.get(reverse("cases:concern_add", args=[case.pk]))
+    assert response.status_code == 200
+    detail = reverse("cases:detail", args=[case.pk])
+    assert f"<title>Konkretiser undringen – sak {case.pk} – BTS" in response.text
+    assert f'<a class="ds-link" href="{detail}">Saken om {case.child}</a>' in response.text
+    assert f'<a class="ds-link" href="{detail}">Avbryt</a>' in response.text

@@ -444,3 +444,17 @@ def test_the_reply_letter_preview_and_pdf(leader_client, school_inquiry, team_le
     )
     school_inquiry.refresh_from_db()
     assert school_inquiry.reply_sent_at is not None
+
+
+def test_a_form_page_names_its_inquiry_and_leads_back_to_it(leader_client, school_inquiry):
+    response = leader_client.get(
+        reverse("familiehjelpa:conversation_new", args=[school_inquiry.pk])
+    )
+    assert response.status_code == 200
+    detail = reverse("familiehjelpa:detail", args=[school_inquiry.pk])
+    assert f" – henvendelse {school_inquiry.pk} – BTS" in response.text
+    assert f'<a class="ds-link" href="{detail}">Henvendelse {school_inquiry.pk}</a>' in (
+        response.text
+    )
+    assert f'<a class="ds-link" href="{detail}">Avbryt</a>' in response.text
+    assert "css/familiehjelpa.css" in response.text
