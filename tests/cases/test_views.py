@@ -559,3 +559,10 @@ def test_a_form_page_names_its_case_and_leads_back_to_it(employee_client, make_c
     assert f"<title>Konkretiser undringen – sak {case.pk} – BTS" in response.text
     assert f'<a class="ds-link" href="{detail}">Saken om {case.child}</a>' in response.text
     assert f'<a class="ds-link" href="{detail}">Avbryt</a>' in response.text
+
+
+def test_the_child_form_asks_for_two_guardians_with_the_note_on_consent(employee_client):
+    page = employee_client.get(reverse("cases:child_new")).text
+    assert page.count('<legend class="ds-heading" data-size="sm">Foresatt ') == 2
+    assert page.count("Bare foresatte med foreldreansvar kan samtykke på barnets vegne.") == 1
+    assert 'name="guardians-TOTAL_FORMS"' in page and 'name="guardians-1-email"' in page

@@ -458,3 +458,10 @@ def test_a_form_page_names_its_inquiry_and_leads_back_to_it(leader_client, schoo
     )
     assert f'<a class="ds-link" href="{detail}">Avbryt</a>' in response.text
     assert "css/familiehjelpa.css" in response.text
+
+
+def test_the_intake_form_asks_for_guardians_of_a_child_new_to_bts(leader_client):
+    page = leader_client.get(reverse("familiehjelpa:inquiry_new")).text
+    assert page.count('<legend class="ds-heading" data-size="sm">Foresatt ') == 2
+    assert "For et barn som ikke er i BTS fra før. Bare foresatte med foreldreansvar" in page
+    assert 'name="guardians-TOTAL_FORMS"' in page and 'name="guardians-1-email"' in page
