@@ -1,5 +1,6 @@
 """Views never write audit events: services write the changes, the access policies the reads
-and refusals they grant or refuse (docs/decisions/0058, 0059)."""
+and refusals they grant or refuse (docs/decisions/0058, 0059). Nor do they query models
+themselves: reads go through the apps' selectors and access policies."""
 
 import ast
 from pathlib import Path
@@ -57,3 +58,22 @@ def test_the_check_finds_an_audit_call(tmp_path):
     planted = tmp_path / "views.py"
     planted.write_text("from bts.audit import refuse\nfrom bts import audit\naudit.record()\n")
     assert len(audit_uses(planted)) == 3
+
+
+def manager_uses(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return [
+        f"{path.name}:{node.lineno} .{node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in {"objects", "_default_manager"}
+    ]
+
+
+def test_no_view_queries_a_model_itself():
+    assert [use for path in view_modules() for use in manager_uses(path)] == []
+
+
+def test_the_check_finds_a_query(tmp_path):
+    planted = tmp_path / "views.py"
+    planted.write_text("Case.objects.filter(pk=1)\nUser._default_manager.all()\n")
+    assert len(manager_uses(planted)) == 2
