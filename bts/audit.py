@@ -91,11 +91,11 @@ def record(
     )
 
 
-def refuse(request=None, *, case_id: int | None = None, detail: str = "") -> None:
+def refuse(*, case_id: int | None = None, detail: str = "") -> None:
     """Note a refused access attempt of the request being served. The request's transaction is
     rolled back with the 404/403 that follows, so RefusalAuditMiddleware writes these after the
     response, outside it. Outside a request the refusal is written at once."""
-    request = request if request is not None else _request.get()
+    request = _request.get()
     if request is None:
         from .events import AccessAudit
 

@@ -348,10 +348,11 @@ def require(user: User, action: Action) -> None:
 # --- Reads granted by id, audited here ---------------------------------------------------------
 
 
-def case_or_404(user: User, pk: int) -> Case:
-    """The case row if the user may see it; otherwise a 404, noted as a refused attempt. Writes
-    no read event: for the callers that write the event of what they do with it."""
-    case = visible_case(user, pk).first()
+def case_or_404(user: User, pk: int, *, related: tuple[str, ...] = ()) -> Case:
+    """The case row (with `related` rows joined) if the user may see it; otherwise a 404, noted
+    as a refused attempt. Writes no read event: for the callers that write the event of what
+    they do with it."""
+    case = visible_case(user, pk).select_related(*related).first()
     if case is None:
         refuse(case_id=pk, detail="not_visible")
         raise Http404
@@ -373,11 +374,19 @@ def case_for_read(user: User, pk: int, *, detail: str = "") -> Case:
     return _mark_seen(user, case)
 
 
-def case_for_action(user: User, pk: int, action: Action, *, detail: str, audit_read: bool) -> Case:
+def case_for_action(
+    user: User,
+    pk: int,
+    action: Action,
+    *,
+    detail: str,
+    audit_read: bool,
+    related: tuple[str, ...] = (),
+) -> Case:
     """A case the user may do `action` to. `audit_read`: the request only shows it (a form), so
     this is a read and is audited as one here; a change is audited by the service that makes it
     (or as a read, by its caller, when the form comes back)."""
-    case = case_or_404(user, pk)
+    case = case_or_404(user, pk, related=related)
     if not may(user, action, case):
         refuse(case_id=case.pk, detail=detail)
         raise PermissionDenied(_("Du kan ikke endre denne saken."))

@@ -1,7 +1,7 @@
 """Reads of case data that a page makes besides the one its access check audits, each writing
 its one audit event where it reads: a form that comes back with errors shows the case again, a
 conflict page shows what another saved, a search shows children, a list shows cases, a download
-hands out a document. (These join the access policy, cases/access.py, when it comes.)"""
+hands out a document. The reads granted by id are the access policy's (cases/access.py)."""
 
 from datetime import date
 

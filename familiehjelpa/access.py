@@ -22,7 +22,8 @@ from bts.audit import record, refuse
 from bts.models import Role, Service, User
 from bts.selectors import user_memberships
 from cases import access as case_access
-from cases.access import case_visible_q, visible_cases
+from cases import reads as case_reads
+from cases.access import case_visible_q
 from cases.events import CaseAudit
 from cases.models import Case
 
@@ -188,18 +189,17 @@ def child_team_item_read_again(user: User, item: ChildTeamItem) -> None:
 
 def case_to_refer(user: User, pk: int, *, audit_get: bool) -> Case:
     """A case the user sees (a 404 otherwise) and works on (a 403 if not), to refer to
-    familiehjelpa. With `audit_get` the read of the case is written here."""
-    case = visible_cases(user).select_related("child", "owner_service").filter(pk=pk).first()
-    if case is None:
-        refuse(case_id=pk, detail="not_visible")
-        raise Http404
-    if not case_access.may(user, case_access.Action.WORK_ON, case):
-        refuse(case_id=case.pk, detail="familiehjelpa:refer")
-        raise PermissionDenied(_("Du kan ikke endre denne saken."))
-    if audit_get:
-        case_read_again(user, case)
-    return case
+    familiehjelpa: the case-access policy's own grant. With `audit_get` the read is written."""
+    return case_access.case_for_action(
+        user,
+        pk,
+        case_access.Action.WORK_ON,
+        detail="familiehjelpa:refer",
+        audit_read=audit_get,
+        related=("child", "owner_service"),
+    )
 
 
-def case_read_again(user: User, case: Case) -> None:
-    record(kind=CaseAudit.CASE_VIEWED, actor=user, case_id=case.pk, detail="familiehjelpa:refer")
+def case_read_again(case: Case) -> None:
+    """The referral form came back with errors: the case was read again."""
+    case_reads.form_returned(case, detail="familiehjelpa:refer")

@@ -40,5 +40,5 @@ def refer(request: HttpRequest, case_pk: int) -> HttpResponse:
                     _("Saken er henvist til familiehjelpa. Teamleder tar kontakt."),
                 )
                 return redirect("cases:detail", pk=case.pk)
-        access.case_read_again(user, case)
+        access.case_read_again(case)
     return render(request, "familiehjelpa/refer.html", {"case": case, "form": form})
