@@ -352,7 +352,8 @@ def case_or_404(user: User, pk: int, *, related: tuple[str, ...] = ()) -> Case:
     """The case row (with `related` rows joined) if the user may see it; otherwise a 404, noted
     as a refused attempt. Writes no read event: for the callers that write the event of what
     they do with it."""
-    case = visible_case(user, pk).select_related(*related).first()
+    cases = visible_case(user, pk)
+    case = (cases.select_related(*related) if related else cases).first()
     if case is None:
         refuse(case_id=pk, detail="not_visible")
         raise Http404
