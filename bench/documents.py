@@ -78,7 +78,7 @@ def _meeting(case, user, days_ago: int, paragraphs: int) -> Meeting:
     meeting = services.meeting_invite(
         case=case,
         user=user,
-        kind=Meeting.Kind.COLLABORATION,
+        kind="samarbeidsmote",
         starts_at=timezone.now() - timedelta(days=days_ago),
         place="Møterommet, Solsikken barnehage",
         agenda="Hvordan har Åse det, og hva gjør vi sammen de neste fire ukene?",

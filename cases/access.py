@@ -49,7 +49,8 @@ class Action(StrEnum):
     READ = "read"  # the case page, its fragments and documents
     REPORT = "report"  # report to barnevern
     WORK_ON = "work_on"  # notes, concerns, consents, services, steps, meetings, measures
-    DECIDE = "decide"  # the level's decisions
+    DECIDE = "decide"  # the level's decisions (a proposal, where the guide has the leader decide)
+    CONFIRM_DECISION = "confirm_decision"  # confirm the holder's proposal, where the leader decides
     HAND_OVER = "hand_over"  # pass the case on to another holder
     SET_COORDINATION = "set_coordination"  # the coordination of nivå 3
     SEE_ACCESS_LOG = "see_access_log"  # who has read and changed the case, and its exports
@@ -78,6 +79,7 @@ RULES: dict[Action, Rule] = {
     Action.WORK_ON: Rule(_HOLDER_OR_LEADER, open_only=True),
     # Decisions are taken by the one responsible for the undring together with the leader.
     Action.DECIDE: Rule(_HOLDER_OR_LEADER, open_only=True),
+    Action.CONFIRM_DECISION: Rule(frozenset({Who.LEADER}), open_only=True),
     # The holder passes the case on; their leader may too (e.g. when someone leaves).
     Action.HAND_OVER: Rule(_HOLDER_OR_LEADER, open_only=True),
     Action.SET_COORDINATION: Rule(_HOLDER_OR_LEADER, open_only=True),

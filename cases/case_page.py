@@ -23,6 +23,8 @@ from .models import (
     Consent,
     Coordination,
     Decision,
+    DecisionProposal,
+    Evaluation,
     Guardian,
     Handover,
     Involvement,
@@ -123,6 +125,20 @@ def _embedded_sections() -> list[_Embedded]:
                 ("responsible_service", Service, _SERVICE_FIELDS),
                 ("responsible_person", User, _USER_FIELDS),
             ),
+        ),
+        _Embedded(
+            "pending_proposals",
+            DecisionProposal,
+            DecisionProposal.objects.filter(
+                case=OuterRef("pk"), status=DecisionProposal.Status.PENDING
+            ),
+            (("proposed_by", User, _USER_FIELDS),),
+        ),
+        # Not a relation of the case: its measures' evaluations, for what the step requires.
+        _Embedded(
+            "evaluations",
+            Evaluation,
+            Evaluation.objects.filter(measure__case=OuterRef("pk")).order_by("created_at", "id"),
         ),
     ]
 

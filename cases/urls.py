@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("<int:pk>/tjenester/", views.involve, name="involve"),
     path("<int:pk>/beslutning/", views.decide, name="decide"),
+    path(
+        "<int:pk>/forslag/<int:proposal_pk>/",
+        views.proposal_answer,
+        name="proposal_answer",
+    ),
     path("<int:pk>/barnevern/", views.report, name="report"),
     path("<int:pk>/tilgangslogg/", views.access_log, name="access_log"),
     path("<int:pk>/tilgangslogg/innsyn.pdf", views.access_report, name="access_report"),

@@ -24,7 +24,7 @@ from cases.events import CaseAudit
 from cases.models import Case, Handover, Measure
 from levels.models import Guide, Level
 from levels.pyramid import Pyramid, build_pyramid
-from levels.rules import WIDE_COLLABORATION_LEVEL, Move
+from levels.rules import Move, table
 
 from . import figures
 from .access import service_open_cases
@@ -128,7 +128,7 @@ def _criterion_q(slug: str, *, guide: Guide | None, today: date, now: datetime) 
         days = guide.inactive_days if guide else 30
         return Q(last_activity_at__lt=now - timedelta(days=days))
     if slug == WIDE:
-        return Q(level=WIDE_COLLABORATION_LEVEL)
+        return Q(level__in=table(guide).levels_requiring("offers") if guide else [])
     if slug == HANDOVER:
         return Q(Exists(_open_offers()))
     return Q()

@@ -340,7 +340,6 @@ def next_child_team(user: User) -> Meeting | None:
     are the team's next meeting), or None when none is scheduled."""
     return (
         Meeting.objects.filter(
-            kind=Meeting.Kind.CHILD_TEAM,
             starts_at__gte=timezone.now(),
             child_team_item__inquiry__service_id__in=led_services(user),
         )

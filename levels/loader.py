@@ -13,11 +13,16 @@ from django.db import transaction
 
 from bts.tomlfile import PHONE_RE, DataFileError, Field, Validator, read_data_file
 
-from .models import AcuteContact, Guide, Level, Step
+from . import requirements
+from .models import AcuteContact, Guide, LanguageForm, Level, MeetingKind, Step
 from .selectors import guide_cache_clear
+from .words import DEFAULTS, PRODUCT_DEFAULTS
 
 COLOURS = {c.value for c in Level.Colour}
 MODELS = {m.value for m in Guide.Model}
+LANGUAGES = {form.value for form in LanguageForm}
+DECIDERS = {d.value for d in Level.DecidedBy}
+PURPOSES = {p.value for p in MeetingKind.Purpose if p.value}
 
 
 class GuideFileError(DataFileError):
@@ -31,6 +36,31 @@ GUIDE_FIELDS = {
     "model": Field(max_length=3),
     "source": Field(required=False, max_length=300),
     "introduction": Field(required=False),
+    "language": Field(required=False, max_length=2),
+}
+WORDS_FIELDS = {
+    "product": Field(required=False, max_length=30),
+    "product_long": Field(required=False, max_length=120),
+    "concern": Field(required=False, max_length=40),
+    "concern_definite": Field(required=False, max_length=40),
+    "concern_plural": Field(required=False, max_length=40),
+    "concern_compound": Field(required=False, max_length=40),
+}
+RULES_FIELDS = {"collaboration_from_level": Field(required=False, kind=int)}
+MEETING_KIND_FIELDS = {
+    "code": Field(max_length=40),
+    "name": Field(max_length=120),
+    "levels": Field(required=False, kind=list),
+    "steps": Field(required=False, kind=list),
+    "invite_family": Field(required=False, kind=bool),
+    "purpose": Field(required=False, max_length=20),
+}
+DECISION_FIELDS = {
+    "to_levels": Field(kind=list),
+    "close": Field(required=False, kind=bool),
+    "continue_to": Field(required=False, max_length=8),
+    "closing_steps": Field(required=False, kind=list),
+    "taken_by": Field(required=False, max_length=20),
 }
 DEADLINE_FIELDS = {
     "level0_decision_days": Field(required=False, kind=int),
@@ -63,6 +93,8 @@ LEVEL_FIELDS = {
     "summary": Field(),
     "description": Field(required=False),
     "colour": Field(max_length=8),
+    "requires": Field(required=False, kind=list),
+    "decision": Field(kind=dict),
     "steps": Field(kind=list),
 }
 STEP_FIELDS = {
@@ -75,6 +107,8 @@ STEP_FIELDS = {
     "guidance": Field(required=False, kind=list),
     "checklist": Field(required=False, kind=list),
     "decision": Field(required=False, kind=bool),
+    "requires": Field(required=False, kind=list),
+    "meeting_kind": Field(required=False, max_length=40),
 }
 
 
@@ -84,6 +118,9 @@ class _Validator(Validator):
             doc,
             {
                 "guide": "[guide]",
+                "words": "[words]",
+                "rules": "[rules]",
+                "meeting_kinds": "[[meeting_kinds]]",
                 "deadlines": "[deadlines]",
                 "consent": "[consent]",
                 "acute": "[acute]",
@@ -91,10 +128,14 @@ class _Validator(Validator):
             },
         )
         self._guide(doc)
+        self._words(doc)
         self._deadlines(doc)
         self._consent(doc)
         self._acute(doc)
-        self._levels(doc)
+        kinds = self._meeting_kinds(doc)
+        levels = self._levels(doc)
+        if levels is not None:
+            self._rules(doc, levels, kinds)
 
     def _guide(self, doc: dict) -> None:
         guide = self.section(doc, "guide", dict, "[guide]")
@@ -104,6 +145,42 @@ class _Validator(Validator):
         self.table(guide, GUIDE_FIELDS, "guide", line)
         self.slug(guide, "slug", "guide", line)
         self.choice(guide, "model", MODELS, "guide", line)
+        self.choice(guide, "language", LANGUAGES, "guide", line)
+
+    def _words(self, doc: dict) -> None:
+        if "words" not in doc:
+            return
+        words = self.section(doc, "words", dict, "[words]")
+        if words is not None:
+            self.table(words, WORDS_FIELDS, "words", self.loc.table("[words]"))
+
+    def _meeting_kinds(self, doc: dict) -> dict[str, tuple[str, int | None, dict]]:
+        """The meeting kinds by code, with their key and line for the checks across tables."""
+        kinds: dict[str, tuple[str, int | None, dict]] = {}
+        if "meeting_kinds" not in doc:
+            self.problem(None, "meeting_kinds", "minst én møtetype ([[meeting_kinds]]) trengs")
+            return kinds
+        items = self.section(doc, "meeting_kinds", list, "[[meeting_kinds]]")
+        for key, line, kind in self.tables(items or [], "[[meeting_kinds]]", "meeting_kinds"):
+            self.table(kind, MEETING_KIND_FIELDS, key, line)
+            code = kind.get("code")
+            if isinstance(code, str) and code and not re.fullmatch(r"[a-z0-9_-]+", code):
+                self.problem(
+                    self.loc.key(line, "code"),
+                    f"{key}.code",
+                    "bare små bokstaver a–z, sifre, bindestrek og understrek",
+                )
+            self.choice(kind, "purpose", PURPOSES, key, line)
+            if isinstance(kind.get("steps"), list):
+                self.string_list(kind["steps"], f"{key}.steps", self.loc.key(line, "steps"), 8)
+            code = kind.get("code")
+            if isinstance(code, str) and code:
+                if code in kinds:
+                    self.problem(
+                        self.loc.key(line, "code"), f"{key}.code", f"møtetypen «{code}» finnes før"
+                    )
+                kinds[code] = (key, line, kind)
+        return kinds
 
     def _deadlines(self, doc: dict) -> None:
         if "deadlines" not in doc:
@@ -165,16 +242,20 @@ class _Validator(Validator):
                     f"telefonnummer kan bare ha sifre, mellomrom og +, fant «{phone}»",
                 )
 
-    def _levels(self, doc: dict) -> None:
+    def _levels(self, doc: dict) -> list[tuple[str, int | None, dict]] | None:
+        """Check each level and step by itself; return the levels (key, line, table) for the
+        checks across tables, or None when the levels cannot be read."""
         levels = self.section(doc, "levels", list, "[[levels]]")
         if levels is None:
-            return
+            return None
+        found: list[tuple[str, int | None, dict]] = []
         if not levels:
             self.problem(None, "levels", "minst ett nivå ([[levels]]) trengs")
         codes: dict[str, str] = {}
         numbers: list[int] = []
         step_index = 0
         for key, l_line, level in self.tables(levels, "[[levels]]", "levels"):
+            found.append((key, l_line, level))
             self.table(level, LEVEL_FIELDS, key, l_line)
             number = level.get("number")
             if isinstance(number, int) and not isinstance(number, bool):
@@ -200,7 +281,7 @@ class _Validator(Validator):
                 steps, "[[levels.steps]]", f"{key}.steps", start=first
             ):
                 self.table(step, STEP_FIELDS, s_key, s_line)
-                for list_key in ("tools", "guidance", "checklist"):
+                for list_key in ("tools", "guidance", "checklist", "requires"):
                     if isinstance(step.get(list_key), list):
                         self.string_list(
                             step[list_key], f"{s_key}.{list_key}", self.loc.key(s_line, list_key)
@@ -231,6 +312,170 @@ class _Validator(Validator):
                 "nivåene må være nummerert 0, 1, 2 … uten hull, fant "
                 + ", ".join(str(n) for n in sorted(numbers)),
             )
+        return found
+
+    def _rules(self, doc: dict, levels: list, kinds: dict) -> None:
+        """The checks across tables: the rules must not contradict the guide's own levels,
+        steps and meeting kinds."""
+        numbers = {lv["number"] for _k, _l, lv in levels if isinstance(lv.get("number"), int)}
+        codes = {
+            s["code"]
+            for _k, _l, lv in levels
+            for s in (lv.get("steps") if isinstance(lv.get("steps"), list) else [])
+            if isinstance(s, dict) and isinstance(s.get("code"), str)
+        }
+        if "rules" in doc:
+            rules = self.section(doc, "rules", dict, "[rules]")
+            if rules is not None:
+                line = self.loc.table("[rules]")
+                self.table(rules, RULES_FIELDS, "rules", line)
+                level = rules.get("collaboration_from_level")
+                if isinstance(level, int) and numbers and level not in numbers - {0}:
+                    self.problem(
+                        self.loc.key(line, "collaboration_from_level"),
+                        "rules.collaboration_from_level",
+                        f"må være et av veilederens nivåer over 0, fant {level}",
+                    )
+        for code, (key, line, kind) in kinds.items():
+            for step in kind.get("steps") or []:
+                if isinstance(step, str) and step not in codes:
+                    self.problem(
+                        self.loc.key(line, "steps"),
+                        f"{key}.steps",
+                        f"møtetypen «{code}» hører til trinnet «{step}», som ikke finnes",
+                    )
+            for number in kind.get("levels") or []:
+                if number not in numbers:
+                    self.problem(
+                        self.loc.key(line, "levels"),
+                        f"{key}.levels",
+                        f"møtetypen «{code}» hører til nivå {number}, som ikke finnes",
+                    )
+        step_index = 0
+        for index, (key, l_line, level) in enumerate(levels):
+            steps = level.get("steps") if isinstance(level.get("steps"), list) else []
+            steps = [s for s in steps if isinstance(s, dict)]
+            first, step_index = step_index, step_index + len(steps)
+            own = [s.get("code") for s in steps]
+            number = level.get("number")
+            self._level_requires(level, key, l_line)
+            for j, step in enumerate(steps):
+                s_key, s_line = f"{key}.steps[{j}]", self.loc.table("[[levels.steps]]", first + j)
+                self._step_rules(step, s_key, s_line, kinds)
+            deciding = [s.get("code") for s in steps if s.get("decision") is True]
+            if not deciding:
+                self.problem(l_line, f"{key}.steps", f"nivå {number} har ikke noe beslutningstrinn")
+            elif len(deciding) > 1:
+                self.problem(
+                    l_line,
+                    f"{key}.steps",
+                    f"nivå {number} har flere beslutningstrinn: {', '.join(deciding)}",
+                )
+            decision = level.get("decision")
+            if isinstance(decision, dict):
+                self._decision(
+                    decision, f"{key}.decision", index, number, own, set(deciding), numbers
+                )
+
+    def _level_requires(self, level: dict, key: str, line: int | None) -> None:
+        for name in level.get("requires") or []:
+            if isinstance(name, str) and name not in requirements.LEVEL:
+                self.problem(
+                    self.loc.key(line, "requires"),
+                    f"{key}.requires",
+                    f"ukjent krav «{name}». Kjente krav: " + ", ".join(requirements.LEVEL),
+                )
+
+    def _step_rules(self, step: dict, key: str, line: int | None, kinds: dict) -> None:
+        for name in step.get("requires") or []:
+            if isinstance(name, str) and name not in requirements.STEP:
+                self.problem(
+                    self.loc.key(line, "requires"),
+                    f"{key}.requires",
+                    f"ukjent krav «{name}». Kjente krav: " + ", ".join(requirements.STEP),
+                )
+        if step.get("decision") is True and step.get("requires"):
+            self.problem(
+                self.loc.key(line, "requires"),
+                f"{key}.requires",
+                "et beslutningstrinn er gjort når beslutningen er tatt: "
+                "legg kravene på trinnene før det",
+            )
+        if "checklist" in (step.get("requires") or []) and not step.get("checklist"):
+            self.problem(
+                self.loc.key(line, "requires"),
+                f"{key}.requires",
+                "trinnet krever sjekklisten, men har ingen «checklist»",
+            )
+        kind = step.get("meeting_kind")
+        if isinstance(kind, str) and kind and kind not in kinds:
+            self.problem(
+                self.loc.key(line, "meeting_kind"),
+                f"{key}.meeting_kind",
+                f"møtetypen «{kind}» finnes ikke i [[meeting_kinds]]",
+            )
+
+    def _decision(self, decision, key, index, number, own, deciding, numbers) -> None:
+        line = self.loc.table("[levels.decision]", index)
+        self.table(decision, DECISION_FIELDS, key, line)
+        self.choice(decision, "taken_by", DECIDERS, key, line)
+        to_levels = decision.get("to_levels")
+        if isinstance(to_levels, list):
+            for to in to_levels:
+                if isinstance(to, bool) or not isinstance(to, int) or to not in numbers:
+                    self.problem(
+                        self.loc.key(line, "to_levels"),
+                        f"{key}.to_levels",
+                        f"nivå {to} finnes ikke i veilederen",
+                    )
+            if not to_levels and decision.get("close") is False:
+                self.problem(
+                    self.loc.key(line, "to_levels"),
+                    f"{key}.to_levels",
+                    "beslutningen må kunne gå til et nivå eller avslutte saken",
+                )
+        closing = decision.get("closing_steps")
+        if isinstance(closing, list):
+            self.string_list(closing, f"{key}.closing_steps", self.loc.key(line, "closing_steps"))
+            for code in closing:
+                if isinstance(code, str) and code not in own:
+                    self.problem(
+                        self.loc.key(line, "closing_steps"),
+                        f"{key}.closing_steps",
+                        f"avslutningstrinnet «{code}» er ikke et trinn på nivå {number}",
+                    )
+                elif code in deciding:
+                    self.problem(
+                        self.loc.key(line, "closing_steps"),
+                        f"{key}.closing_steps",
+                        f"«{code}» er nivåets beslutningstrinn og kan ikke være avslutningstrinn",
+                    )
+            if closing and decision.get("close") is False:
+                self.problem(
+                    self.loc.key(line, "closing_steps"),
+                    f"{key}.closing_steps",
+                    "nivået har avslutningstrinn, men beslutningen kan ikke avslutte saken",
+                )
+        target = decision.get("continue_to")
+        if isinstance(target, str) and target:
+            if target not in own:
+                self.problem(
+                    self.loc.key(line, "continue_to"),
+                    f"{key}.continue_to",
+                    f"trinnet «{target}» er ikke et trinn på nivå {number}",
+                )
+            elif isinstance(closing, list) and target in closing:
+                self.problem(
+                    self.loc.key(line, "continue_to"),
+                    f"{key}.continue_to",
+                    f"«{target}» er et avslutningstrinn",
+                )
+            if isinstance(to_levels, list) and number not in to_levels:
+                self.problem(
+                    self.loc.key(line, "continue_to"),
+                    f"{key}.continue_to",
+                    f"beslutningen kan ikke fortsette på nivå {number} (to_levels)",
+                )
 
 
 def parse_guide_file(path: Path) -> dict:
@@ -243,6 +488,8 @@ def load_guide(path: Path, *, activate: bool = True) -> Guide:
     """Validate the file, then replace the guide with the same slug in one transaction."""
     doc = parse_guide_file(path)
     g, acute = doc["guide"], doc["acute"]
+    language = g.get("language", LanguageForm.BOKMAL)
+    words = {k: v.strip() for k, v in doc.get("words", {}).items()}
     guide, _ = Guide.objects.update_or_create(
         slug=g["slug"],
         defaults={
@@ -254,12 +501,39 @@ def load_guide(path: Path, *, activate: bool = True) -> Guide:
             "acute_title": acute["title"].strip(),
             "acute_text": acute["text"].strip(),
             "file_sha256": doc["_sha256"],
+            "language": language,
+            "product_name": words.get("product", g["model"]),
+            "product_long_name": words.get("product_long", PRODUCT_DEFAULTS[g["model"], language]),
+            **{
+                f"concern_word{suffix}": words.get(f"concern{suffix}", default)
+                for suffix, default in (
+                    ("", DEFAULTS[language]["concern"]),
+                    ("_definite", DEFAULTS[language]["concern_definite"]),
+                    ("_plural", DEFAULTS[language]["concern_plural"]),
+                    ("_compound", DEFAULTS[language]["concern_compound"]),
+                )
+            },
+            "collaboration_from_level": doc.get("rules", {}).get("collaboration_from_level", 2),
             **(DEADLINE_DEFAULTS | doc.get("deadlines", {})),
             **(CONSENT_DEFAULTS | doc.get("consent", {})),
         },
     )
     guide.acute_contacts.all().delete()
     guide.levels.all().delete()
+    guide.meeting_kinds.all().delete()
+    MeetingKind.objects.bulk_create(
+        MeetingKind(
+            guide=guide,
+            code=k["code"],
+            position=i,
+            name=k["name"].strip(),
+            levels=k.get("levels", []),
+            steps=k.get("steps", []),
+            invite_family=k.get("invite_family", True),
+            purpose=k.get("purpose", ""),
+        )
+        for i, k in enumerate(doc["meeting_kinds"])
+    )
     AcuteContact.objects.bulk_create(
         AcuteContact(
             guide=guide,
@@ -280,6 +554,12 @@ def load_guide(path: Path, *, activate: bool = True) -> Guide:
             summary=lv["summary"].strip(),
             description=lv.get("description", "").strip(),
             colour=lv["colour"],
+            to_levels=lv["decision"]["to_levels"],
+            may_close=lv["decision"].get("close", True),
+            continue_step=lv["decision"].get("continue_to", ""),
+            closing_steps=lv["decision"].get("closing_steps", []),
+            decided_by=lv["decision"].get("taken_by", Level.DecidedBy.HOLDER),
+            requires=lv.get("requires", []),
         )
         steps += [
             Step(
@@ -294,6 +574,8 @@ def load_guide(path: Path, *, activate: bool = True) -> Guide:
                 guidance=[t.strip() for t in s.get("guidance", [])],
                 checklist=[t.strip() for t in s.get("checklist", [])],
                 is_decision=s.get("decision", False),
+                requires=s.get("requires", []),
+                meeting_kind=s.get("meeting_kind", ""),
             )
             for j, s in enumerate(lv["steps"])
         ]

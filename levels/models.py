@@ -6,6 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from bts.choices import ChoiceLabels
 
 
+class LanguageForm(models.TextChoices):
+    BOKMAL = "nb", _("bokmål")
+    NYNORSK = "nn", _("nynorsk")
+
+
 class Guide(ChoiceLabels, models.Model):
     """A municipality's handlingsveileder, loaded from fixtures/veiledere/<slug>.toml."""
 
@@ -17,6 +22,30 @@ class Guide(ChoiceLabels, models.Model):
     municipality = models.CharField(_("kommune"), max_length=120)
     name = models.CharField(_("navn"), max_length=200)
     model = models.CharField(_("modell"), max_length=3, choices=Model.choices)
+    # The municipality's language form: the UI, e-mails and PDFs of its cases use it.
+    language = models.CharField(
+        _("målform"), max_length=2, choices=LanguageForm.choices, default=LanguageForm.BOKMAL
+    )
+    # The guide's own words, shown wherever the product or the concern is named.
+    product_name = models.CharField(_("produktnavn"), max_length=30, default="BTS")
+    product_long_name = models.CharField(
+        _("produktnavn, langt"), max_length=120, default="bedre tverrfaglig samarbeid"
+    )
+    concern_word = models.CharField(_("ordet for undringen"), max_length=40, default="undring")
+    concern_word_definite = models.CharField(
+        _("ordet for undringen, bestemt form"), max_length=40, default="undringen"
+    )
+    concern_word_plural = models.CharField(
+        _("ordet for undringen, flertall"), max_length=40, default="undringer"
+    )
+    concern_word_compound = models.CharField(
+        _("ordet for undringen i sammensetninger"), max_length=40, default="undrings"
+    )
+    # From this level on the case is collaboration with other services: it may move there only
+    # with at least one other service taking part under an active consent.
+    collaboration_from_level = models.PositiveSmallIntegerField(
+        _("samarbeid med andre tjenester fra nivå"), default=2
+    )
     source = models.CharField(_("kilde"), max_length=300, blank=True)
     introduction = models.TextField(_("innledning"), blank=True)
     acute_title = models.CharField(_("akutt – overskrift"), max_length=200)
@@ -85,6 +114,11 @@ class AcuteContact(ChoiceLabels, models.Model):
 
 
 class Level(ChoiceLabels, models.Model):
+    class DecidedBy(models.TextChoices):
+        HOLDER = "holder", _("Oppfølgingsansvarlig")
+        HOLDER_WITH_LEADER = "holder_with_leader", _("Oppfølgingsansvarlig sammen med leder")
+        LEADER = "leader", _("Leder")
+
     class Colour(models.TextChoices):
         GREEN = "green", _("Grønn")
         YELLOW = "yellow", _("Gul")
@@ -97,6 +131,24 @@ class Level(ChoiceLabels, models.Model):
     summary = models.TextField(_("kort beskrivelse"))
     description = models.TextField(_("beskrivelse"), blank=True)
     colour = models.CharField(_("farge"), max_length=8, choices=Colour.choices)
+    # The level's decision (at its decision step): the levels it may move the case to (its own
+    # number: continue), whether it may close the case, the step "continue" goes back to, the
+    # closing steps a close passes through, and who takes it.
+    to_levels = ArrayField(
+        models.PositiveSmallIntegerField(), verbose_name=_("kan gå til nivå"), default=list
+    )
+    may_close = models.BooleanField(_("kan avslutte saken"), default=True)
+    continue_step = models.CharField(_("fortsett på trinn"), max_length=8, blank=True)
+    closing_steps = ArrayField(
+        models.CharField(max_length=8), verbose_name=_("avslutningstrinn"), default=list, blank=True
+    )
+    decided_by = models.CharField(
+        _("hvem beslutter"), max_length=20, choices=DecidedBy.choices, default=DecidedBy.HOLDER
+    )
+    # What the guide requires at this level besides the steps (levels.requirements.LEVEL).
+    requires = ArrayField(
+        models.CharField(max_length=30), verbose_name=_("krav på nivået"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("nivå")
@@ -130,6 +182,12 @@ class Step(ChoiceLabels, models.Model):
         models.CharField(max_length=200), verbose_name=_("sjekkliste"), default=list, blank=True
     )
     is_decision = models.BooleanField(_("beslutningspunkt"), default=False)
+    # What must be done before the step is done (levels.requirements.STEP), and the kind of
+    # meeting the step calls for (the default kind of a meeting booked at it).
+    requires = ArrayField(
+        models.CharField(max_length=30), verbose_name=_("krav"), default=list, blank=True
+    )
+    meeting_kind = models.CharField(_("møtetype"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("trinn")
@@ -150,3 +208,43 @@ class Step(ChoiceLabels, models.Model):
             return list(self.checklist)
         lines = (line.strip() for line in self.what_to_do.splitlines())
         return [line[2:].strip() for line in lines if line.startswith(("- ", "• "))]
+
+
+class MeetingKind(ChoiceLabels, models.Model):
+    """A kind of meeting the guide knows (samarbeidsmøte, nettverksmøte …), where it belongs."""
+
+    class Purpose(models.TextChoices):
+        NONE = "", _("Ingen")
+        CHILD_TEAM = "child_team", _("Barneteam (familiehjelpa)")
+
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="meeting_kinds")
+    code = models.SlugField(_("kode"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("rekkefølge"))
+    name = models.CharField(_("navn"), max_length=120)
+    # Where it may be booked: these levels and steps (both empty: everywhere).
+    levels = ArrayField(
+        models.PositiveSmallIntegerField(), verbose_name=_("nivåer"), default=list, blank=True
+    )
+    steps = ArrayField(
+        models.CharField(max_length=8), verbose_name=_("trinn"), default=list, blank=True
+    )
+    invite_family = models.BooleanField(_("barnet og foresatte inviteres"), default=True)
+    purpose = models.CharField(
+        _("bruk"), max_length=20, choices=Purpose.choices, default=Purpose.NONE, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("møtetype")
+        verbose_name_plural = _("møtetyper")
+        ordering = ["guide", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "code"], name="meetingkind_code_per_guide")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def fits(self, level: int, step_code: str) -> bool:
+        if not self.levels and not self.steps:
+            return True
+        return level in self.levels or step_code in self.steps

@@ -30,7 +30,7 @@ def _load_active_guide() -> Guide | None:
     levels = Level.objects.order_by("number").prefetch_related(Prefetch("steps", queryset=steps))
     guide = (
         Guide.objects.filter(is_active=True)
-        .prefetch_related("acute_contacts", Prefetch("levels", queryset=levels))
+        .prefetch_related("acute_contacts", "meeting_kinds", Prefetch("levels", queryset=levels))
         .first()
     )
     if guide is not None:
@@ -82,3 +82,30 @@ def request_guide(request) -> Guide | None:
     if not hasattr(request, "_bts_active_guide"):
         request._bts_active_guide = active_guide()
     return request._bts_active_guide
+
+
+def meeting_kinds(guide: Guide | None) -> list:
+    return list(guide.meeting_kinds.all()) if guide is not None else []
+
+
+def meeting_kind_name(code: str) -> str:
+    """The name of a meeting kind in the guide in use, else its code."""
+    kind = next((k for k in meeting_kinds(active_guide()) if k.code == code), None)
+    return kind.name if kind is not None else code
+
+
+def meeting_kinds_for(guide: Guide | None, level: int, step_code: str):
+    """The meeting kinds that may be booked at this level and step, and the one the step calls
+    for (the form's default), or None."""
+    kinds = [k for k in meeting_kinds(guide) if k.fits(level, step_code)]
+    step = guide_step(guide, step_code) if guide is not None else None
+    wanted = step.meeting_kind if step is not None else ""
+    default = next((k for k in meeting_kinds(guide) if k.code == wanted), None)
+    if default is not None and default not in kinds:
+        kinds.insert(0, default)
+    return kinds, default
+
+
+def kind_for_purpose(guide: Guide | None, purpose: str) -> str | None:
+    """The code of the guide's meeting kind with this purpose (e.g. familiehjelpa's barneteam)."""
+    return next((k.code for k in meeting_kinds(guide) if k.purpose == purpose), None)

@@ -5,7 +5,7 @@ from .base import Form
 from .case import AccessPeriodForm, CaseListFilterForm, NoteForm, StepCompleteForm
 from .child import AcuteChildForm, ChildForm, ChildSearchForm, GuardianForm, GuardianFormSet
 from .consent import ConsentForm, ConsentRequestForm, ConsentWithdrawForm, InvolveForm
-from .decisions import DecisionForm, ReportForm
+from .decisions import DecisionForm, ProposalAnswerForm, ReportForm
 from .intake import AcuteQuestionForm, AnonymousDiscussionForm, ConcernForm, DescribedRadioSelect
 from .measures import EvaluationForm, MeasureForm
 from .meetings import MeetingForm, MinutesForm
@@ -43,6 +43,7 @@ __all__ = [
     "MeetingForm",
     "MinutesForm",
     "NoteForm",
+    "ProposalAnswerForm",
     "ReassignAllForm",
     "ReportForm",
     "StepCompleteForm",

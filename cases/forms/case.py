@@ -21,6 +21,13 @@ class StepCompleteForm(DesignSystemMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+    skip_reason = forms.CharField(
+        label=_("Hvorfor trinnet er gjort uten det som gjenstår"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Bare når noe av det trinnet krever, ikke er gjort. Står i stafettloggen."),
+    )
 
 
 class AccessPeriodForm(DesignSystemMixin, forms.Form):

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bts.models import Service
-from levels.rules import CLOSED, options
+from levels.rules import CLOSED, Table, options
 
-from ..models import ChildProtectionReport
+from ..models import ChildNotHeard, ChildProtectionReport
 from .base import Form
 
 
@@ -29,10 +29,25 @@ class DecisionForm(Form):
         required=False,
         help_text=_("Hva barnet selv mener, ut fra alder og modenhet."),
     )
+    child_not_heard = forms.ChoiceField(
+        label=_("Eller: hvorfor barnet ikke er hørt denne gangen"),
+        choices=[("", _("Barnet er hørt (skrevet over)")), *ChildNotHeard.choices],
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
-    def __init__(self, *args, level: int, **kwargs):
+    def __init__(self, *args, rules: Table, level: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_level"].choices = [(o.value, o.label) for o in options(level)]
+        self.fields["to_level"].choices = [(o.value, o.label) for o in options(rules, level)]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("child_view", "").strip() and not data.get("child_not_heard"):
+            self.add_error(
+                "child_view",
+                _("Skriv hva barnet selv mener, eller velg hvorfor barnet ikke er hørt."),
+            )
+        return data
 
     def clean_to_level(self) -> int | None:
         value = self.cleaned_data["to_level"]
@@ -76,3 +91,18 @@ class ReportForm(Form):
         if value > timezone.now() + timedelta(minutes=5):
             raise ValidationError(_("Tidspunktet kan ikke være fram i tid."))
         return value
+
+
+class ProposalAnswerForm(Form):
+    confirm = forms.TypedChoiceField(
+        label=_("Bekrefter du forslaget?"),
+        choices=[("ja", _("Ja, bekreft beslutningen")), ("nei", _("Nei, ikke bekreft"))],
+        coerce=lambda value: value == "ja",
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("Kommentar"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Må fylles ut hvis du ikke bekrefter. Står i stafettloggen."),
+    )

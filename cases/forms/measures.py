@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from bts.models import Service, User
 from bts.selectors import active_memberships
 
-from ..models import Evaluation
+from ..models import ChildNotHeard, Evaluation
 from .base import Form
 
 
@@ -75,7 +75,14 @@ class EvaluationForm(Form):
     child_experience = forms.CharField(
         label=_("Barnets egen opplevelse"),
         widget=forms.Textarea,
+        required=False,
         help_text=_("Hva barnet selv sier eller viser, ut fra alder og modenhet."),
+    )
+    child_not_heard = forms.ChoiceField(
+        label=_("Eller: hvorfor barnet ikke er hørt denne gangen"),
+        choices=[("", _("Barnet er hørt (skrevet over)")), *ChildNotHeard.choices],
+        required=False,
+        widget=forms.RadioSelect,
     )
     guardians_view = forms.CharField(label=_("Foresattes syn"), widget=forms.Textarea)
     outcome = forms.ChoiceField(
@@ -95,6 +102,11 @@ class EvaluationForm(Form):
         data = super().clean()
         evaluated_on, outcome = data.get("evaluated_on"), data.get("outcome")
         next_due = data.get("next_evaluation_due")
+        if not data.get("child_experience", "").strip() and not data.get("child_not_heard"):
+            self.add_error(
+                "child_experience",
+                _("Skriv barnets egen opplevelse, eller velg hvorfor barnet ikke er hørt."),
+            )
         if evaluated_on and evaluated_on > timezone.localdate():
             self.add_error("evaluated_on", _("Datoen kan ikke være fram i tid."))
         if evaluated_on and self.measure and evaluated_on < self.measure.starts_on:

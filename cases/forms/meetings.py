@@ -6,12 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from bts.forms import DesignSystemMixin
 from bts.models import Service, User
 
-from ..models import Meeting, Minutes
+from ..models import Minutes
 from .base import Form
 
 
 class MeetingForm(Form):
-    kind = forms.ChoiceField(label=_("Type møte"), choices=Meeting.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Type møte"),
+        error_messages={"required": _("Velg hva slags møte det er.")},
+        help_text=_("Møtetypene er veilederens. Trinnet saken er på, ber om den som er valgt."),
+    )
     starts_at = forms.DateTimeField(
         label=_("Dato og klokkeslett"),
         error_messages={
@@ -54,8 +58,9 @@ class MeetingForm(Form):
         ),
     )
 
-    def __init__(self, *args, services=None, people=None, **kwargs):
+    def __init__(self, *args, services=None, people=None, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.code, k.name) for k in kinds]
         self.fields["participants"].queryset = people
         self.fields["participant_services"].queryset = services
 

@@ -7,7 +7,7 @@ Django finds them all in the app's models package.
 from .case import AnonymousDiscussion, Case, Concern, RelayEntry, ReminderSent, StepCheck
 from .child import Child, Guardian
 from .consent import Consent, Involvement
-from .decisions import ChildProtectionReport, Decision
+from .decisions import ChildNotHeard, ChildProtectionReport, Decision, DecisionProposal
 from .measures import Evaluation, Measure
 from .meetings import Meeting, Minutes
 from .responsibility import (
@@ -25,11 +25,13 @@ __all__ = [
     "CaseGroupGrant",
     "CaseUserGrant",
     "Child",
+    "ChildNotHeard",
     "ChildProtectionReport",
     "Concern",
     "Consent",
     "Coordination",
     "Decision",
+    "DecisionProposal",
     "Evaluation",
     "Guardian",
     "Handover",

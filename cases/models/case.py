@@ -181,6 +181,7 @@ class RelayEntry(ChoiceLabels, models.Model):
         SERVICE_JOINED = "service_joined", _("Tjeneste med i saken")
         CONSENT = "consent", _("Samtykke")
         DECISION = "decision", _("Beslutning")
+        PROPOSAL = "proposal", _("Forslag til beslutning")
         REPORT = "report", _("Melding til barnevernet")
         MEETING = "meeting", _("Møte")
         MINUTES = "minutes", _("Referat")

@@ -11,6 +11,14 @@ from bts.models import Service
 from .case import Case
 
 
+class ChildNotHeard(models.TextChoices):
+    """Why the child's own view is not written down (the field is never just left empty)."""
+
+    AGE = "age", _("Barnet er for ungt til å gi uttrykk for sin mening")
+    MATURITY = "maturity", _("Barnets modenhet gjør det ikke mulig nå")
+    DECLINED = "declined", _("Barnet ønsket ikke å si sin mening")
+
+
 class Decision(ChoiceLabels, models.Model):
     """A decision at a decision step (0.4, 1.4, 2.4, 3.5): always with the reason why."""
 
@@ -21,8 +29,15 @@ class Decision(ChoiceLabels, models.Model):
     step_code = models.CharField(max_length=8)
     reason = models.TextField(_("begrunnelse"))
     child_view = models.TextField(_("barnets stemme"), blank=True)
+    child_not_heard = models.CharField(
+        _("hvorfor barnet ikke er hørt"), max_length=10, choices=ChildNotHeard.choices, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Where the guide has the leader take the decision: the holder who proposed it.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
     idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
@@ -33,6 +48,59 @@ class Decision(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"Beslutning {self.decided_at:%d.%m.%Y}: {self.move}"
+
+
+class DecisionProposal(ChoiceLabels, models.Model):
+    """A decision the holder proposes where the guide has the leader take it: final only when a
+    leader of the case's service confirms it (then a Decision), or set aside when they do not."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Venter på leder")
+        CONFIRMED = "confirmed", _("Bekreftet")
+        REJECTED = "rejected", _("Ikke bekreftet")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proposals")
+    from_level = models.PositiveSmallIntegerField()
+    to_level = models.PositiveSmallIntegerField(null=True)  # null: close the case
+    step_code = models.CharField(max_length=8)
+    reason = models.TextField(_("begrunnelse"))
+    child_view = models.TextField(_("barnets stemme"), blank=True)
+    child_not_heard = models.CharField(
+        _("hvorfor barnet ikke er hørt"), max_length=10, choices=ChildNotHeard.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(_("leders kommentar"), blank=True)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("forslag til beslutning")
+        verbose_name_plural = _("forslag til beslutning")
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            # One proposal waits at a time: the leader answers it before another is made.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="decisionproposal_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Forslag til beslutning {self.proposed_at:%d.%m.%Y}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
 
 
 class ChildProtectionReport(ChoiceLabels, models.Model):

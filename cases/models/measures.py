@@ -10,6 +10,7 @@ from bts.choices import ChoiceLabels
 from bts.models import Service
 
 from .case import Case
+from .decisions import ChildNotHeard
 
 
 class Measure(ChoiceLabels, models.Model):
@@ -85,7 +86,10 @@ class Evaluation(ChoiceLabels, models.Model):
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evaluations")
     effect = models.TextField(_("effekt"))
-    child_experience = models.TextField(_("Barnets egen opplevelse"))
+    child_experience = models.TextField(_("Barnets egen opplevelse"), blank=True)
+    child_not_heard = models.CharField(
+        _("hvorfor barnet ikke er hørt"), max_length=10, choices=ChildNotHeard.choices, blank=True
+    )
     guardians_view = models.TextField(_("Foresattes syn"))
     outcome = models.CharField(_("veien videre"), max_length=8, choices=Outcome.choices)
     evaluated_on = models.DateField(_("evaluert"))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
 from bts.models import Service
+from levels.selectors import meeting_kind_name
 
 from .case import Case
 
@@ -14,15 +15,9 @@ from .case import Case
 class Meeting(ChoiceLabels, models.Model):
     """A meeting in the case. Guardians and the child are invited, never summoned."""
 
-    class Kind(models.TextChoices):
-        CONCERN_TALK = "undringssamtale", _("Undringssamtale")
-        COLLABORATION = "samarbeidsmote", _("Samarbeidsmøte")
-        EVALUATION = "evalueringsmote", _("Evalueringsmøte")
-        INTERDISCIPLINARY_TEAM = "tverrfaglig_team", _("Tverrfaglig team")
-        CHILD_TEAM = "barneteam", _("Barneteam")
-
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
-    kind = models.CharField(_("type møte"), max_length=20, choices=Kind.choices)
+    # A meeting kind of the guide (levels.MeetingKind.code); its name comes from the guide.
+    kind = models.CharField(_("type møte"), max_length=40)
     starts_at = models.DateTimeField(_("tidspunkt"))
     place = models.CharField(_("sted"), max_length=200)
     agenda = models.TextField(_("hva skal dere snakke om"))
@@ -47,7 +42,15 @@ class Meeting(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         when = timezone.localtime(self.starts_at)
-        return f"{self.get_kind_display()} {when:%d.%m.%Y}"
+        return f"{self.kind_label} {when:%d.%m.%Y}"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind's name in the guide in use (the code, if a later guide dropped the kind)."""
+        return meeting_kind_name(self.kind)
+
+    def get_kind_display(self) -> str:
+        return self.kind_label
 
     @property
     def saved_minutes(self) -> "Minutes | None":

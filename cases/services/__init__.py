@@ -20,7 +20,16 @@ from .consent import (
     consent_withdraw,
     service_involve,
 )
-from .decisions import case_decide, checklist_save, note_add, report_file, step_complete
+from .decisions import (
+    case_decide,
+    checklist_save,
+    child_voice_check,
+    note_add,
+    progress_advance,
+    proposal_answer,
+    report_file,
+    step_complete,
+)
 from .intake import (
     ChildData,
     ConcernData,
@@ -62,6 +71,7 @@ __all__ = [
     "child_consent_age",
     "child_create",
     "child_register",
+    "child_voice_check",
     "concern_add",
     "consent_record",
     "consent_withdraw",
@@ -73,6 +83,8 @@ __all__ = [
     "meeting_invite",
     "minutes_save",
     "note_add",
+    "progress_advance",
+    "proposal_answer",
     "relay_entry_add",
     "report_file",
     "service_involve",

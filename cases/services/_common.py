@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from bts import audit
 from bts.models import Service, User
-from levels.models import Guide, Step
+from levels import rules
+from levels.models import Guide
+from levels.selectors import active_guide
 
 from ..events import CaseAudit
 from ..models import Case, RelayEntry
@@ -60,24 +62,23 @@ def relay_entry_add(*, case: Case, user: User, kind: RelayEntry.Kind, text: str)
     return _log(case, actor=user, kind=kind, text=text.strip())
 
 
-def _steps(guide: Guide, level: int) -> list[Step]:
-    return list(Step.objects.filter(level__guide=guide, level__number=level).order_by("position"))
-
-
-def _first_step_code(guide: Guide, level: int) -> str:
-    steps = _steps(guide, level)
-    if not steps:
-        raise ValidationError(
-            _("Handlingsveilederen har ingen trinn på nivå %(level)s.") % {"level": level}
-        )
-    return steps[0].code
-
-
 def _active_guide() -> Guide:
-    guide = Guide.objects.filter(is_active=True).first()
+    """The guide in use, with its levels, steps and meeting kinds (the process's copy)."""
+    guide = active_guide()
     if guide is None:
         raise ValidationError(_("Ingen handlingsveileder er lastet inn."))
     return guide
+
+
+def _rules() -> rules.Table:
+    return rules.table(_active_guide())
+
+
+def _first_step_code(level: int) -> str:
+    try:
+        return rules.first_step(_rules(), level)
+    except rules.MoveRefused as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def _check_services(case: Case, chosen: list[Service]) -> None:

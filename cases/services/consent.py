@@ -15,6 +15,7 @@ from levels.models import Guide
 
 from ..models import Case, Consent, Guardian, Involvement, RelayEntry
 from ._common import _active_guide, _audit, _log
+from .decisions import progress_advance
 
 
 class ConsentMissing(Exception):
@@ -159,6 +160,7 @@ def consent_record(
             )
             % {"who": consent.given_by, "form": consent.get_form_display().lower(), "names": names},
         )
+        progress_advance(case=case, user=user)
         if audited:
             _audit(user=user, case=case, detail="consent")
         return consent

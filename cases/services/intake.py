@@ -120,7 +120,7 @@ def _new_case(*, child: Child, service: Service, user: User, **fields) -> Case:
         child=child,
         owner_service=service,
         level=0,
-        step_code=_first_step_code(_active_guide(), 0),
+        step_code=_first_step_code(0),
         created_by=user,
         responsible=user,
         **fields,

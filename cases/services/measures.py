@@ -14,6 +14,7 @@ from bts.models import Service, User
 from ..grants import grants_sync
 from ..models import Case, Evaluation, Measure, RelayEntry
 from ._common import _audit, _check_active, _check_services, _log, _short
+from .decisions import child_voice_check, progress_advance
 
 
 def measure_add(
@@ -74,6 +75,7 @@ def measure_add(
                 "due": f"{evaluation_due:%d.%m.%Y}",
             },
         )
+        progress_advance(case=case, user=user)
         _audit(user=user, case=case, detail="measure")
         return measure
 
@@ -88,6 +90,7 @@ def evaluation_add(
     effect: str,
     child_experience: str,
     guardians_view: str,
+    child_not_heard: str = "",
     outcome: str,
     evaluated_on: date,
     next_evaluation_due: date | None = None,
@@ -96,6 +99,7 @@ def evaluation_add(
     """Evaluate a measure. "end" ends it (from the evaluation date unless it had an end date);
     "continue" and "change" move its evaluation date to the next evaluation."""
     ending = outcome == Evaluation.Outcome.END
+    child_voice_check(child_experience, child_not_heard, field="child_experience")
     if not ending and next_evaluation_due is None:
         raise ValidationError(
             {"next_evaluation_due": _("Skriv når tiltaket skal evalueres neste gang.")}
@@ -114,6 +118,7 @@ def evaluation_add(
             measure=locked,
             effect=effect.strip(),
             child_experience=child_experience.strip(),
+            child_not_heard="" if child_experience.strip() else child_not_heard,
             guardians_view=guardians_view.strip(),
             outcome=outcome,
             evaluated_on=evaluated_on,
@@ -136,6 +141,7 @@ def evaluation_add(
                 "due": f"{next_evaluation_due:%d.%m.%Y}"
             }
         _log(locked.case, actor=user, kind=RelayEntry.Kind.EVALUATION, text=text)
+        progress_advance(case=locked.case, user=user)
         _audit(user=user, case=locked.case, detail="evaluation")
         return evaluation
 

@@ -3,6 +3,7 @@ their minutes, saved with optimistic locking."""
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,7 +15,15 @@ from bts.models import Service, User
 from .. import notifications
 from ..grants import grants_sync
 from ..models import Case, Meeting, Minutes, RelayEntry
-from ._common import _audit, _check_active, _check_people_in_case, _check_services, _log
+from ._common import (
+    _active_guide,
+    _audit,
+    _check_active,
+    _check_people_in_case,
+    _check_services,
+    _log,
+)
+from .decisions import progress_advance
 
 
 class MinutesConflict(Exception):
@@ -42,6 +51,8 @@ def meeting_invite(
     """Agree on a meeting (an invitation, not a summons). No e-mail is sent from here.
     `audited=False`: familiehjelpa books a meeting as one step of its own action, which writes
     the event."""
+    if kind not in {k.code for k in _active_guide().meeting_kinds.all()}:
+        raise ValidationError({"kind": _("Velg en møtetype fra veilederen.")})
     _check_active(participants)
     _check_people_in_case(case, participants)
     _check_services(case, participant_services)
@@ -75,6 +86,7 @@ def meeting_invite(
             },
         )
         notifications.meeting_invited(meeting, participants)
+        progress_advance(case=case, user=user)
         if audited:
             _audit(user=user, case=case, detail="meeting")
         return meeting
@@ -93,6 +105,11 @@ def minutes_save(*, meeting: Meeting, user: User, data: dict, version: int) -> M
     """
     sections = {name: str(data.get(name, "")).strip() for name in Minutes.SECTIONS}
     now = timezone.now()
+    if meeting.starts_at > now:
+        raise ValidationError(
+            _("Referatet kan skrives når møtet har begynt (%(when)s).")
+            % {"when": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y kl. %H:%M}"}
+        )
     if version == 0:
         try:
             with transaction.atomic():
@@ -124,5 +141,6 @@ def minutes_save(*, meeting: Meeting, user: User, data: dict, version: int) -> M
             "version": minutes.version,
         },
     )
+    progress_advance(case=meeting.case, user=user)
     _audit(user=user, case=meeting.case, detail="minutes")
     return minutes

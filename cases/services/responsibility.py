@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
 from bts.models import Service, User
-from levels.rules import WIDE_COLLABORATION_LEVEL
 
 from .. import notifications
 from ..access import led_service_ids
 from ..grants import grants_sync
 from ..models import Case, Coordination, Handover, RelayEntry, Watch, WideCollaboration
 from ..selectors import people_in_services
-from ._common import _active_guide, _audit, _check_services, _log
+from ._common import _active_guide, _audit, _check_services, _log, _rules
+from .decisions import progress_advance
 
 
 def handover_offer(
@@ -184,8 +184,8 @@ def wide_collaboration_save(
     """Nivå 3: record what familiehjelpa, a coordinator, a barnekoordinator and an individual
     plan were offered, and the family's answer. `audited` as for `handover_offer`."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.level != WIDE_COLLABORATION_LEVEL:
-        raise ValidationError(_("Dette gjelder saker på nivå 3."))
+    if case.level not in _rules().levels_requiring("offers"):
+        raise ValidationError(_("Veilederen ber ikke om disse tilbudene på sakens nivå."))
     before = WideCollaboration.objects.filter(case=case).first()
     same = before and (
         before.familiehjelpa,
@@ -222,6 +222,7 @@ def wide_collaboration_save(
         _("individuell plan: %(a)s") % {"a": wide.get_individual_plan_display().lower()},
     ]
     _log(case, actor=user, kind=RelayEntry.Kind.WIDE, text="; ".join(parts) + ".")
+    progress_advance(case=case, user=user)
     if audited:
         _audit(user=user, case=case, detail="wide")
     return wide

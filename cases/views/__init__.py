@@ -10,7 +10,7 @@ from .consent import (
     consent_withdraw,
     involve,
 )
-from .decisions import decide, decision_pdf, report, report_pdf
+from .decisions import decide, decision_pdf, proposal_answer, report, report_pdf
 from .intake import acute, anonymous_new, child_new, child_search, concern_new, new
 from .measures import evaluation_new, measure_new
 from .meetings import invitation_pdf, meeting_new, minutes, minutes_pdf
@@ -66,6 +66,7 @@ __all__ = [
     "minutes_pdf",
     "new",
     "note_add",
+    "proposal_answer",
     "reassign_all",
     "report",
     "report_pdf",

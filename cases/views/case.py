@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from bts.web import posted
+from bts.web import add_service_errors, posted
+from levels.rules import table
 from levels.selectors import guide_step, request_guide
 
-from .. import access, reads, selectors, services
+from .. import access, progress, reads, selectors, services
 from ..concern_tools import concern_tools
 from ..extensions import case_actions
 from ..forms import CaseListFilterForm, ConcernForm, NoteForm, StepCompleteForm
@@ -72,30 +73,52 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             f"cases/detail.html#{partial}",
             {"case": case, "log": relay_log(case, kind=kind, before=older), "kind": kind},
         )
-    case = _case(request, pk)
+    return _detail_page(request, _case(request, pk), kind=kind, older=older)
+
+
+def _detail_page(request, case, *, kind="", older="", step_form=None, status=200):
+    guide = request_guide(request)
+    step = guide_step(guide, case.step_code) if guide and case.level is not None else None
+    rule = table(guide).levels.get(case.level) if guide else None
+    may_decide = access.may(request.user, access.Action.DECIDE, case)
+    requirements = progress.step_requirements(case, step)
     context = {
         "case": case,
         "log": relay_log(case, kind=kind, before=older),
         "kind": kind,
         "kinds": RelayEntry.Kind.choices,
-    }
-    guide = request_guide(request)
-    step = guide_step(guide, case.step_code) if guide and case.level is not None else None
-    may_decide = access.may(request.user, access.Action.DECIDE, case)
-    context |= {
         "step": step,
+        "rule": rule,
+        "closing": bool(rule and step and step.code in rule.closing_steps),
+        "closes_case": bool(rule and step and rule.closing_steps[-1:] == (step.code,)),
+        "offers_here": bool(rule and "offers" in rule.requires),
+        "requirements": requirements,
+        "unmet": [r for r in requirements if not r.done],
+        "calls_for": _calls_for(step, requirements),
+        "proposal": next(iter(case.page_pending_proposals), None),
         "may_work": access.may(request.user, access.Action.WORK_ON, case),
         "may_decide": may_decide and step and step.is_decision,
         "may_decide_any": may_decide,
+        "may_confirm": access.may(request.user, access.Action.CONFIRM_DECISION, case),
         "may_hand_over": access.may(request.user, access.Action.HAND_OVER, case),
         "may_see_access_log": access.may(request.user, access.Action.SEE_ACCESS_LOG, case),
-        "step_form": StepCompleteForm(initial={"step_code": case.step_code}),
+        "step_form": step_form or StepCompleteForm(initial={"step_code": case.step_code}),
         "note_form": NoteForm(),
         "today": timezone.localdate(),
         "checklist": _checklist(case.page_step_checks, step),
         "extra_actions": case_actions(request.user, case),
     }
-    return render(request, "cases/detail.html", context)
+    return render(request, "cases/detail.html", context, status=status)
+
+
+def _calls_for(step, requirements) -> set[str]:
+    """The actions the current step calls for, shown first on the page: those that add what it
+    still needs (a decision step calls for its decision)."""
+    if step is None:
+        return set()
+    if step.is_decision:
+        return {"decide"}
+    return {r.name for r in requirements if not r.done}
 
 
 @require_POST
@@ -109,10 +132,14 @@ def step_done(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 step_code=form.cleaned_data["step_code"],
                 summary=form.cleaned_data["summary"],
+                skip_reason=form.cleaned_data["skip_reason"],
             )
         except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-    return redirect("cases:detail", pk=case.pk)
+            add_service_errors(form, exc)
+        else:
+            return redirect("cases:detail", pk=case.pk)
+    # The errors next to their fields, on the case page as it is now (nothing was changed).
+    return _detail_page(request, _case(request, pk), step_form=form)
 
 
 @require_POST

@@ -1,23 +1,33 @@
 """Decisions on the way forward and reports to barnevern, with their PDFs."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bts.web import posted
-from levels.rules import MoveRefused
+from bts.web import add_service_errors, posted
+from levels.rules import MoveRefused, Option, classify, table
+from levels.selectors import request_guide
 
 from .. import access, documents, services
-from ..forms import DecisionForm, ReportForm
+from ..forms import DecisionForm, ProposalAnswerForm, ReportForm
+from ..models import DecisionProposal
 from ._common import _case_for_change, _case_for_export, _case_form_page, _pdf, _stamp
 
 
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=access.Action.DECIDE)
-    form = DecisionForm(posted(request), level=case.level, initial={"step_code": case.step_code})
+    guide = request_guide(request)
+    if guide is None:
+        raise Http404
+    form = DecisionForm(
+        posted(request),
+        rules=table(guide),
+        level=case.level,
+        initial={"step_code": case.step_code},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -27,11 +37,14 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 to_level=data["to_level"],
                 reason=data["reason"],
                 child_view=data["child_view"],
+                child_not_heard=data["child_not_heard"],
                 step_code=data["step_code"],
                 idempotency_key=data["idempotency_key"],
             )
-        except (MoveRefused, ValidationError) as exc:
-            form.add_error("to_level", exc.messages[0] if hasattr(exc, "messages") else str(exc))
+        except MoveRefused as exc:
+            form.add_error("to_level", str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
             return redirect("cases:detail", pk=case.pk)
     return _case_form_page(
@@ -41,6 +54,47 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Beslutning"),
         intro=_("Hva er veien videre? Skriv alltid hvorfor."),
         submit=_("Lagre beslutning"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def proposal_answer(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
+    """A leader confirms, or does not, the decision the holder proposed."""
+    case = _case_for_change(request, pk, policy=access.Action.CONFIRM_DECISION)
+    proposal = get_object_or_404(
+        case.proposals.select_related("proposed_by"),
+        pk=proposal_pk,
+        status=DecisionProposal.Status.PENDING,
+    )
+    form = ProposalAnswerForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_answer(
+                proposal=proposal,
+                user=request.user,
+                confirm=form.cleaned_data["confirm"],
+                answer=form.cleaned_data["answer"],
+            )
+        except MoveRefused as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Forslag til beslutning"),
+        intro=_("%(holder)s foreslår: %(option)s. Begrunnelse: %(reason)s")
+        % {
+            "holder": proposal.proposed_by,
+            "option": Option(
+                classify(proposal.from_level, proposal.to_level), proposal.to_level
+            ).label,
+            "reason": proposal.reason,
+        },
+        submit=_("Lagre svaret"),
     )
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bts.web import posted
+from bts.web import add_service_errors, posted
 
 from .. import access, reads, selectors, services
 from ..forms import EvaluationForm, MeasureForm
@@ -76,6 +76,7 @@ def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
                     user=request.user,
                     effect=data["effect"],
                     child_experience=data["child_experience"],
+                    child_not_heard=data["child_not_heard"],
                     guardians_view=data["guardians_view"],
                     outcome=data["outcome"],
                     evaluated_on=data["evaluated_on"],
@@ -83,7 +84,7 @@ def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
                     idempotency_key=data["idempotency_key"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Evalueringen er registrert."))
                 return redirect("cases:detail", pk=case.pk)

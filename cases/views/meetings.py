@@ -5,10 +5,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bts.web import Crumb, conflict_page, conflict_rows, day, moment, posted
+from bts.web import Crumb, add_service_errors, conflict_page, conflict_rows, day, moment, posted
+from levels.selectors import meeting_kinds_for, request_guide
+from levels.words import current_words
 
 from .. import access, documents, reads, services
 from ..forms import MeetingForm, MinutesForm
@@ -21,13 +24,17 @@ from ._common import _case_for_change, _case_for_export, _case_form_page, _pdf, 
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     collaborating = services_in_case(case)
+    kinds, default = meeting_kinds_for(request_guide(request), case.level, case.step_code)
     form = MeetingForm(
         posted(request),
         services=collaborating,
         people=people_in_services(collaborating),
+        kinds=kinds,
         initial={
+            "kind": default.code if default else "",
             "participants": [request.user.pk],
             "participant_services": [case.owner_service_id],
+            "other_participants": _family(case) if default and default.invite_family else "",
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -46,7 +53,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Møtet er avtalt."))
             return redirect("cases:detail", pk=case.pk)
@@ -57,10 +64,17 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Nytt møte"),
         intro=_(
             "Foresatte og barnet inviteres – det er en invitasjon, ikke en innkalling. "
-            "BTS sender ikke invitasjonen; gi beskjed til dem som skal være med."
-        ),
+            "%(product)s sender ikke invitasjonen; gi beskjed til dem som skal være med."
+        )
+        % current_words().as_dict(),
         submit=_("Avtal møtet"),
     )
+
+
+def _family(case) -> str:
+    """Who a meeting that invites the family invites: the guardians and the child."""
+    names = [g.name for g in case.page_guardians if g.name]
+    return ", ".join([*names, case.child.first_name])
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,6 +90,7 @@ def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
     )
     saved = meeting.saved_minutes
     may_work = access.may(request.user, access.Action.WORK_ON, case)
+    started = meeting.starts_at <= timezone.now()
     if request.method == "POST":
         form = MinutesForm(request.POST)
         if form.is_valid():
@@ -89,10 +104,13 @@ def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
             except services.MinutesConflict as exc:
                 reads.minutes_conflict_shown(case)
                 return _minutes_conflict(request, case, meeting, form, exc.current)
-            messages.success(request, _("Referatet er lagret."))
-            return redirect("cases:minutes", pk=case.pk, meeting_pk=meeting.pk)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Referatet er lagret."))
+                return redirect("cases:minutes", pk=case.pk, meeting_pk=meeting.pk)
         reads.form_returned(case)
-    elif may_work:
+    elif may_work and started:
         initial = saved.sections() if saved else {}
         form = MinutesForm(initial={**initial, "version": saved.version if saved else 0})
     else:
@@ -106,6 +124,7 @@ def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
             "saved": saved,
             "sections": Minutes.labelled(saved),
             "form": form,
+            "started": started,
         },
     )
 

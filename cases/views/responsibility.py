@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bts.web import posted
-from levels.rules import WIDE_COLLABORATION_LEVEL
+from levels.rules import table
+from levels.selectors import request_guide
 
 from .. import access, selectors, services
 from ..access import led_service_ids
@@ -123,7 +124,8 @@ def coordination(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=access.Action.DECIDE)
-    if case.level != WIDE_COLLABORATION_LEVEL:
+    guide = request_guide(request)
+    if guide is None or case.level not in table(guide).levels_requiring("offers"):
         raise Http404
     current = selectors.wide_collaboration_of(case)
     initial = (

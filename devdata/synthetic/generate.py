@@ -340,7 +340,7 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
             meeting_id = writer.add(
                 Meeting,
                 case_id=case_id,
-                kind=Meeting.Kind.COLLABORATION if m == 0 else Meeting.Kind.EVALUATION,
+                kind="samarbeidsmote" if m == 0 else "evalueringsmote",
                 starts_at=when,
                 place="Møterommet",
                 agenda="Hvordan har barnet det, og hva gjør vi videre?",

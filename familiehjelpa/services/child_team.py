@@ -13,8 +13,9 @@ from bts.idempotency import create_once
 from bts.models import Service, User
 from cases import services as case_services
 from cases.events import CaseAudit
-from cases.models import Case, Meeting, RelayEntry
+from cases.models import Case, RelayEntry
 from cases.selectors import people_in_services
+from levels.selectors import active_guide, kind_for_purpose
 
 from ..models import ChildTeamItem, Inquiry, InquiryEvent
 from ..selectors import linked_cases
@@ -28,6 +29,14 @@ from .common import (
     move_for_action,
     require_open,
 )
+
+
+def child_team_kind() -> str:
+    """The guide's meeting kind for barneteam; a guide without one has no barneteam."""
+    kind = kind_for_purpose(active_guide(), "child_team")
+    if kind is None:
+        raise ValidationError(_("Veilederen har ingen møtetype for barneteam."))
+    return kind
 
 
 def child_team_refer(
@@ -71,7 +80,7 @@ def child_team_refer(
             audited=False,
             case=case,
             user=user,
-            kind=Meeting.Kind.CHILD_TEAM,
+            kind=child_team_kind(),
             starts_at=starts_at,
             place=place,
             agenda=question,

@@ -9,7 +9,8 @@ from cases import services as case_services
 from cases.grants import grants_sync
 from cases.models import Case, RelayEntry, WideCollaboration
 from cases.selectors import people_in_services, services_in_case
-from levels.rules import WIDE_COLLABORATION_LEVEL
+from levels.rules import table
+from levels.selectors import active_guide
 
 from ..models import Inquiry, InquiryEvent
 from ..rules import MoveRefused
@@ -39,7 +40,8 @@ def connect_contact(
             service=inquiry.service,
             reason=_("Familiekontakten i familiehjelpa koordinerer hjelpen til familien."),
         )
-        if case.level == WIDE_COLLABORATION_LEVEL:
+        guide = active_guide()
+        if guide is not None and case.level in table(guide).levels_requiring("offers"):
             wide = WideCollaboration.objects.filter(case=case).first()
             case_services.wide_collaboration_save(
                 audited=False,

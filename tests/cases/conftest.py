@@ -5,6 +5,9 @@ import pytest
 from bts.models import Role
 from cases import services
 from tests.factories import ServiceFactory
+from tests.journey import decide, to_decision_step
+
+__all__ = ["decide", "to_decision_step"]
 
 
 def concern(**overrides) -> services.ConcernData:
@@ -64,19 +67,3 @@ def consent_for(employee):
 @pytest.fixture
 def leader(make_user):
     return make_user(Role.LEADER, first_name="Marius")
-
-
-def to_decision_step(case, user):
-    """Complete the steps of the case's level up to its decision step, as a user would."""
-    from levels.models import Step
-
-    case.refresh_from_db()
-    while not Step.objects.get(level__guide__is_active=True, code=case.step_code).is_decision:
-        case = services.step_complete(case=case, user=user, step_code=case.step_code, summary="")
-    return case
-
-
-def decide(case, user, to_level, reason="Begrunnelse.", **kwargs):
-    """Walk to the decision step, then decide there."""
-    case = to_decision_step(case, user)
-    return services.case_decide(case=case, user=user, to_level=to_level, reason=reason, **kwargs)

@@ -18,7 +18,7 @@ from bts.models import AuditEvent, StoredFile
 from bts.uploads import CheckedUpload
 from cases import services
 from cases.archive import archive_package_make
-from cases.models import Case, Meeting
+from cases.models import Case
 from levels.rules import CLOSED
 from tests.cases.conftest import decide
 
@@ -33,7 +33,7 @@ def with_meetings(case, user, count: int) -> None:
         meeting = services.meeting_invite(
             case=case,
             user=user,
-            kind=Meeting.Kind.EVALUATION if i % 2 else Meeting.Kind.COLLABORATION,
+            kind="evalueringsmote" if i % 2 else "samarbeidsmote",
             starts_at=timezone.now() - dt.timedelta(days=60 - i),
             place=f"Møterom {i} på Ørnerud",
             agenda=f"Oppfølging nr. {i}: hvordan går det med tiltakene?",

@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from bts.models import AuditEvent, Role
 from bts.uploads import CheckedUpload
 from cases import services
-from cases.models import Meeting
 from tests.bts.test_pdf import XMP, fonts_of, xmp
 from tests.cases.conftest import decide
 
@@ -56,7 +55,7 @@ def case(make_case, employee, guide, school, consent_for):
     meeting = services.meeting_invite(
         case=case,
         user=employee,
-        kind=Meeting.Kind.COLLABORATION,
+        kind="samarbeidsmote",
         starts_at=timezone.now() - dt.timedelta(days=1),
         place="Solsikken barnehage, møterommet på Blåbærtua",
         agenda="Hvordan har Åse det om morgenen, og hva gjør vi sammen?",
@@ -169,7 +168,7 @@ def test_no_minutes_no_document(employee_client, case, employee):
     meeting = services.meeting_invite(
         case=case,
         user=employee,
-        kind=Meeting.Kind.EVALUATION,
+        kind="evalueringsmote",
         starts_at=timezone.now() + dt.timedelta(days=10),
         place="Rom 2",
         agenda="Evaluering",

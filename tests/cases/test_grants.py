@@ -12,7 +12,7 @@ from bts.models import Role, Service
 from cases import services
 from cases.access import visible_cases
 from cases.grants import grants_rebuild
-from cases.models import CaseUserGrant, Meeting
+from cases.models import CaseUserGrant
 from levels.rules import CLOSED
 from tests.cases.conftest import decide
 from tests.factories import ServiceFactory
@@ -94,7 +94,7 @@ def test_meeting_participants_and_measure_owners_are_granted(make_case, employee
     services.meeting_invite(
         case=case,
         user=employee,
-        kind=Meeting.Kind.CONCERN_TALK,
+        kind="undringssamtale",
         starts_at=timezone.now() + dt.timedelta(days=2),
         place="Avdeling Blå",
         agenda="Morgenene",

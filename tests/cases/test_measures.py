@@ -11,7 +11,7 @@ from django.utils import timezone
 from bts.models import AuditEvent, Role
 from bts.services import membership_grant
 from cases import services
-from cases.models import Evaluation, Measure, Meeting, RelayEntry
+from cases.models import Evaluation, Measure, RelayEntry
 from tests.factories import ServiceFactory, UserFactory
 
 # The case page, measured with 1 and with 10 meetings (with minutes) and measures (evaluated):
@@ -357,7 +357,7 @@ def _fill(case, user, service, count):
         meeting = services.meeting_invite(
             case=case,
             user=user,
-            kind=Meeting.Kind.COLLABORATION,
+            kind="samarbeidsmote",
             starts_at=timezone.make_aware(datetime(2026, 12, 1 + n, 9, 0)),
             place=f"Rom {n}",
             agenda="Samarbeid",

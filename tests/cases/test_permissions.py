@@ -279,7 +279,7 @@ def _meeting(case, user, service) -> Meeting:
     return services.meeting_invite(
         case=case,
         user=user,
-        kind=Meeting.Kind.COLLABORATION,
+        kind="samarbeidsmote",
         starts_at=timezone.now() + dt.timedelta(days=7),
         place="Solsikken barnehage",
         agenda="Hvordan har barnet det om morgenen?",

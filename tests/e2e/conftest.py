@@ -29,6 +29,7 @@ from cases.models import Case, Measure, Meeting
 from levels.loader import load_guide
 from levels.models import Step
 from tests.factories import ServiceFactory, UserFactory
+from tests.journey import to_decision_step
 
 from .helpers import BrowserLog
 
@@ -172,14 +173,6 @@ class CaseAtLevel3:
     measure: Measure
 
 
-def _to_decision_step(case: Case, user) -> Case:
-    """Complete the steps of the case's level up to its decision step, as a user would."""
-    case.refresh_from_db()
-    while not Step.objects.get(level__guide__is_active=True, code=case.step_code).is_decision:
-        case = services.step_complete(case=case, user=user, step_code=case.step_code, summary="")
-    return case
-
-
 @pytest.fixture
 def emma(ansatt):
     """Emma Hansen (born 14.03.2020) with her mother as guardian, registered by ansatt."""
@@ -217,7 +210,7 @@ def case_at_level_3(case_at_level_0, ansatt, leder, eikebakken) -> CaseAtLevel3:
     case = case_at_level_0
     today = timezone.localdate()
     kindergarten = case.owner_service
-    case = _to_decision_step(case, ansatt)
+    case = to_decision_step(case, ansatt)
     services.case_decide(case=case, user=ansatt, to_level=1, reason="Undringen er vedvarende.")
     services.consent_record(
         case=case,
@@ -230,13 +223,13 @@ def case_at_level_3(case_at_level_0, ansatt, leder, eikebakken) -> CaseAtLevel3:
         given_on=today,
     )
     services.service_involve(case=case, user=ansatt, service=eikebakken)
-    case = _to_decision_step(case, ansatt)
+    case = to_decision_step(case, ansatt)
     services.case_decide(case=case, user=ansatt, to_level=3, reason="Sammensatte behov.")
-    case = _to_decision_step(case, ansatt)
+    case = to_decision_step(case, ansatt)
     meeting = services.meeting_invite(
         case=case,
         user=ansatt,
-        kind=Meeting.Kind.INTERDISCIPLINARY_TEAM,
+        kind="tverrfaglig_team",
         starts_at=timezone.now().replace(second=0, microsecond=0) - timedelta(days=1),
         place="Solsikken barnehage, møterommet",
         agenda="Hvordan har Emma det, og hva kan barnehagen og skolen gjøre sammen?",

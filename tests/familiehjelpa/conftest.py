@@ -9,8 +9,8 @@ from cases import services as case_services
 from cases.models import Case
 from familiehjelpa import services
 from familiehjelpa.models import Inquiry
-from levels.models import Step
 from tests.factories import ServiceFactory
+from tests.journey import decide
 
 ORAL = services.ConsentData(
     form="oral",
@@ -107,22 +107,10 @@ def school_inquiry(register, school):
     )
 
 
-def to_decision_step(case, user):
-    case.refresh_from_db()
-    while not Step.objects.get(level__guide__is_active=True, code=case.step_code).is_decision:
-        case = case_services.step_complete(
-            case=case, user=user, step_code=case.step_code, summary=""
-        )
-    return case
-
-
 def raise_to(case: Case, user, level: int) -> Case:
     """Decide the case up to `level` (consent and another service must be in place for 2+)."""
     while case.level < level:
-        case = to_decision_step(case, user)
-        case_services.case_decide(
-            case=case, user=user, to_level=case.level + 1, reason="Drøftet med leder."
-        )
+        decide(case, user, case.level + 1, reason="Drøftet med leder.")
         case.refresh_from_db()
     return case
 

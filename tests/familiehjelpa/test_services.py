@@ -295,7 +295,7 @@ def meet(inquiry, user, condition, contact=None):
         meeting = case_services.meeting_invite(
             case=case,
             user=user,
-            kind=Meeting.Kind.CHILD_TEAM,
+            kind="barneteam",
             starts_at=timezone.now() + dt.timedelta(days=9),
             place="Rådhuset",
             agenda="Hvem har ansvaret?",
@@ -726,7 +726,7 @@ def test_the_barneteam_decision_makes_the_service_responsible_in_the_case(
     )
     world.inquiry.refresh_from_db()
     assert world.inquiry.state == State.CHILD_TEAM
-    assert item.meeting.kind == Meeting.Kind.CHILD_TEAM and item.meeting.case == world.case
+    assert item.meeting.kind == "barneteam" and item.meeting.case == world.case
     assert world.case.responsible == world.team_leader
 
     services.child_team_decide(

@@ -42,6 +42,10 @@ code = "0.1"
 title = "Undring oppstår"
 what_to_do = "Skriv ned det du ser."
 responsible = "Den som undrer seg."
+decision = true
+
+[levels.decision]
+to_levels = [1]
 
 [[levels]]
 number = 1
@@ -56,6 +60,14 @@ what_to_do = "Inviter foresatte."
 responsible = "Oppfølgingsansvarlig."
 tools = ["Møtemal"]
 decision = true
+
+[levels.decision]
+to_levels = [1]
+taken_by = "leader"
+
+[[meeting_kinds]]
+code = "samarbeidsmote"
+name = "Samarbeidsmøte"
 """
 
 
@@ -150,12 +162,12 @@ MALFORMED = {
     ),
     "empty required text": (
         MINIMAL.replace('what_to_do = "Inviter foresatte."', 'what_to_do = "  "'),
-        36,
+        40,
         r"levels\[1\]\.steps\[0\]\.what_to_do».*tom",
     ),
     "wrong type": (
         MINIMAL.replace("number = 1", 'number = "1"'),
-        28,
+        32,
         r"levels\[1\]\.number».*heltall",
     ),
     "unknown key (typo)": (
@@ -165,22 +177,22 @@ MALFORMED = {
     ),
     "unknown colour": (
         MINIMAL.replace('colour = "yellow"', 'colour = "blue"'),
-        31,
+        35,
         r"levels\[1\]\.colour».*blue",
     ),
     "step code on the wrong level": (
         MINIMAL.replace('code = "1.1"', 'code = "2.1"'),
-        34,
+        38,
         "2.1.*nivå 1",
     ),
     "duplicate step code": (
         MINIMAL.replace("[[levels]]\nnumber = 1", EXTRA_STEP + "[[levels]]\nnumber = 1"),
-        28,
+        32,
         "«0.1» er brukt før",
     ),
     "gap in level numbers": (
         MINIMAL.replace("number = 1", "number = 2").replace('code = "1.1"', 'code = "2.1"'),
-        28,
+        32,
         "uten hull, fant 0, 2",
     ),
     "bad phone number": (
@@ -197,10 +209,10 @@ MALFORMED = {
     ),
     "tool that is not text": (
         MINIMAL.replace('tools = ["Møtemal"]', "tools = [3]"),
-        38,
+        42,
         r"tools\[0\]",
     ),
-    "unknown table": (MINIMAL + "\n[extra]\nfoo = 1\n", 41, "ukjent tabell"),
+    "unknown table": (MINIMAL + "\n[extra]\nfoo = 1\n", 53, "ukjent tabell"),
     "deadline out of range": (
         MINIMAL.replace("[acute]", "[deadlines]\nlevel0_decision_days = 0\n\n[acute]"),
         8,

@@ -1,6 +1,24 @@
+"""The transition table, read from Øvre Eiker's guide file: every cell of it, its conditions,
+and where a step or a decision takes the case."""
+
 import pytest
 
-from levels.rules import CLOSED, TRANSITIONS, Move, MoveRefused, check_move, options
+from levels.rules import (
+    CLOSED,
+    Move,
+    MoveRefused,
+    check_move,
+    options,
+    step_after,
+    step_after_decision,
+    table,
+)
+
+
+@pytest.fixture
+def rules(guide):
+    return table(guide)
+
 
 ALL_TARGETS = (0, 1, 2, 3, CLOSED)
 # Every cell of the table: (from, to) → the move, or None where the table refuses it.
@@ -18,48 +36,76 @@ EXPECTED = {
 @pytest.mark.parametrize(
     "from_level,to_level", list(EXPECTED), ids=[f"{f}->{t}" for f, t in EXPECTED]
 )
-def test_every_cell_of_the_transition_table(from_level, to_level):
+def test_every_cell_of_the_transition_table(rules, from_level, to_level):
     expected = EXPECTED[(from_level, to_level)]
     if expected is None:
         with pytest.raises(MoveRefused):
-            check_move(from_level, to_level, services_with_consent=5)
+            check_move(rules, from_level, to_level, services_with_consent=5)
     else:
-        assert check_move(from_level, to_level, services_with_consent=5) == expected
+        assert check_move(rules, from_level, to_level, services_with_consent=5) == expected
 
 
-def test_the_expectations_cover_the_whole_table():
-    assert {f for f, _ in EXPECTED} == set(TRANSITIONS)
-    for from_level, targets in TRANSITIONS.items():
+def test_the_expectations_cover_the_whole_table(rules):
+    assert {f for f, _ in EXPECTED} == set(rules.levels)
+    for from_level, rule in rules.levels.items():
         allowed = {t for t in ALL_TARGETS if EXPECTED[(from_level, t)] is not None}
-        assert allowed == set(targets)
+        assert allowed == set(rule.to_levels)
 
 
 @pytest.mark.parametrize("from_level,to_level", [(1, 2), (1, 3)])
-def test_raising_into_collaboration_needs_another_service_with_consent(from_level, to_level):
+def test_raising_into_collaboration_needs_another_service_with_consent(rules, from_level, to_level):
     with pytest.raises(MoveRefused, match="minst én annen tjeneste"):
-        check_move(from_level, to_level, services_with_consent=0)
-    assert check_move(from_level, to_level, services_with_consent=1) == Move.RAISE
+        check_move(rules, from_level, to_level, services_with_consent=0)
+    assert check_move(rules, from_level, to_level, services_with_consent=1) == Move.RAISE
 
 
 @pytest.mark.parametrize("from_level,to_level", [(2, 2), (2, 3), (3, 2), (1, 1), (1, CLOSED)])
-def test_moves_within_or_out_of_collaboration_need_no_new_consent(from_level, to_level):
-    assert check_move(from_level, to_level, services_with_consent=0)
+def test_moves_within_or_out_of_collaboration_need_no_new_consent(rules, from_level, to_level):
+    assert check_move(rules, from_level, to_level, services_with_consent=0)
 
 
-def test_unknown_level_is_refused():
+def test_unknown_level_is_refused(rules):
     with pytest.raises(MoveRefused):
-        check_move(7, CLOSED, services_with_consent=0)
+        check_move(rules, 7, CLOSED, services_with_consent=0)
 
 
-def test_options_list_the_choices_of_a_level_with_labels():
-    assert [(o.move, o.to_level, o.value) for o in options(0)] == [
+def test_options_list_the_choices_of_a_level_with_labels(rules):
+    assert [(o.move, o.to_level, o.value) for o in options(rules, 0)] == [
         (Move.RAISE, 1, "1"),
         (Move.CLOSE, CLOSED, "avslutt"),
     ]
-    labels = [o.label for o in options(2)]
+    labels = [o.label for o in options(rules, 2)]
     assert labels == [
         "Gå ned et nivå: nivå 1",
         "Fortsett på samme nivå: nivå 2",
         "Gå opp et nivå: nivå 3",
         "Avslutt saken",
     ]
+
+
+def test_the_path_of_a_level_ends_at_its_decision_and_leaves_out_its_closing_step(rules):
+    assert rules.levels[1].path == ("1.1", "1.2", "1.3", "1.4")
+    assert rules.levels[1].decision_step == "1.4"
+    assert rules.levels[1].closing_steps == ("1.5",)
+    assert [step_after(rules, 1, code) for code in ("1.1", "1.2", "1.3")] == ["1.2", "1.3", "1.4"]
+    with pytest.raises(MoveRefused, match="beslutning"):
+        step_after(rules, 1, "1.4")
+
+
+def test_a_decision_goes_where_the_guide_says(rules):
+    # Continue: back to the step the guide names, not to the level's first step.
+    assert step_after_decision(rules, 1, 1) == "1.3"
+    assert step_after_decision(rules, 2, 2) == "2.3"
+    # Close: through the level's closing step, whose completion closes the case.
+    assert step_after_decision(rules, 1, CLOSED) == "1.5"
+    assert step_after(rules, 1, "1.5") is None
+    # A level without a closing step closes at once; raising starts at the level's first step.
+    assert step_after_decision(rules, 0, CLOSED) is None
+    assert step_after_decision(rules, 1, 3) == "3.1"
+
+
+def test_who_decides_comes_from_the_guide(rules):
+    assert rules.levels[0].leader_decides  # 0.4: «Ansvarlig for undringen og ledelsen»
+    assert not rules.levels[1].leader_decides
+    assert rules.levels_requiring("offers") == [3]
+    assert rules.collaboration_from_level == 2
