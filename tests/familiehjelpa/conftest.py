@@ -10,7 +10,9 @@ from cases.models import Case
 from familiehjelpa import services
 from familiehjelpa.models import Inquiry
 from tests.factories import ServiceFactory
-from tests.journey import decide
+from tests.journey import decide, to_decision_step
+
+__all__ = ["to_decision_step"]
 
 ORAL = services.ConsentData(
     form="oral",
