@@ -184,8 +184,12 @@ def wide_collaboration_save(
     """Nivå 3: record what familiehjelpa, a coordinator, a barnekoordinator and an individual
     plan were offered, and the family's answer. `audited` as for `handover_offer`."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.level not in _rules().levels_requiring("offers"):
-        raise ValidationError(_("Veilederen ber ikke om disse tilbudene på sakens nivå."))
+    levels = _rules().levels_requiring("offers")
+    if case.level not in levels:
+        raise ValidationError(
+            _("Veilederen ber om disse tilbudene på nivå %(levels)s.")
+            % {"levels": ", ".join(str(n) for n in levels) or "–"}
+        )
     before = WideCollaboration.objects.filter(case=case).first()
     same = before and (
         before.familiehjelpa,

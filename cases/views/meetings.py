@@ -73,7 +73,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _family(case) -> str:
     """Who a meeting that invites the family invites: the guardians and the child."""
-    names = [g.name for g in case.page_guardians if g.name]
+    names = [g.name for g in case.child.guardians.all() if g.name]
     return ", ".join([*names, case.child.first_name])
 
 

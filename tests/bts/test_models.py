@@ -81,9 +81,9 @@ def test_choice_labels_are_djangos_in_the_active_language():
     from django.db.models import Model
     from django.utils import translation
 
-    from cases.models import Meeting, RelayEntry
+    from cases.models import Evaluation, RelayEntry
 
-    for model, field in ((RelayEntry, "kind"), (Meeting, "kind")):
+    for model, field in ((RelayEntry, "kind"), (Evaluation, "outcome")):
         for value, _label in model._meta.get_field(field).choices:
             row = model(**{field: value})
             for language in ("nb", "nn"):

@@ -21,6 +21,7 @@ from cases.archive import archive_package_make
 from cases.models import Case
 from levels.rules import CLOSED
 from tests.cases.conftest import decide
+from tests.journey import close_through
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,7 @@ def closed(make_case, employee, guide, school, consent_for):
     consent_for(case, school, document=CheckedUpload(SIGNED, "application/pdf"))
     with_meetings(case, employee, 2)
     decide(case, employee, CLOSED, "Tiltakene virker.")
-    case.refresh_from_db()
-    return case
+    return close_through(case, employee)  # 1.5 "Hvis saken avsluttes" closes it
 
 
 def test_closing_and_the_daily_run_archive_the_case(closed):

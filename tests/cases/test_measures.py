@@ -1,7 +1,7 @@
 """Measures (tiltak) and their evaluations, and the "Møter og tiltak" section of the case page."""
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -358,7 +358,8 @@ def _fill(case, user, service, count):
             case=case,
             user=user,
             kind="samarbeidsmote",
-            starts_at=timezone.make_aware(datetime(2026, 12, 1 + n, 9, 0)),
+            # Held on the days before (a referat is written once the meeting has started).
+            starts_at=timezone.now() - timedelta(days=1 + n),
             place=f"Rom {n}",
             agenda="Samarbeid",
             participants=[user],

@@ -27,10 +27,10 @@ from bts.services import membership_grant
 from bts.uploads import CheckedUpload
 from cases import services
 from cases import urls as case_urls
-from cases.models import Meeting
+from cases.models import DecisionProposal, Meeting
 from levels.loader import load_guide
-from levels.models import Step
 from tests.factories import ServiceFactory, UserFactory
+from tests.journey import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,8 @@ ROUTES: dict[str, Route] = {
     "access_log_csv": Route(READ, (GET,), {GET: LEAD}, audit_kind="document_exported"),
     # The case page and what hangs off it.
     "detail": Route(READ, (GET,), {GET: SEE}),
-    "step_done": action(),
+    # Its errors are shown next to the fields on the case page (an empty POST: the page again).
+    "step_done": Route(WRITE, (POST,), {POST: WORK}, empty_post=200),
     "checklist": action(),
     "note_add": action(),
     "concern_add": form(),
@@ -114,6 +115,8 @@ ROUTES: dict[str, Route] = {
     "evaluation_new": form(SEE, WORK, kind=READ),
     "handover_new": form(),
     "handover_answer": form(ANSWER, ANSWER),
+    # A leader of the owner service confirms (or not) a decision the holder proposed.
+    "proposal_answer": form(LEAD, LEAD),
     "watch_end": action(SEE),
     "coordination": form(),
     "wide_collaboration": form(),
@@ -129,6 +132,7 @@ PARAMETERS = {
     "consent_pk": "consent",
     "report_pk": "report",
     "decision_pk": "decision",
+    "proposal_pk": "proposal",
 }
 
 PATTERNS = list(case_urls.urlpatterns)
@@ -257,22 +261,24 @@ def _open_case(user, service, first_name: str, last_name: str):
     return services.case_open(user=user, service=service, child=child, concern=concern)
 
 
-def _to_decision_step(case, user) -> None:
-    """Complete the steps of the case's level until it stands at the level's decision step."""
-    while True:
-        case.refresh_from_db()
-        step = Step.objects.get(
-            level__guide__is_active=True, level__number=case.level, code=case.step_code
-        )
-        if step.is_decision:
-            return
-        services.step_complete(case=case, user=user, step_code=case.step_code, summary="")
-
-
 def _decide(case, user, to_level: int) -> None:
-    _to_decision_step(case, user)
-    services.case_decide(case=case, user=user, to_level=to_level, reason="Drøftet med leder.")
+    decide(case, user, to_level, reason="Drøftet med leder.")
     case.refresh_from_db()
+
+
+def _proposal(case, user) -> DecisionProposal:
+    """A decision the holder proposed, waiting for the leader (as where the guide says the
+    leader decides)."""
+    case.refresh_from_db()
+    return DecisionProposal.objects.create(
+        case=case,
+        from_level=case.level,
+        to_level=case.level,
+        step_code=case.step_code,
+        reason="Foreslått i testen.",
+        child_view="Barnet vil fortsette.",
+        proposed_by=user,
+    )
 
 
 def _meeting(case, user, service) -> Meeting:
@@ -280,7 +286,8 @@ def _meeting(case, user, service) -> Meeting:
         case=case,
         user=user,
         kind="samarbeidsmote",
-        starts_at=timezone.now() + dt.timedelta(days=7),
+        # Held yesterday: its referat can be written.
+        starts_at=timezone.now() - dt.timedelta(days=1),
         place="Solsikken barnehage",
         agenda="Hvordan har barnet det om morgenen?",
         participants=[user],
@@ -353,6 +360,7 @@ def _build_world() -> SimpleNamespace:
         meeting=meeting,
         measure=_measure(case, employee, kindergarten),
         handover=services.handover_offer(case=case, user=employee, to_user=recipient),
+        proposal=_proposal(case, employee),
         users={
             OWNER: employee,
             OWNER_LEADER: _user(Role.LEADER, kindergarten, first_name="Marius"),
@@ -492,6 +500,7 @@ def other(world) -> SimpleNamespace:
         meeting=_meeting(case, employee, kindergarten),
         measure=_measure(case, employee, kindergarten),
         handover=services.handover_offer(case=case, user=employee, to_user=world.users[RECIPIENT]),
+        proposal=_proposal(case, employee),
         consent=services.consent_record(
             case=case,
             user=employee,
@@ -512,6 +521,7 @@ CROSS = [
         ("minutes", "meeting_pk", OWNER),
         ("evaluation_new", "measure_pk", OWNER),
         ("handover_answer", "handover_pk", RECIPIENT),
+        ("proposal_answer", "proposal_pk", OWNER_LEADER),
         ("consent_withdraw", "consent_pk", OWNER),
         ("consent_document", "consent_pk", OWNER),
     ]

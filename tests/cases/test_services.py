@@ -84,18 +84,27 @@ def test_identity_number_is_validated_and_stored_normalised(employee):
     assert child.masked_national_id == "020132 *****"
 
 
+def _tick_all(case, user, code):
+    items = set(Step.objects.get(level__guide__is_active=True, code=code).checklist_items)
+    services.checklist_save(case=case, user=user, step_code=code, checked=items)
+    return len(items)
+
+
 def test_completing_a_step_moves_to_the_next_one_and_logs_it(make_case, employee):
     case = make_case()
+    items = _tick_all(case, employee, "0.1")
     case = services.step_complete(case=case, user=employee, step_code="0.1", summary="Notert.")
     assert case.step_code == "0.2"
     entry = case.relay_entries.get(kind=RelayEntry.Kind.STEP_DONE)
-    items = len(Step.objects.get(code="0.1").checklist_items)
     assert entry.step_code == "0.1"
-    assert entry.text == f"0.1 Undring oppstår er gjort. Sjekkliste: 0 av {items} punkter. Notert."
+    assert entry.text == (
+        f"0.1 Undring oppstår er gjort. Sjekkliste: {items} av {items} punkter. Notert."
+    )
 
 
 def test_a_stale_step_completion_changes_nothing(make_case, employee):
     case = make_case()
+    _tick_all(case, employee, "0.1")
     services.step_complete(case=case, user=employee, step_code="0.1", summary="")
     case = services.step_complete(case=case, user=employee, step_code="0.1", summary="")
     assert case.step_code == "0.2"
@@ -103,9 +112,7 @@ def test_a_stale_step_completion_changes_nothing(make_case, employee):
 
 
 def test_a_decision_step_is_decided_not_completed(make_case, employee):
-    case = make_case()
-    for code in ("0.1", "0.2", "0.3"):
-        case = services.step_complete(case=case, user=employee, step_code=code, summary="")
+    case = to_decision_step(make_case(), employee)
     assert case.step_code == "0.4"
     with pytest.raises(ValidationError, match="beslutning"):
         services.step_complete(case=case, user=employee, step_code="0.4", summary="")
@@ -125,7 +132,9 @@ def test_refused_move_writes_nothing(make_case, employee):
     case = to_decision_step(make_case(), employee)
     entries = case.relay_entries.count()
     with pytest.raises(MoveRefused):
-        services.case_decide(case=case, user=employee, to_level=2, reason="Hopp over.")
+        services.case_decide(
+            case=case, user=employee, to_level=2, reason="Hopp over.", child_view="Vet ikke."
+        )
     case.refresh_from_db()
     assert (case.level, case.step_code) == (0, "0.4")
     assert not Decision.objects.exists()
@@ -135,16 +144,19 @@ def test_refused_move_writes_nothing(make_case, employee):
 def test_a_decision_is_taken_at_the_decision_step_only(make_case, employee):
     case = make_case()
     with pytest.raises(MoveRefused, match="beslutningstrinn"):
-        services.case_decide(case=case, user=employee, to_level=1, reason="For tidlig.")
+        services.case_decide(
+            case=case, user=employee, to_level=1, reason="For tidlig.", child_view="Vet ikke."
+        )
     assert not Decision.objects.exists()
 
 
 def test_a_decision_on_a_case_that_moved_meanwhile_is_refused(make_case, employee, leader):
     case = to_decision_step(make_case(), employee)
-    services.case_decide(case=case, user=leader, to_level=1, reason="Ja.", step_code="0.4")
+    heard = {"child_view": "Barnet vil ha hjelp."}
+    services.case_decide(case=case, user=leader, to_level=1, reason="Ja.", step_code="0.4", **heard)
     with pytest.raises(MoveRefused, match="endret seg"):
         services.case_decide(
-            case=case, user=employee, to_level=1, reason="Ja, jeg også.", step_code="0.4"
+            case=case, user=employee, to_level=1, reason="Ja, jeg også.", step_code="0.4", **heard
         )
     assert Decision.objects.count() == 1
 
@@ -178,12 +190,18 @@ def test_closing_a_case(make_case, employee):
         decide(case, employee, 1, "Igjen.")
 
 
-def test_a_double_submitted_decision_moves_the_case_once(make_case, employee):
+def test_a_double_submitted_decision_moves_the_case_once(make_case, employee, leader):
+    # The leader decides at nivå 0 (Øvre Eiker's guide): the decision is final at once.
     case = to_decision_step(make_case(), employee)
     key = uuid.uuid4()
     for _ in range(2):
         services.case_decide(
-            case=case, user=employee, to_level=1, reason="Ja.", idempotency_key=key
+            case=case,
+            user=leader,
+            to_level=1,
+            reason="Ja.",
+            child_not_heard="age",
+            idempotency_key=key,
         )
     case.refresh_from_db()
     assert case.level == 1

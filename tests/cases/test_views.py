@@ -188,7 +188,7 @@ def test_the_leader_can_decide_on_the_service_case(client, make_case, leader):
     response = client.post(
         reverse("cases:decide", args=[case.pk]),
         {"idempotency_key": str(uuid.uuid4()), "step_code": "0.4", "to_level": "1",
-         "reason": "Grunn til tiltak."},
+         "reason": "Grunn til tiltak.", "child_view": "Vil ha hjelp."},
     )  # fmt: skip
     assert response.status_code == 302
     case.refresh_from_db()
@@ -202,7 +202,7 @@ def test_a_decision_from_a_stale_page_is_refused_with_a_message(client, make_cas
     page = client.post(
         reverse("cases:decide", args=[case.pk]),
         {"idempotency_key": str(uuid.uuid4()), "step_code": "0.4", "to_level": "1",
-         "reason": "Fra en gammel fane."},
+         "reason": "Fra en gammel fane.", "child_view": "Vil ha hjelp."},
     ).text  # fmt: skip
     assert "Saken har endret seg siden du åpnet siden" in page
     assert case.decisions.count() == 1
@@ -215,7 +215,7 @@ def test_a_refused_move_is_explained_next_to_the_choice(employee_client, make_ca
     page = employee_client.post(
         reverse("cases:decide", args=[case.pk]),
         {"idempotency_key": str(uuid.uuid4()), "step_code": "1.4", "to_level": "2",
-         "reason": "Skolen trengs."},
+         "reason": "Skolen trengs.", "child_view": "Vil ha hjelp."},
     ).text  # fmt: skip
     assert 'id="id_to_level_error"' in page
     assert "minst én annen tjeneste" in page
@@ -535,14 +535,17 @@ def test_a_step_is_audited_as_changed_only_when_it_was_done(employee_client, mak
 
     case = make_case()
     url = reverse("cases:step_done", args=[case.pk])
-    assert employee_client.post(url, {"step_code": "0.1", "summary": ""}).status_code == 302
+    posted = {"step_code": "0.1", "summary": "", "skip_reason": "Drøftet muntlig."}
+    assert employee_client.post(url, posted).status_code == 302
     assert _step_events(case) == [("case_changed", "step")]
 
-    employee_client.post(url, {"step_code": "0.1", "summary": ""})  # stale: already done
+    employee_client.post(url, posted)  # stale: already done
     assert _step_events(case) == [("case_changed", "step")]
 
     for code in ("0.2", "0.3"):
-        services.step_complete(case=case, user=case.responsible, step_code=code, summary="")
+        services.step_complete(
+            case=case, user=case.responsible, step_code=code, summary="", skip_reason="Gjort."
+        )
     before = _step_events(case)
     response = employee_client.post(url, {"step_code": "0.4", "summary": ""}, follow=True)
     assert "Dette trinnet avsluttes med en beslutning." in response.text

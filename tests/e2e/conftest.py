@@ -29,7 +29,7 @@ from cases.models import Case, Measure, Meeting
 from levels.loader import load_guide
 from levels.models import Step
 from tests.factories import ServiceFactory, UserFactory
-from tests.journey import to_decision_step
+from tests.journey import confirmed, to_decision_step
 
 from .helpers import BrowserLog
 
@@ -211,7 +211,15 @@ def case_at_level_3(case_at_level_0, ansatt, leder, eikebakken) -> CaseAtLevel3:
     today = timezone.localdate()
     kindergarten = case.owner_service
     case = to_decision_step(case, ansatt)
-    services.case_decide(case=case, user=ansatt, to_level=1, reason="Undringen er vedvarende.")
+    confirmed(
+        services.case_decide(
+            case=case,
+            user=ansatt,
+            to_level=1,
+            reason="Undringen er vedvarende.",
+            child_view="Emma sier at hun gruer seg til å bli levert.",
+        )
+    )
     services.consent_record(
         case=case,
         user=ansatt,
@@ -224,7 +232,13 @@ def case_at_level_3(case_at_level_0, ansatt, leder, eikebakken) -> CaseAtLevel3:
     )
     services.service_involve(case=case, user=ansatt, service=eikebakken)
     case = to_decision_step(case, ansatt)
-    services.case_decide(case=case, user=ansatt, to_level=3, reason="Sammensatte behov.")
+    services.case_decide(
+        case=case,
+        user=ansatt,
+        to_level=3,
+        reason="Sammensatte behov.",
+        child_view="Emma vil at mor skal være med på møtene.",
+    )
     case = to_decision_step(case, ansatt)
     meeting = services.meeting_invite(
         case=case,

@@ -16,8 +16,7 @@ from cases.retention import case_anonymise
 from familiehjelpa import services
 from familiehjelpa.models import DukenVersion, Inquiry
 from levels.rules import CLOSED
-
-from .conftest import to_decision_step
+from tests.journey import close_through, decide
 
 pytestmark = pytest.mark.django_db
 NS = {"n": "http://www.arkivverket.no/standarder/noark5/arkivstruktur"}
@@ -41,12 +40,8 @@ def planned(world):
         based_on=first.number,
     )
     services.reply_sent(inquiry=inquiry, user=user)
-    case = to_decision_step(world.case, user)
-    from cases import services as case_services
-
-    case_services.case_decide(case=case, user=user, to_level=CLOSED, reason="Ferdig.")
-    case.refresh_from_db()
-    return case
+    decide(world.case, user, CLOSED, reason="Ferdig.")
+    return close_through(world.case, user)
 
 
 def test_the_archive_package_holds_every_duken_version_and_the_reply(planned, world):

@@ -28,6 +28,7 @@ from familiehjelpa.events import InquiryAudit
 from familiehjelpa.models import Inquiry
 from levels.loader import load_guide
 from tests.factories import ServiceFactory, UserFactory
+from tests.journey import decide
 
 from .conftest import to_decision_step
 from .helpers import row_counts
@@ -202,7 +203,7 @@ def _build_world() -> SimpleNamespace:
                 given_on=timezone.localdate(),
             )
             case_services.service_involve(case=case, user=teacher, service=health)
-        case_services.case_decide(case=case, user=teacher, to_level=level, reason="Videre.")
+        decide(case, teacher, level, reason="Videre.")
         case.refresh_from_db()
     inquiry = services.case_refer(case=case, user=teacher, service=fh, about=ABOUT)
     services.mapping_save(
