@@ -316,6 +316,7 @@ def test_start_page_keeps_a_fixed_query_count_with_many_cases(
     with django_assert_max_num_queries(13):  # + ATOMIC_REQUESTS savepoint
         page = employee_client.get(reverse("start")).text
     assert len(re.findall(r'href="/saker/\d+/"', page)) == 50
+    assert page.count("Nivå 0 · 0.1 Undring oppstår") == 50  # each step with its title
     assert "Du har flere åpne saker." in page
 
 
