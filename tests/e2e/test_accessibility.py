@@ -285,7 +285,16 @@ def test_concern_form_with_errors_is_accessible(
     form_field(page, "Når").fill(tomorrow.isoformat())
     page.get_by_role("button", name="Registrer undringen").click()
 
-    expect(page.get_by_role("alert")).to_have_text("Noe må rettes. Se meldingene ved feltene.")
+    # The summary takes focus and lists each message as a link to its field.
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading", level=2)).to_have_text("Noe må rettes")
+    expect(summary.get_by_role("link")).to_have_count(4)
+    summary.get_by_role("link", name=re.compile("^Når –")).click()
+    expect(form_field(page, "Når")).to_be_focused()
+    # A group of radio buttons is reached at its first choice.
+    summary.get_by_role("link", name=re.compile("^Hvor bekymret")).click()
+    expect(page.locator("#id_worry_0")).to_be_focused()
     # What happened, the situation and the worry are missing, and the date is in the future:
     # four messages, each beside its field and in the field's accessible description.
     errors = page.locator(".ds-validation-message")
