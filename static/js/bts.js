@@ -30,7 +30,19 @@
     field.focus({ preventScroll: true });
   }
 
+  // Enter in a search field inside a larger form searches, by clicking the button its
+  // data-enter-clicks names, instead of submitting the whole form.
+  function searchOnEnter(event) {
+    if (event.key !== "Enter" || event.isComposing) return;
+    var field = event.target.closest ? event.target.closest("[data-enter-clicks]") : null;
+    var button = field ? document.getElementById(field.getAttribute("data-enter-clicks")) : null;
+    if (!button) return;
+    event.preventDefault();
+    button.click();
+  }
+
   document.addEventListener("click", followErrorLink);
+  document.addEventListener("keydown", searchOnEnter);
   document.addEventListener("htmx:load", function (event) {
     if (event.target !== document.body) focusOnLoad(event.target);
   });
