@@ -15,6 +15,16 @@ def posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
+def errors_held_back(*forms) -> None:
+    """Show bound forms (or formsets) again without their messages: the user asked for
+    something on the way, such as a search, not to submit them. What they wrote stays."""
+    for form in forms:
+        for each in getattr(form, "forms", [form]):
+            each.errors.clear()
+        if hasattr(form, "non_form_errors"):
+            form.non_form_errors().clear()
+
+
 def posted_files(request: HttpRequest):
     return request.FILES if request.method == "POST" else None
 

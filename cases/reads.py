@@ -3,6 +3,7 @@ its one audit event where it reads: a form that comes back with errors shows the
 conflict page shows what another saved, a search shows children, a list shows cases, a download
 hands out a document. The reads granted by id are the access policy's (cases/access.py)."""
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.http import Http404
@@ -31,6 +32,55 @@ def children_found(user: User, *, query: str, birth_date: date | None) -> list:
     results = list(selectors.find_children(user, query=query, birth_date=birth_date))
     audit.record(kind=CaseAudit.CHILD_SEARCHED, detail=f"treff:{len(results)}")
     return results
+
+
+# A search for siblings offers at most this many children: enough to find one, never a list.
+SIBLINGS_FOUND = 5
+
+
+@dataclass(frozen=True)
+class SiblingOffer:
+    children: list = field(default_factory=list)
+    looked_up: bool = False  # guardians were given or a search was made
+    more: bool = False  # the search found more than it shows
+
+
+def siblings_offered(
+    user: User,
+    *,
+    names=(),
+    phones=(),
+    emails=(),
+    query: str = "",
+    birth_date: date | None = None,
+    ticked=(),
+) -> SiblingOffer:
+    """The children a new child's form offers as siblings, all among those the user may see:
+    the ones with a guardian in common with it, the few a search finds, and those already
+    ticked. Never a list of every child. One audit event when it shows or looks for any,
+    with the number shown (never the words searched for)."""
+    by_guardian = bool(names or phones or emails)
+    shared = (
+        list(selectors.children_sharing_guardian(user, names=names, phones=phones, emails=emails))
+        if by_guardian
+        else []
+    )
+    found = (
+        list(
+            selectors.find_children(
+                user, query=query, birth_date=birth_date, limit=SIBLINGS_FOUND + 1
+            )
+        )
+        if query.strip() or birth_date
+        else []
+    )
+    more = len(found) > SIBLINGS_FOUND
+    offered = {child.pk: child for child in [*ticked, *shared, *found[:SIBLINGS_FOUND]]}
+    children = sorted(offered.values(), key=lambda c: (c.last_name, c.first_name, c.pk))
+    looked_up = by_guardian or bool(query.strip() or birth_date)
+    if looked_up or children:
+        audit.record(kind=CaseAudit.CHILD_SEARCHED, detail=f"siblings:{len(children)}")
+    return SiblingOffer(children=children, looked_up=looked_up, more=more)
 
 
 def case_list(

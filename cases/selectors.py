@@ -4,8 +4,19 @@ Which cases a user sees is `cases.access`."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Now
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Now, Right
 from django.utils import timezone
 
 from bts.models import Membership, Role, Service, StoredFile, User
@@ -21,6 +32,7 @@ from .models import (
     Case,
     Child,
     Evaluation,
+    Guardian,
     Handover,
     Measure,
     Meeting,
@@ -37,13 +49,53 @@ def visible_children(user: User) -> QuerySet[Child]:
     return Child.objects.filter(Q(created_by=user) | Q(pk__in=of_visible_cases))
 
 
-def find_children(user: User, *, query: str = "", birth_date: date | None = None):
+def find_children(user: User, *, query: str = "", birth_date: date | None = None, limit: int = 20):
     children = visible_children(user)
     for word in query.split():
         children = children.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     if birth_date:
         children = children.filter(birth_date=birth_date)
-    return children.order_by("last_name", "first_name")[:20]
+    return children.order_by("last_name", "first_name", "pk")[:limit]
+
+
+# A phone number is compared by its last eight digits: "+47 900 11 222" is "90011222".
+PHONE_DIGITS = 8
+
+
+def _phone_digits(value: str) -> str:
+    digits = "".join(c for c in value if c.isdigit())
+    return digits[-PHONE_DIGITS:] if len(digits) >= PHONE_DIGITS else ""
+
+
+def children_sharing_guardian(
+    user: User, *, names=(), phones=(), emails=(), limit: int = 10
+) -> QuerySet[Child]:
+    """Visible children with a guardian of the same name, phone number or e-mail address as
+    one given for a child being registered. Guardians carry no identity number or birth date,
+    so these are what tells that two children have a guardian in common."""
+    same = Q()
+    for name in {" ".join(n.split()) for n in names} - {""}:
+        same |= Q(name__iexact=name)
+    for email in {e.strip() for e in emails} - {""}:
+        same |= Q(email__iexact=email)
+    for phone in {_phone_digits(p) for p in phones} - {""}:
+        same |= Q(phone_digits=phone)
+    if not same:
+        return Child.objects.none()
+    digits = Func(
+        F("phone"),
+        Value(r"\D"),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=CharField(),
+    )
+    guardians = Guardian.objects.annotate(phone_digits=Right(digits, PHONE_DIGITS)).filter(same)
+    return (
+        visible_children(user)
+        .filter(pk__in=guardians.values("child_id"))
+        .order_by("last_name", "first_name", "pk")[:limit]
+    )
 
 
 def possible_duplicates(

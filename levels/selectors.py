@@ -66,6 +66,18 @@ def guide_step(guide: Guide, code: str) -> Step | None:
     return next((step for step in _ordered_steps(guide) if step.code == code), None)
 
 
+def step_titles(guide: Guide | None) -> dict[str, str]:
+    """Each step's code to its title. Made once per copy of the guide and kept on it, so a list
+    of any length names its steps without a query (the cached guide has its steps)."""
+    if guide is None:
+        return {}
+    titles = guide.__dict__.get("_step_titles")
+    if titles is None:
+        titles = {step.code: step.title for step in _ordered_steps(guide)}
+        guide._step_titles = titles
+    return titles
+
+
 def step_with_neighbours(guide: Guide, code: str) -> tuple[Step | None, Step | None, Step | None]:
     """The step, and the previous and next step in the guide's reading order across levels."""
     steps = _ordered_steps(guide)

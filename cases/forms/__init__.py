@@ -3,7 +3,14 @@
 
 from .base import Form
 from .case import AccessPeriodForm, CaseListFilterForm, NoteForm, StepCompleteForm
-from .child import AcuteChildForm, ChildForm, ChildSearchForm, GuardianForm, GuardianFormSet
+from .child import (
+    AcuteChildForm,
+    ChildForm,
+    ChildSearchForm,
+    GuardianForm,
+    GuardianFormSet,
+    sibling_lookup,
+)
 from .consent import ConsentForm, ConsentRequestForm, ConsentWithdrawForm, InvolveForm
 from .decisions import DecisionForm, ProposalAnswerForm, ReportForm
 from .intake import AcuteQuestionForm, AnonymousDiscussionForm, ConcernForm, DescribedRadioSelect
@@ -48,4 +55,5 @@ __all__ = [
     "ReportForm",
     "StepCompleteForm",
     "WideCollaborationForm",
+    "sibling_lookup",
 ]

@@ -1,7 +1,11 @@
 """Finding and registering the child, with its guardians."""
 
+from datetime import date, datetime
+
 from django import forms
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bts.forms import DesignSystemMixin
@@ -35,16 +39,36 @@ class ChildForm(Form):
         label=_("Dette er et annet barn enn de som er vist over"),
         required=False,
     )
+    sibling_query = forms.CharField(
+        label=_("Søk etter søsken"),
+        required=False,
+        max_length=100,
+        help_text=_("Navn eller fødselsdato (dd.mm.åååå). Du finner bare barn du har tilgang til."),
+        widget=forms.SearchInput(
+            attrs={"autocomplete": "off", "data-enter-clicks": "find-siblings"}
+        ),
+    )
 
     def __init__(self, *args, siblings=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["siblings"] = forms.ModelMultipleChoiceField(
+        field = forms.ModelMultipleChoiceField(
             queryset=siblings,
             required=False,
-            label=_("Søsken som allerede er registrert"),
+            label=_("Kryss av for barnets søsken"),
             widget=forms.CheckboxSelectMultiple,
         )
-        self.fields["siblings"].widget.attrs["class"] = "ds-input"
+        # `siblings` (the children the user may see) checks what is posted; the page offers
+        # only the children offer_siblings() is given, never the whole queryset.
+        field.widget.choices = []
+        field.widget.attrs["class"] = "ds-input"
+        self.fields["siblings"] = field
+
+    def offer_siblings(self, children) -> None:
+        self.fields["siblings"].widget.choices = [(c.pk, _sibling_label(c)) for c in children]
+
+    @property
+    def offers_siblings(self) -> bool:
+        return bool(self.fields["siblings"].widget.choices)
 
     def clean_national_id(self) -> str:
         value = self.cleaned_data["national_id"]
@@ -60,8 +84,60 @@ class ChildForm(Form):
         return data
 
 
+def _sibling_label(child) -> str:
+    born = child.birth_date
+    when = (
+        gettext("født %(date)s") % {"date": date_format(born, "d.m.Y")}
+        if born
+        else gettext("ufødt")
+    )
+    return f"{child}, {when}"
+
+
+# A word of the sibling search that is a date is the birth date searched for.
+SEARCH_DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y")
+
+
+def _as_date(word: str) -> date | None:
+    for fmt in SEARCH_DATE_FORMATS:
+        try:
+            return datetime.strptime(word, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def sibling_lookup(form: ChildForm, guardians) -> dict:
+    """What the form's sibling offer is looked up by (cases.reads.siblings_offered): the
+    guardians given, the search (its words that are dates give the birth date, the rest the
+    name) and the children already ticked. Takes what is valid even when the forms are not."""
+    form.is_valid()
+    guardians.is_valid()
+    given = [getattr(g, "cleaned_data", {}) for g in guardians.forms]
+    words, birth_date = [], None
+    for word in form.cleaned_data.get("sibling_query", "").split():
+        if (day := _as_date(word)) is not None:
+            birth_date = day
+        else:
+            words.append(word)
+    return {
+        "names": [g["name"] for g in given if g.get("name")],
+        "phones": [g["phone"] for g in given if g.get("phone")],
+        "emails": [g["email"] for g in given if g.get("email")],
+        "query": " ".join(words),
+        "birth_date": birth_date,
+        "ticked": list(form.cleaned_data.get("siblings") or []),
+    }
+
+
+# The guardian fields that tell which children share a guardian: a change offers siblings again.
+SIBLING_KEY = {"data-sibling-key": True}
+
+
 class GuardianForm(DesignSystemMixin, forms.Form):
-    name = forms.CharField(label=_("Navn"), max_length=200, required=False)
+    name = forms.CharField(
+        label=_("Navn"), max_length=200, required=False, widget=forms.TextInput(attrs=SIBLING_KEY)
+    )
     relation = forms.CharField(
         label=_("Relasjon til barnet"),
         max_length=60,
@@ -71,8 +147,12 @@ class GuardianForm(DesignSystemMixin, forms.Form):
     has_parental_responsibility = forms.BooleanField(
         label=_("Har foreldreansvar"), required=False, initial=True
     )
-    phone = forms.CharField(label=_("Telefon"), max_length=32, required=False)
-    email = forms.EmailField(label=_("E-post"), required=False)
+    phone = forms.CharField(
+        label=_("Telefon"), max_length=32, required=False, widget=forms.TextInput(attrs=SIBLING_KEY)
+    )
+    email = forms.EmailField(
+        label=_("E-post"), required=False, widget=forms.EmailInput(attrs=SIBLING_KEY)
+    )
 
 
 GuardianFormSet = forms.formset_factory(GuardianForm, extra=2, max_num=4)
@@ -84,6 +164,7 @@ class AcuteChildForm(ChildForm):
     def __init__(self, *args, services=None, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["siblings"]
+        del self.fields["sibling_query"]
         # The report form's key makes the whole akutt submission once-only.
         del self.fields["idempotency_key"]
         if services is not None:

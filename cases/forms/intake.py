@@ -1,7 +1,10 @@
 """The start of a case: the akutt question, the undring, or an anonymous discussion."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +60,26 @@ def _factor_field(lists, label) -> forms.MultipleChoiceField:
         widget=forms.CheckboxSelectMultiple(attrs={"class": "ds-input"}),
         help_text=_("Kryss av for det du faktisk vet, ikke det du antar."),
     )
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    """Fields the undring form shows together: one field alone, or a factor checklist with its
+    free text, folded under `label` and open when something in it is filled in or wrong."""
+
+    fields: list[BoundField]
+    label: str = ""
+    folded: bool = False
+    open: bool = False
+    ticked: int = 0
+    id: str = ""
+
+
+# A factor checklist, and the free text that folds with it.
+FACTOR_FOLDS = {
+    "risk_factor_items": "risk_factors",
+    "protective_factor_items": "protective_factors",
+}
 
 
 class ConcernForm(Form):
@@ -129,6 +152,34 @@ class ConcernForm(Form):
         if value > timezone.localdate():
             raise ValidationError(_("Datoen kan ikke være fram i tid."))
         return value
+
+    def groups(self) -> list[FieldGroup]:
+        """The visible fields in order; each factor checklist folds with its free text, open
+        when an item is ticked, the text is written or either has an error (after a form that
+        came back, or on a form filled in before)."""
+        folded_texts = {FACTOR_FOLDS[name] for name in FACTOR_FOLDS if name in self.fields}
+        groups = []
+        for bound in self.visible_fields():
+            if bound.name in folded_texts:
+                continue
+            text_name = FACTOR_FOLDS.get(bound.name)
+            if text_name is None:
+                groups.append(FieldGroup(fields=[bound]))
+                continue
+            text = self[text_name]
+            ticked = len(bound.value() or [])
+            written = bool(str(text.value() or "").strip())
+            groups.append(
+                FieldGroup(
+                    fields=[bound, text],
+                    label=bound.label,
+                    folded=True,
+                    open=bool(ticked or written or bound.errors or text.errors),
+                    ticked=ticked,
+                    id=f"{bound.auto_id}_fold" if bound.auto_id else "",
+                )
+            )
+        return groups
 
 
 class AnonymousDiscussionForm(Form):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from bts.web import posted
+from bts.web import errors_held_back, posted
 
 from .. import reads, services
 from ..concern_tools import concern_tools
@@ -21,6 +21,7 @@ from ..forms import (
     ConcernForm,
     GuardianFormSet,
     ReportForm,
+    sibling_lookup,
 )
 from ..selectors import visible_children
 from ._common import _chosen_service, _concern_data, _service_choice, _user_services
@@ -52,12 +53,15 @@ def child_search(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def child_new(request: HttpRequest) -> HttpResponse:
+    """Register a child with its guardians. Siblings are offered among the children the user
+    may see: those with a guardian in common, and those a search finds ("Finn søsken", which
+    shows the form again, or with htmx only the offer, and registers nothing)."""
     _user_services(request)
-    siblings = visible_children(request.user).order_by("last_name", "first_name")
-    form = ChildForm(posted(request), siblings=siblings)
+    form = ChildForm(posted(request), siblings=visible_children(request.user))
     guardians = GuardianFormSet(posted(request), prefix="guardians")
+    searching = request.method == "POST" and "find_siblings" in request.POST
     duplicates = []
-    if request.method == "POST" and form.is_valid() and guardians.is_valid():
+    if request.method == "POST" and not searching and form.is_valid() and guardians.is_valid():
         data = form.cleaned_data
         try:
             child = services.child_register(
@@ -74,11 +78,16 @@ def child_new(request: HttpRequest) -> HttpResponse:
             duplicates = exc.children
         else:
             return redirect("cases:concern_new", child_pk=child.pk)
-    return render(
-        request,
-        "cases/child_new.html",
-        {"form": form, "guardians": guardians, "duplicates": duplicates},
-    )
+    offer = None
+    if request.method == "POST":
+        offer = reads.siblings_offered(request.user, **sibling_lookup(form, guardians))
+        form.offer_siblings(offer.children)
+    context = {"form": form, "guardians": guardians, "duplicates": duplicates, "offer": offer}
+    if searching:
+        errors_held_back(form, guardians)
+        if request.htmx:
+            return render(request, "cases/child_new.html#sibling_offer", context)
+    return render(request, "cases/child_new.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -114,3 +114,23 @@ def test_a_leader_of_several_services_can_choose_one(client, make_user, make_cas
 def test_municipal_roles_have_no_case_list(client, make_user, role):
     client.force_login(make_user(role))
     assert client.get(URL).status_code == 403
+
+
+def test_each_row_names_its_step_with_the_guides_title_at_no_cost_per_row(employee, make_case):
+    browser = Client()
+    browser.force_login(employee)
+    browser.get(reverse("start"))  # the process's copy of the guide, as a running server has it
+
+    def shown() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            page = browser.get(URL).text
+        return page, len(queries)
+
+    make_case(first_name="Åse")
+    page, few = shown()
+    assert "Nivå 0 · 0.1 Undring oppstår" in page
+    for i in range(12):
+        make_case(first_name=f"Barn{i:02d}")
+    page, many = shown()
+    assert page.count("Nivå 0 · 0.1 Undring oppstår") == 13
+    assert many == few

@@ -108,12 +108,57 @@ def test_a_factor_not_on_the_lists_is_refused(employee_client, make_case, toolbo
     assert not Concern.objects.filter(observation="Sover ofte i samlingsstunden.").exists()
 
 
+def folds(html: str) -> dict[str, bool]:
+    """Each factor checklist's fold on the page: whether it is open."""
+    found = re.findall(r'<details class="bts-fold" id="id_(\w+)_fold"( open)?>', html)
+    return {name: bool(is_open) for name, is_open in found}
+
+
+def test_the_factor_checklists_fold_closed_on_a_new_form(employee_client, make_case, toolbox):
+    child = make_case().child
+    html = employee_client.get(reverse("cases:concern_new", args=[child.pk])).text
+    assert folds(html) == {"risk_factor_items": False, "protective_factor_items": False}
+    # Each fold holds its checklist and its free text; the rest of the form is not folded.
+    risk = html.split('id="id_risk_factor_items_fold"', 1)[1].split("</details>", 1)[0]
+    assert f'value="{RISK}"' in risk and 'name="risk_factors"' in risk
+    assert '<summary class="bts-fold__summary">Risikofaktorer du ser</summary>' in risk
+    assert 'name="observation"' not in risk and 'name="protective_factors"' not in risk
+
+
+def test_a_fold_comes_back_open_when_something_in_it_is_filled(employee_client, make_case, toolbox):
+    child = make_case().child
+    url = reverse("cases:concern_new", args=[child.pk])
+    # What was seen is missing: the form comes back, the ticked checklist open with its count.
+    html = employee_client.post(
+        url, concern_post(observation="", risk_factor_items=[RISK, RISK_2])
+    ).text
+    assert folds(html) == {"risk_factor_items": True, "protective_factor_items": False}
+    assert 'Risikofaktorer du ser <span class="bts-fold__count">(2 krysset av)</span>' in html
+    # The free text alone opens its fold too, on the case's own undring form as well.
+    case = make_case()
+    html = employee_client.post(
+        reverse("cases:concern_add", args=[case.pk]),
+        concern_post(observation="", protective_factors="God venn i klassen"),
+    ).text
+    assert folds(html) == {"risk_factor_items": False, "protective_factor_items": True}
+
+
+def test_a_fold_with_an_error_in_it_is_open(employee_client, make_case, toolbox):
+    case = make_case()
+    html = employee_client.post(
+        reverse("cases:concern_add", args=[case.pk]),
+        concern_post(protective_factor_items=["Noe helt annet"]),
+    ).text
+    assert folds(html)["protective_factor_items"] is True
+
+
 def test_without_a_toolbox_the_form_is_the_plain_one(employee_client, make_case):
     case = make_case()
     url = reverse("cases:concern_add", args=[case.pk])
     html = employee_client.get(url).text
     assert 'name="risk_factor_items"' not in html and "bts-tool-links" not in html
     assert "Risikofaktorer du ser" in html  # the free text, as before
+    assert folds(html) == {}  # nothing to fold
     assert employee_client.post(url, concern_post(risk_factors="Fravær")).status_code == 302
 
 

@@ -111,6 +111,21 @@ def test_bad_identity_number_is_refused_next_to_the_field_and_creates_nothing(
     assert not Child.objects.exists()
 
 
+def test_a_form_with_two_errors_sums_them_up_as_links_to_the_fields(employee_client, guide):
+    page = employee_client.post(
+        reverse("cases:child_new"), child_post(first_name="", last_name="")
+    ).text
+    opening = re.search(r'<div class="ds-alert bts-error-summary"[^>]*>', page)[0]
+    assert 'tabindex="-1"' in opening and "data-focus-on-load" in opening
+    summary = page.split(opening, 1)[1].split("</div>", 1)[0]
+    assert re.findall(r'<a class="ds-link" href="(#[^"]+)">', summary) == [
+        "#id_first_name",
+        "#id_last_name",
+    ]
+    assert 'id="id_first_name"' in page and 'id="id_last_name"' in page
+    assert not Child.objects.exists()
+
+
 def test_a_possible_duplicate_is_shown_before_a_second_child_is_created(
     employee_client, guide, make_case
 ):
@@ -316,6 +331,7 @@ def test_start_page_keeps_a_fixed_query_count_with_many_cases(
     with django_assert_max_num_queries(13):  # + ATOMIC_REQUESTS savepoint
         page = employee_client.get(reverse("start")).text
     assert len(re.findall(r'href="/saker/\d+/"', page)) == 50
+    assert page.count("Nivå 0 · 0.1 Undring oppstår") == 50  # each step with its title
     assert "Du har flere åpne saker." in page
 
 

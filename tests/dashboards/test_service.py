@@ -103,6 +103,13 @@ def test_the_level_and_step_links_lead_to_their_lists(client, kindergarten_world
     assert 'href="/oversikt/tjeneste/apne/?niva=2' not in html  # 0: nothing behind it
 
 
+def test_a_list_names_each_cases_step_with_its_title(client, kindergarten_world):
+    client.force_login(kindergarten_world.leader)
+    html = client.get(reverse("dashboards:service_list", args=["apne"])).text
+    assert "Nivå 0 · 0.2 Konkretiser undringen" in html
+    assert html.count("Nivå 1 · 1.3 Gjennomføre og evaluere tiltak") == 2
+
+
 def test_the_handover_list_says_to_whom(client, kindergarten_world):
     client.force_login(kindergarten_world.leader)
     html = client.get(reverse("dashboards:service_list", args=["venter-pa-overtakelse"])).text

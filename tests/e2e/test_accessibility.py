@@ -262,6 +262,16 @@ def test_duplicate_child_warning_is_accessible(
     # The same child once more: the form comes back with the warning instead of a second Emma.
     page.goto(f"{live_server.url}/saker/ny/barn/nytt/")
     fill_child_form(page)
+    # The guardian in common offers the first Emma as a sibling, in place (htmx), and the
+    # search finds her too; no other child is named.
+    offer = page.locator("#sibling-offer")
+    expect(offer.get_by_role("checkbox")).to_have_accessible_name("Emma Hansen, født 14.03.2020")
+    search = form_field(page, "Søk etter søsken")
+    search.fill("14.03.2020")
+    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true"):
+        search.press("Enter")  # searches; the form is not sent
+    expect(offer.get_by_role("checkbox")).to_have_count(1)
+    expect(page.locator("#duplicates")).to_have_count(0)
     page.get_by_role("button", name="Registrer barnet og gå videre").click()
     warning = page.locator("#duplicates")
     expect(warning.get_by_role("heading", level=2)).to_have_text(
@@ -285,7 +295,16 @@ def test_concern_form_with_errors_is_accessible(
     form_field(page, "Når").fill(tomorrow.isoformat())
     page.get_by_role("button", name="Registrer undringen").click()
 
-    expect(page.get_by_role("alert")).to_have_text("Noe må rettes. Se meldingene ved feltene.")
+    # The summary takes focus and lists each message as a link to its field.
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("heading", level=2)).to_have_text("Noe må rettes")
+    expect(summary.get_by_role("link")).to_have_count(4)
+    summary.get_by_role("link", name=re.compile("^Når –")).click()
+    expect(form_field(page, "Når")).to_be_focused()
+    # A group of radio buttons is reached at its first choice.
+    summary.get_by_role("link", name=re.compile("^Hvor bekymret")).click()
+    expect(page.locator("#id_worry_0")).to_be_focused()
     # What happened, the situation and the worry are missing, and the date is in the future:
     # four messages, each beside its field and in the field's accessible description.
     errors = page.locator(".ds-validation-message")

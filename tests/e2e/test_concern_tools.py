@@ -37,8 +37,20 @@ def test_an_undring_with_the_scale_and_the_checklists(
     form_field(page, "Hva har du sett eller hørt?").fill("Emma gråter ved levering.")
     form_field(page, "I hvilken situasjon").fill("I garderoben")
     quite.check()
+    # The checklists are folded until opened.
     risks = page.get_by_role("group", name=re.compile("^Risikofaktorer du ser"))
-    risks.get_by_role("checkbox", name="Mye fravær fra barnehage eller skole").check()
+    expect(risks).to_be_hidden()
+    page.locator(".bts-fold__summary", has_text="Risikofaktorer du ser").click()
+    absent = risks.get_by_role("checkbox", name="Mye fravær fra barnehage eller skole")
+    absent.check()
+    # From the keyboard, the focused choice shows focus, not only its group (WCAG 2.4.7).
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    expect(absent).to_be_focused()
+    outline = "e => getComputedStyle(e).outlineStyle"
+    assert absent.locator("xpath=..").evaluate(outline) == "solid"  # its .bts-choice
+    assert risks.locator("xpath=..").evaluate(outline) == "none"  # the group's .bts-field
+    page.locator(".bts-fold__summary", has_text="Beskyttelsesfaktorer du ser").click()
     protective = page.get_by_role("group", name=re.compile("^Beskyttelsesfaktorer du ser"))
     protective.get_by_role("checkbox", name="Har minst én venn").check()
     page.get_by_role("button", name="Registrer undringen").click()

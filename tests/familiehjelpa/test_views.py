@@ -266,6 +266,7 @@ def test_the_inquiry_page_keeps_a_fixed_query_count(
     with django_assert_max_num_queries(18) as queries:
         page = leader_client.get(reverse("familiehjelpa:detail", args=[inquiry.pk])).text
     assert "Viser de 50 siste hendelsene." in page
+    assert "Nivå 0 · 0.1 Undring oppstår" in page  # the child's case, its step with its title
     count = len(queries)
     grow(5)
     with django_assert_max_num_queries(count):
