@@ -29,6 +29,16 @@ class GuideFileError(DataFileError):
     what = "handlingsveilederen"
 
 
+def _list(value) -> list:
+    """A value that should be a list, as one: its type is reported by the table check, and the
+    checks across tables go on with what they can read."""
+    return value if isinstance(value, list) else []
+
+
+def _level_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 GUIDE_FIELDS = {
     "slug": Field(max_length=50),
     "municipality": Field(max_length=120),
@@ -171,6 +181,13 @@ class _Validator(Validator):
                     "bare små bokstaver a–z, sifre, bindestrek og understrek",
                 )
             self.choice(kind, "purpose", PURPOSES, key, line)
+            for j, number in enumerate(_list(kind.get("levels"))):
+                if not _level_number(number):
+                    self.problem(
+                        self.loc.key(line, "levels"),
+                        f"{key}.levels[{j}]",
+                        f"skal være et nivånummer (heltall), fant {number!r}",
+                    )
             if isinstance(kind.get("steps"), list):
                 self.string_list(kind["steps"], f"{key}.steps", self.loc.key(line, "steps"), 8)
             code = kind.get("code")
@@ -267,6 +284,10 @@ class _Validator(Validator):
                     )
                 numbers.append(number)
             self.choice(level, "colour", COLOURS, key, l_line)
+            if isinstance(level.get("requires"), list):
+                self.string_list(
+                    level["requires"], f"{key}.requires", self.loc.key(l_line, "requires")
+                )
             steps = level.get("steps")
             if not isinstance(steps, list):
                 continue
@@ -321,7 +342,7 @@ class _Validator(Validator):
         codes = {
             s["code"]
             for _k, _l, lv in levels
-            for s in (lv.get("steps") if isinstance(lv.get("steps"), list) else [])
+            for s in _list(lv.get("steps"))
             if isinstance(s, dict) and isinstance(s.get("code"), str)
         }
         if "rules" in doc:
@@ -337,31 +358,30 @@ class _Validator(Validator):
                         f"må være et av veilederens nivåer over 0, fant {level}",
                     )
         for code, (key, line, kind) in kinds.items():
-            for step in kind.get("steps") or []:
+            for step in _list(kind.get("steps")):
                 if isinstance(step, str) and step not in codes:
                     self.problem(
                         self.loc.key(line, "steps"),
                         f"{key}.steps",
                         f"møtetypen «{code}» hører til trinnet «{step}», som ikke finnes",
                     )
-            for number in kind.get("levels") or []:
-                if number not in numbers:
+            for number in _list(kind.get("levels")):
+                if _level_number(number) and number not in numbers:
                     self.problem(
                         self.loc.key(line, "levels"),
                         f"{key}.levels",
                         f"møtetypen «{code}» hører til nivå {number}, som ikke finnes",
                     )
-        step_index = 0
-        for index, (key, l_line, level) in enumerate(levels):
-            steps = level.get("steps") if isinstance(level.get("steps"), list) else []
-            steps = [s for s in steps if isinstance(s, dict)]
+        step_index = decision_index = 0
+        for key, l_line, level in levels:
+            steps = [s for s in _list(level.get("steps")) if isinstance(s, dict)]
             first, step_index = step_index, step_index + len(steps)
             own = [s.get("code") for s in steps]
             number = level.get("number")
             self._level_requires(level, key, l_line)
+            step_lines = [self.loc.table("[[levels.steps]]", first + j) for j in range(len(steps))]
             for j, step in enumerate(steps):
-                s_key, s_line = f"{key}.steps[{j}]", self.loc.table("[[levels.steps]]", first + j)
-                self._step_rules(step, s_key, s_line, kinds)
+                self._step_rules(step, f"{key}.steps[{j}]", step_lines[j], kinds, number)
             deciding = [s.get("code") for s in steps if s.get("decision") is True]
             if not deciding:
                 self.problem(l_line, f"{key}.steps", f"nivå {number} har ikke noe beslutningstrinn")
@@ -372,13 +392,26 @@ class _Validator(Validator):
                     f"nivå {number} har flere beslutningstrinn: {', '.join(deciding)}",
                 )
             decision = level.get("decision")
-            if isinstance(decision, dict):
-                self._decision(
-                    decision, f"{key}.decision", index, number, own, set(deciding), numbers
-                )
+            if not isinstance(decision, dict):
+                continue
+            # The line of this level's [levels.decision]: levels without one are not counted.
+            index, decision_index = decision_index, decision_index + 1
+            self._decision(decision, f"{key}.decision", index, number, own, set(deciding), numbers)
+            if len(deciding) == 1:
+                closing = set(_list(decision.get("closing_steps")))
+                after = own.index(deciding[0]) + 1
+                for j, code in enumerate(own[after:], start=after):
+                    if isinstance(code, str) and code not in closing:
+                        self.problem(
+                            self.loc.key(step_lines[j], "code"),
+                            f"{key}.steps[{j}].code",
+                            f"trinnet «{code}» kommer etter beslutningstrinnet «{deciding[0]}», "
+                            "men er ikke et avslutningstrinn (closing_steps): "
+                            "ingen sak kommer dit",
+                        )
 
     def _level_requires(self, level: dict, key: str, line: int | None) -> None:
-        for name in level.get("requires") or []:
+        for name in _list(level.get("requires")):
             if isinstance(name, str) and name not in requirements.LEVEL:
                 self.problem(
                     self.loc.key(line, "requires"),
@@ -386,33 +419,48 @@ class _Validator(Validator):
                     f"ukjent krav «{name}». Kjente krav: " + ", ".join(requirements.LEVEL),
                 )
 
-    def _step_rules(self, step: dict, key: str, line: int | None, kinds: dict) -> None:
-        for name in step.get("requires") or []:
+    def _step_rules(self, step: dict, key: str, line: int | None, kinds: dict, number) -> None:
+        required = _list(step.get("requires"))
+        for name in required:
             if isinstance(name, str) and name not in requirements.STEP:
                 self.problem(
                     self.loc.key(line, "requires"),
                     f"{key}.requires",
                     f"ukjent krav «{name}». Kjente krav: " + ", ".join(requirements.STEP),
                 )
-        if step.get("decision") is True and step.get("requires"):
+        if step.get("decision") is True and required:
             self.problem(
                 self.loc.key(line, "requires"),
                 f"{key}.requires",
                 "et beslutningstrinn er gjort når beslutningen er tatt: "
                 "legg kravene på trinnene før det",
             )
-        if "checklist" in (step.get("requires") or []) and not step.get("checklist"):
+        if "checklist" in required and not step.get("checklist"):
             self.problem(
                 self.loc.key(line, "requires"),
                 f"{key}.requires",
                 "trinnet krever sjekklisten, men har ingen «checklist»",
             )
         kind = step.get("meeting_kind")
-        if isinstance(kind, str) and kind and kind not in kinds:
+        if not isinstance(kind, str) or not kind:
+            return
+        if kind not in kinds:
             self.problem(
                 self.loc.key(line, "meeting_kind"),
                 f"{key}.meeting_kind",
                 f"møtetypen «{kind}» finnes ikke i [[meeting_kinds]]",
+            )
+            return
+        # The kind the step calls for must be one that may be booked there.
+        levels, steps = _list(kinds[kind][2].get("levels")), _list(kinds[kind][2].get("steps"))
+        code = step.get("code")
+        fits = number in levels or code in steps
+        if (levels or steps) and _level_number(number) and not fits:
+            self.problem(
+                self.loc.key(line, "meeting_kind"),
+                f"{key}.meeting_kind",
+                f"møtetypen «{kind}» hører ikke til nivå {number} eller trinnet «{code}» "
+                "(se «levels» og «steps» i [[meeting_kinds]])",
             )
 
     def _decision(self, decision, key, index, number, own, deciding, numbers) -> None:
@@ -428,6 +476,12 @@ class _Validator(Validator):
                         f"{key}.to_levels",
                         f"nivå {to} finnes ikke i veilederen",
                     )
+            if len(set(map(repr, to_levels))) != len(to_levels):
+                self.problem(
+                    self.loc.key(line, "to_levels"),
+                    f"{key}.to_levels",
+                    "samme nivå står flere ganger",
+                )
             if not to_levels and decision.get("close") is False:
                 self.problem(
                     self.loc.key(line, "to_levels"),
@@ -437,6 +491,12 @@ class _Validator(Validator):
         closing = decision.get("closing_steps")
         if isinstance(closing, list):
             self.string_list(closing, f"{key}.closing_steps", self.loc.key(line, "closing_steps"))
+            if len(set(map(repr, closing))) != len(closing):
+                self.problem(
+                    self.loc.key(line, "closing_steps"),
+                    f"{key}.closing_steps",
+                    "samme trinn står flere ganger",
+                )
             for code in closing:
                 if isinstance(code, str) and code not in own:
                     self.problem(
@@ -469,6 +529,13 @@ class _Validator(Validator):
                     self.loc.key(line, "continue_to"),
                     f"{key}.continue_to",
                     f"«{target}» er et avslutningstrinn",
+                )
+            elif target in deciding:
+                self.problem(
+                    self.loc.key(line, "continue_to"),
+                    f"{key}.continue_to",
+                    f"«{target}» er nivåets beslutningstrinn: «fortsett» går tilbake til et "
+                    "trinn før det",
                 )
             if isinstance(to_levels, list) and number not in to_levels:
                 self.problem(

@@ -254,6 +254,224 @@ def test_malformed_file_names_line_key_and_problem(tmp_path, case):
     assert re.search(pattern, joined), joined
 
 
+# A second step on nivå 1 after its decision step (1.1), with `keys` added to the step and
+# `decision` to nivå 1's [levels.decision]. The step's first extra key is on line 50; the lines
+# after it move down by one per key: [levels.decision] is on line 51 + len(keys), the decision's
+# added key on 54 + len(keys).
+def with_step_after_decision(*keys: str, decision: str = 'closing_steps = ["1.2"]') -> str:
+    step = (
+        '\n[[levels.steps]]\ncode = "1.2"\ntitle = "Avslutt saken"\nwhat_to_do = "Arkiver."\n'
+        'responsible = "Oppfølgingsansvarlig."\n' + "".join(f"{key}\n" for key in keys)
+    )
+    return MINIMAL.replace(
+        'tools = ["Møtemal"]\ndecision = true\n', 'tools = ["Møtemal"]\ndecision = true\n' + step
+    ).replace('taken_by = "leader"\n', f'taken_by = "leader"\n{decision}\n')
+
+
+def test_the_step_after_the_decision_loads_as_a_closing_step(tmp_path):
+    doc = parse_guide_file(write(tmp_path, with_step_after_decision('requires = ["consent"]')))
+    level = doc["levels"][1]
+    assert [s["code"] for s in level["steps"]] == ["1.1", "1.2"]
+    assert level["decision"]["closing_steps"] == ["1.2"]
+    assert level["steps"][1]["requires"] == ["consent"]
+
+
+LEVEL_1_DECISION = 'to_levels = [1]\ntaken_by = "leader"\n'
+# Rules that contradict the guide's own levels, steps and meeting kinds: (the file, the line the
+# error must name, the key and words of the message).
+CONTRADICTIONS = {
+    "move to a level that does not exist": (
+        MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION.replace("[1]", "[1, 4]")),
+        46,
+        r"levels\[1\]\.decision\.to_levels».*nivå 4 finnes ikke",
+    ),
+    "the same level twice": (
+        MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION.replace("[1]", "[1, 1]")),
+        46,
+        r"levels\[1\]\.decision\.to_levels».*samme nivå står flere ganger",
+    ),
+    "level without a decision step": (
+        MINIMAL.replace('tools = ["Møtemal"]\ndecision = true\n', 'tools = ["Møtemal"]\n'),
+        31,
+        r"levels\[1\]\.steps».*nivå 1 har ikke noe beslutningstrinn",
+    ),
+    "two decision steps": (
+        with_step_after_decision("decision = true", decision=""),
+        31,
+        r"levels\[1\]\.steps».*flere beslutningstrinn: 1\.1, 1\.2",
+    ),
+    "closing step not in the level": (
+        MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION + 'closing_steps = ["0.1"]\n'),
+        48,
+        r"levels\[1\]\.decision\.closing_steps».*«0\.1» er ikke et trinn på nivå 1",
+    ),
+    "closing step that is the decision step": (
+        MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION + 'closing_steps = ["1.1"]\n'),
+        48,
+        r"closing_steps».*«1\.1» er nivåets beslutningstrinn",
+    ),
+    "the same closing step twice": (
+        with_step_after_decision(decision='closing_steps = ["1.2", "1.2"]'),
+        54,
+        r"closing_steps».*samme trinn står flere ganger",
+    ),
+    "closing steps while the decision cannot close": (
+        with_step_after_decision(decision='closing_steps = ["1.2"]\nclose = false'),
+        54,
+        r"levels\[1\]\.decision\.closing_steps».*beslutningen kan ikke avslutte saken",
+    ),
+    "a step after the decision step that is not a closing step": (
+        with_step_after_decision(decision=""),
+        46,
+        r"levels\[1\]\.steps\[1\]\.code».*«1\.2» kommer etter beslutningstrinnet «1\.1»",
+    ),
+    "continue_to not in the level": (
+        MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION + 'continue_to = "0.1"\n'),
+        48,
+        r"levels\[1\]\.decision\.continue_to».*«0\.1» er ikke et trinn på nivå 1",
+    ),
+    "continue_to the decision step": (
+        MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION + 'continue_to = "1.1"\n'),
+        48,
+        r"continue_to».*«1\.1» er nivåets beslutningstrinn",
+    ),
+    "continue_to a closing step": (
+        with_step_after_decision(decision='closing_steps = ["1.2"]\ncontinue_to = "1.2"'),
+        55,
+        r"continue_to».*«1\.2» er et avslutningstrinn",
+    ),
+    "continue_to where the decision cannot continue": (
+        MINIMAL.replace(
+            "to_levels = [1]\n\n[[levels]]", 'to_levels = [1]\ncontinue_to = "0.1"\n\n[[levels]]'
+        ),
+        30,
+        r"levels\[0\]\.decision\.continue_to».*kan ikke fortsette på nivå 0",
+    ),
+    "unknown step requirement": (
+        with_step_after_decision('requires = ["referat"]'),
+        50,
+        r"levels\[1\]\.steps\[1\]\.requires».*ukjent krav «referat»",
+    ),
+    "requirement that is not a list": (
+        with_step_after_decision('requires = "checklist"'),
+        50,
+        r"levels\[1\]\.steps\[1\]\.requires».*skal være liste",
+    ),
+    "checklist required without a checklist": (
+        with_step_after_decision('requires = ["checklist"]'),
+        50,
+        r"levels\[1\]\.steps\[1\]\.requires».*ingen «checklist»",
+    ),
+    "requires on a decision step": (
+        MINIMAL.replace(
+            'tools = ["Møtemal"]\ndecision = true\n',
+            'tools = ["Møtemal"]\ndecision = true\nrequires = ["meeting"]\n',
+        ),
+        44,
+        r"levels\[1\]\.steps\[0\]\.requires».*beslutningstrinn",
+    ),
+    "unknown level requirement": (
+        MINIMAL.replace('colour = "yellow"', 'colour = "yellow"\nrequires = ["ip"]'),
+        36,
+        r"levels\[1\]\.requires».*ukjent krav «ip»",
+    ),
+    "step meeting_kind not among the meeting kinds": (
+        with_step_after_decision('meeting_kind = "nettverksmote"'),
+        50,
+        r"levels\[1\]\.steps\[1\]\.meeting_kind».*«nettverksmote» finnes ikke",
+    ),
+    "step meeting_kind that may not be booked at the step": (
+        with_step_after_decision('meeting_kind = "samarbeidsmote"') + "levels = [0]\n",
+        50,
+        r"meeting_kind».*«samarbeidsmote» hører ikke til nivå 1 eller trinnet «1\.2»",
+    ),
+    "meeting kind for an unknown step": (
+        MINIMAL + 'steps = ["1.9"]\n',
+        52,
+        r"meeting_kinds\[0\]\.steps».*trinnet «1\.9», som ikke finnes",
+    ),
+    "meeting kind for an unknown level": (
+        MINIMAL + "levels = [1, 5]\n",
+        52,
+        r"meeting_kinds\[0\]\.levels».*nivå 5, som ikke finnes",
+    ),
+    "meeting kind level that is not a number": (
+        MINIMAL + 'levels = ["1"]\n',
+        52,
+        r"meeting_kinds\[0\]\.levels\[0\]».*nivånummer",
+    ),
+    "meeting kind levels that are not a list": (
+        MINIMAL + "levels = 1\n",
+        52,
+        r"meeting_kinds\[0\]\.levels».*skal være liste",
+    ),
+    "collaboration from a level that does not exist": (
+        MINIMAL.replace("[acute]", "[rules]\ncollaboration_from_level = 9\n\n[acute]"),
+        8,
+        r"rules\.collaboration_from_level».*nivåer over 0, fant 9",
+    ),
+    "collaboration from nivå 0": (
+        MINIMAL.replace("[acute]", "[rules]\ncollaboration_from_level = 0\n\n[acute]"),
+        8,
+        r"rules\.collaboration_from_level».*nivåer over 0, fant 0",
+    ),
+    "unknown language": (
+        MINIMAL.replace('model = "BTI"', 'model = "BTI"\nlanguage = "se"'),
+        6,
+        r"guide\.language».*nb, nn, fant «se»",
+    ),
+    "unknown taken_by": (
+        MINIMAL.replace('taken_by = "leader"', 'taken_by = "rektor"'),
+        47,
+        r"levels\[1\]\.decision\.taken_by».*holder, holder_with_leader, leader, fant «rektor»",
+    ),
+    "decision line when an earlier level has no decision": (
+        MINIMAL.replace("[levels.decision]\nto_levels = [1]\n\n[[levels]]", "[[levels]]").replace(
+            'taken_by = "leader"', 'taken_by = "rektor"'
+        ),
+        44,
+        r"levels\[1\]\.decision\.taken_by».*rektor",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CONTRADICTIONS), ids=list(CONTRADICTIONS))
+def test_rules_that_contradict_the_guide_are_refused(tmp_path, case):
+    text, line, pattern = CONTRADICTIONS[case]
+    problems = problems_of(write(tmp_path, text))
+
+    joined = "\n".join(problems)
+    assert any(re.search(rf"^linje {line}, .*{pattern}", p) for p in problems), joined
+
+
+def test_a_requirement_that_is_not_a_list_is_reported_once_not_letter_by_letter(tmp_path):
+    text, _line, _pattern = CONTRADICTIONS["requirement that is not a list"]
+    problems = problems_of(write(tmp_path, text))
+    assert len(problems) == 1, problems
+
+
+@pytest.mark.django_db
+def test_a_contradiction_leaves_the_database_as_it_was(tmp_path):
+    load_guide(write(tmp_path, MINIMAL))
+    before = (
+        list(Guide.objects.values_list("slug", "name", "file_sha256", "is_active")),
+        list(Level.objects.values_list("number", "to_levels", "decided_by")),
+        list(Step.objects.values_list("code", "title", "is_decision")),
+    )
+    text, _line, _pattern = CONTRADICTIONS["move to a level that does not exist"]
+    broken = write(tmp_path, text.replace('name = "Handlingsveileder"', 'name = "Ny veileder"'))
+
+    with pytest.raises(CommandError, match="nivå 4 finnes ikke"):
+        call_command("load_guide", str(broken))
+
+    after = (
+        list(Guide.objects.values_list("slug", "name", "file_sha256", "is_active")),
+        list(Level.objects.values_list("number", "to_levels", "decided_by")),
+        list(Step.objects.values_list("code", "title", "is_decision")),
+    )
+    assert after == before
+
+
 def test_level_without_steps_is_refused(tmp_path):
     # TOML cannot express "steps = []" after [[levels.steps]] tables; build the level by hand.
     text = MINIMAL.split("[[levels]]\nnumber = 1")[0] + (
