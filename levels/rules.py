@@ -44,6 +44,9 @@ class LevelRule:
     def leader_decides(self) -> bool:
         return self.decided_by != Level.DecidedBy.HOLDER
 
+    def get_decided_by_display(self) -> str:
+        return str(Level.DecidedBy(self.decided_by).label)
+
 
 @dataclass(frozen=True)
 class Table:
