@@ -16,6 +16,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 help:
 	@echo "make demo   – start lokal PostgreSQL, migrer, last Øvre Eikers veileder, verktøykasse og demodata, server på http://127.0.0.1:8000"
+	@echo "              (en annen veileder: make demo DEMO_GUIDE=fixtures/veiledere/vestby.toml)"
 	@echo "make test   – hele testsuiten (ruff, enhets- og visningstester, nettlesertester i Chromium)"
 	@echo "make bench  – ytelsesmåling: ny database med 200 000 syntetiske saker, appen under gunicorn, tabell over p50/p95 og spørringer per side"
 	@echo "make db-stop – stopp den lokale PostgreSQL-serveren som make demo startet"
@@ -33,12 +34,13 @@ $(VENV)/.installed: requirements.lock .python-version
 # manage.py starts (or reuses) the project-local PostgreSQL in .pgdata/ when BTS_LOCAL_DB is set
 # and DATABASE_URL is not; the settings themselves never start a server.
 DEMO := DJANGO_DEBUG=1 BTS_LOCAL_DB=persistent $(PY) manage.py
+# The guide the demo's cases follow (any file in fixtures/veiledere/).
+DEMO_GUIDE ?= fixtures/veiledere/ovre-eiker.toml
 
 demo: $(VENV)/.installed system-libs
 	$(DEMO) migrate --noinput
-	$(DEMO) load_guide fixtures/veiledere/ovre-eiker.toml
 	$(DEMO) load_toolbox fixtures/verktoy/ovre-eiker.toml
-	$(DEMO) seed_demo
+	$(DEMO) seed_demo --guide $(DEMO_GUIDE)
 	@echo "BTS kjører på http://127.0.0.1:8000 – logg inn som ansatt / demo (Ctrl-C stopper)."
 	$(DEMO) runserver 127.0.0.1:8000
 

@@ -4,6 +4,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
@@ -20,6 +21,7 @@ from cases.models import (
     Consent,
     Coordination,
     Decision,
+    DecisionProposal,
     Evaluation,
     Guardian,
     Handover,
@@ -31,9 +33,12 @@ from cases.models import (
     Watch,
     WideCollaboration,
 )
-from levels.models import Guide, Step
+from levels import rules
+from levels.rules import CLOSED
+from levels.selectors import active_guide
 
 from .families import _advice_calls, _inquiry
+from .paths import GuidePlan, plan
 from .words import (
     ADULT_NAMES,
     FIRST_NAMES,
@@ -47,7 +52,6 @@ from .words import (
 )
 from .writer import _Writer, synthetic_identity_number
 
-LEVEL_SHARES = (0.45, 0.33, 0.16, 0.06)
 # Accounts the benchmark logs in as: username -> (role, service kind). Password BENCH_PASSWORD,
 # authenticator key BENCH_TOTP_KEY (hex, as django-otp stores it).
 BENCH_USERS = {
@@ -70,14 +74,12 @@ class _Staff:
 
 def seed_synthetic(*, cases: int, seed: int = 2026, now: datetime | None = None) -> dict:
     """Write `cases` synthetic cases (and the services, staff and bench accounts they need)."""
-    guide = Guide.objects.filter(is_active=True).first()
+    guide = active_guide()
     if guide is None:
         raise ValueError("Ingen handlingsveileder er lastet inn.")
+    ways = plan(guide)
     rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible by its seed
     now = now or timezone.now()
-    steps = defaultdict(list)
-    for step in Step.objects.filter(level__guide=guide).order_by("level__number", "position"):
-        steps[step.level.number].append(step)
     permission_id = Permission.objects.get(content_type__app_label="cases", codename="view_case").pk
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -96,7 +98,7 @@ def seed_synthetic(*, cases: int, seed: int = 2026, now: datetime | None = None)
         _bench_accounts(staff)
         for start in range(0, cases, 20000):
             batch = min(20000, cases - start)
-            _cases(writer, rng, staff, steps, permission_id, batch, now)
+            _cases(writer, rng, staff, ways, permission_id, batch, now)
             _advice_calls(writer, rng, staff, batch // 20, now)
             for name, n in writer.flush().items():
                 counts[name] = counts.get(name, 0) + n
@@ -183,17 +185,20 @@ def _owners(staff: dict[str, list[_Staff]]) -> tuple[list[_Staff], list[float]]:
     return owners, weights
 
 
-def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
+def _cases(writer, rng, staff, guide: GuidePlan, permission_id, n, now) -> None:
     owners, weights = _owners(staff)
     collaborators = [s for kind in staff for s in staff[kind]]
     span = YEARS * 365
+    words = guide.words
     for _ in range(n):
         owner = rng.choices(owners, weights)[0]
         holder = rng.choice(owner.employees)
         opened = now - timedelta(days=span * rng.random() ** 1.3, minutes=rng.randrange(1440))
-        reached = rng.choices(range(4), LEVEL_SHARES)[0]
+        reached = rng.choices(guide.reachable, guide.shares)[0]
+        final = guide.levels[reached]
         age_days = (now - opened).days
         closed = rng.random() < (0.92 if age_days > 365 else 0.35 if age_days > 30 else 0.05)
+        closed = closed and CLOSED in final.rule.to_levels
         closed_at = None
         if closed:
             closed_at = min(now - timedelta(hours=1), opened + timedelta(days=rng.randint(20, 420)))
@@ -223,8 +228,15 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
                 )
             )
 
-        level = reached
-        step = rng.choice(steps[level]).code if not closed else steps[level][-1].code
+        # Where the case stands: at a step of its level's way, or closed (after the level's
+        # closing steps, where the guide has them; else at its decision step).
+        route = guide.routes[reached]
+        if closed:
+            at = len(final.path)
+            step = (final.closing or final.path)[-1].code
+        else:
+            at = rng.randrange(len(final.path))
+            step = final.path[at].code
         # One case in ten was handed over (accepted): the giver follows it after.
         successor = rng.choice(owner.employees) if rng.random() < 0.10 else holder
         handed_over_at = opened + (end - opened) * rng.random()
@@ -233,13 +245,13 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
             Case,
             child_id=child_id,
             owner_service_id=owner.service_id,
-            level=level,
+            level=reached,
             step_code=step,
             status=Case.Status.CLOSED if closed else Case.Status.OPEN,
             opened_at=opened,
             closed_at=closed_at,
-            decision_due=(opened + timedelta(days=14)).date()
-            if level == 0 and not closed
+            decision_due=(opened + timedelta(days=guide.level0_decision_days)).date()
+            if reached == guide.first_level and not closed
             else None,
             created_by_id=holder,
             responsible_id=responsible,
@@ -258,49 +270,40 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
             created_by_id=holder,
             created_at=opened,
         )
-        log = [(opened, "opened", 0, steps[0][0].code, "Undring registrert.", holder)]
+        first_step = guide.levels[route[0]].path[0].code
+        log = [(opened, "opened", route[0], first_step, f"{words.Concern} registrert.", holder)]
 
-        # Decisions up the levels, spread over the case's life, and the closing one.
-        decided = sorted(opened + (end - opened) * rng.random() for _ in range(reached + closed))
-        for i in range(reached):
-            writer.add(
-                Decision,
-                case_id=case_id,
-                from_level=i,
-                to_level=i + 1,
-                move="raise",
-                step_code=steps[i][-1].code,
-                reason="Bekymringen består, og vi går videre sammen med foresatte.",
-                decided_by_id=holder,
-                decided_at=decided[i],
-            )
-            log.append((decided[i], "decision", i, steps[i][-1].code, "Nivå opp.", holder))
+        # Decisions along the way, spread over the case's life, and the closing one. The case
+        # is at route[i] from bounds[i] to bounds[i + 1].
+        decided = sorted(
+            opened + (end - opened) * rng.random() for _ in range(len(route) - 1 + closed)
+        )
+        bounds = [opened, *decided, *(() if closed else (end,))]
+        for i, (from_level, to_level) in enumerate(pairwise(route)):
+            _decision(writer, guide, case_id, owner, holder, from_level, to_level, decided[i], log)
         if closed:
-            writer.add(
-                Decision,
-                case_id=case_id,
-                from_level=reached,
-                to_level=None,
-                move="close",
-                step_code=steps[reached][-1].code,
-                reason="Tiltakene har virket. Saken avsluttes.",
-                decided_by_id=holder,
-                decided_at=decided[-1],
-            )
-            log.append((decided[-1], "decision", reached, step, "Saken er avsluttet.", holder))
+            _decision(writer, guide, case_id, owner, holder, reached, CLOSED, decided[-1], log)
+            for k, closing in enumerate(final.closing):
+                when = decided[-1] + (closed_at - decided[-1]) * (k + 1) / len(final.closing)
+                text = f"{closing.code} {closing.title} er gjort."
+                log.append((when, "step_done", reached, closing.code, text, holder))
 
-        involved = []
-        # Familiehjelpa follows about a third of the cases at nivå 2–3 and a few others: it is
-        # then in the case under the family's consent, with its inquiry on the board.
-        with_fh = (reached >= 2 and rng.random() < 0.35) or (reached < 2 and rng.random() < 0.03)
+        way = _Way(guide, route, bounds, at, closed)
+
+        involved, given = [], None
+        # Familiehjelpa follows about a third of the cases that work with other services and a
+        # few others: it is then in the case under the family's consent, with its inquiry.
+        together = guide.collaboration(route)
+        with_fh = (together and rng.random() < 0.35) or (not together and rng.random() < 0.03)
         fh = staff[Service.Kind.FAMILIEHJELPA][0]
-        if with_fh or reached >= 2 or (reached == 1 and rng.random() < 0.2):
+        if with_fh or together or (len(route) > 1 and rng.random() < 0.2):
             others = rng.sample(
                 [s for s in collaborators if s is not owner and s is not fh], rng.randint(1, 2)
             )
             if with_fh:
                 others.append(fh)
-            given = (decided[0] if decided else opened).date()
+            # Before the first decision (the one into collaboration comes after it).
+            given = (opened + ((decided[0] if decided else end) - opened) / 2).date()
             consent_id = writer.add(
                 Consent,
                 case_id=case_id,
@@ -334,40 +337,56 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
                 set_by_id=holder,
             )
 
-        for m in range(rng.randint(1, 4) if reached else 0):
-            when = opened + (end - opened) * rng.random()
-            people = [holder] + [rng.choice(s.employees) for s in involved[:1]]
-            meeting_id = writer.add(
-                Meeting,
-                case_id=case_id,
-                kind="samarbeidsmote" if m == 0 else "evalueringsmote",
-                starts_at=when,
-                place="Møterommet",
-                agenda="Hvordan har barnet det, og hva gjør vi videre?",
-                other_participants="Foresatte",
-                invited_by_id=holder,
-                created_at=when - timedelta(days=7),
-            )
-            writer.link(Meeting, "participants", meeting_id, people)
-            services_in = [owner.service_id] + [s.service_id for s in involved[:1]]
-            writer.link(Meeting, "participant_services", meeting_id, services_in)
-            participants.update(people)
-            if when < now and rng.random() < 0.9:
-                writer.add(
-                    Minutes,
-                    meeting_id=meeting_id,
-                    present="Foresatte og ansatte",
-                    child_voice="Barnet sier at det går litt bedre.",
-                    shared_understanding="Vi er enige om målene.",
-                    measures_agreed="Fast voksen om morgenen.",
-                    version=1,
-                    updated_by_id=holder,
-                    updated_at=when + timedelta(hours=3),
+        # The meetings the steps the case has walked call for, of the kinds they name; the
+        # referat written where a step needs it (and mostly otherwise).
+        first_measure = None
+        needs_evaluation = False
+        for i, number in enumerate(route):
+            level = guide.levels[number]
+            done = way.walked(i)
+            for index, planned in level.meetings:
+                if index >= done:
+                    break
+                when = way.when_at(i, index, rng)
+                joined = [s for s in involved[:1] if given is not None and given <= when.date()]
+                people = [holder] + [rng.choice(s.employees) for s in joined]
+                meeting_id = writer.add(
+                    Meeting,
+                    case_id=case_id,
+                    kind=planned.kind,
+                    starts_at=when,
+                    place="Møterommet",
+                    agenda="Hvordan har barnet det, og hva gjør vi videre?",
+                    other_participants="Foresatte",
+                    invited_by_id=holder,
+                    created_at=when - timedelta(days=7),
                 )
-            log.append((when, "meeting", min(level, 1), "", "Møte avtalt.", holder))
+                writer.link(Meeting, "participants", meeting_id, people)
+                services_in = [owner.service_id] + [s.service_id for s in joined]
+                writer.link(Meeting, "participant_services", meeting_id, services_in)
+                participants.update(people)
+                if when < now and (planned.needs_minutes or rng.random() < 0.9):
+                    writer.add(
+                        Minutes,
+                        meeting_id=meeting_id,
+                        present="Foresatte og ansatte",
+                        child_voice="Barnet sier at det går litt bedre.",
+                        concern=f"{words.Concern_definite} ble gjennomgått.",
+                        shared_understanding="Vi er enige om målene.",
+                        measures_agreed="Fast voksen om morgenen.",
+                        version=1,
+                        updated_by_id=holder,
+                        updated_at=when + timedelta(hours=3),
+                    )
+                log.append((when, "meeting", number, planned.step_code, "Møte avtalt.", holder))
+            if first_measure is None and level.measure_at is not None and level.measure_at < done:
+                first_measure = way.when_at(i, level.measure_at, rng)
+            if level.evaluation_at is not None and level.evaluation_at < done:
+                needs_evaluation = True
 
-        for _m in range(rng.randint(1, 3) if reached else 0):
-            starts = (opened + (end - opened) * rng.random()).date()
+        # Measures from the step that first asks for one, with their evaluations.
+        for m in range(rng.randint(1, 3) if first_measure is not None else 0):
+            starts = (first_measure + (end - first_measure) * rng.random() * (m > 0)).date()
             active = not closed and rng.random() < 0.7
             person = rng.choice(owner.employees)
             measure_id = writer.add(
@@ -386,7 +405,10 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
                 created_at=datetime.combine(starts, datetime.min.time(), tzinfo=UTC),
             )
             participants.add(person)
-            for e in range(rng.randint(0, 2)):
+            evaluations = rng.randint(0, 2)
+            if m == 0 and needs_evaluation:
+                evaluations = max(1, evaluations)
+            for e in range(evaluations):
                 writer.add(
                     Evaluation,
                     measure_id=measure_id,
@@ -394,7 +416,7 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
                     child_experience="Barnet liker ordningen.",
                     guardians_view="Foresatte ser bedring.",
                     outcome="continue" if e == 0 else "end",
-                    evaluated_on=starts + timedelta(days=14 * (e + 1)),
+                    evaluated_on=min(end.date(), starts + timedelta(days=14 * (e + 1))),
                     next_evaluation_due=starts + timedelta(days=14 * (e + 2)) if e == 0 else None,
                     created_by_id=holder,
                     created_at=datetime.combine(starts, datetime.min.time(), tzinfo=UTC),
@@ -429,26 +451,29 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
             participants.add(successor)
         if with_fh:
             _inquiry(writer, rng, staff, case_id, owner, holder, opened, end, participants)
-        if reached == 3:
+        if final.offers:
             writer.add(
                 WideCollaboration,
                 case_id=case_id,
                 familiehjelpa="accepted",
-                individual_plan="not_yet",
+                # The family's answer is in once the case is past the step that asks for it.
+                individual_plan="accepted" if at > (final.offers_at or 0) else "not_yet",
                 updated_by_id=holder,
                 updated_at=end,
             )
 
-        # The relay log: what was decided and held above, and notes and steps between.
+        # The relay log: what was decided and held above, and notes and steps between, each at
+        # the level and step the case was at then.
         for _entry in range(max(0, entries - len(log))):
-            at = opened + (end - opened) * rng.random()
+            when = opened + (end - opened) * rng.random()
             kind = rng.choice(("note", "note", "step_done", "concern", "measure", "evaluation"))
-            log.append((at, kind, min(level, 3), step, rng.choice(NOTES), holder))
-        for at, kind, lvl, code, text, actor in sorted(log, key=lambda e: e[0]):
+            number, code = way.where(when)
+            log.append((when, kind, number, code, rng.choice(NOTES), holder))
+        for when, kind, lvl, code, text, actor in sorted(log, key=lambda e: e[0]):
             writer.add(
                 RelayEntry,
                 case_id=case_id,
-                at=at,
+                at=when,
                 actor_id=actor,
                 kind=kind,
                 level=lvl,
@@ -462,3 +487,87 @@ def _cases(writer, rng, staff, steps, permission_id, n, now) -> None:
                 user_id=user_id,
                 content_object_id=case_id,
             )
+
+
+def _decision(writer, guide: GuidePlan, case_id, owner, holder, from_level, to_level, at, log):
+    """A decision at the level's decision step, taken by whom the guide says: where the leader
+    takes it, the holder proposed it and the service's leader confirmed."""
+    rule = guide.levels[from_level].rule
+    words = guide.words
+    move = rules.classify(from_level, to_level)
+    by_leader = rule.leader_decides
+    decider = owner.leader if by_leader else holder
+    if to_level is CLOSED:
+        reason = f"Tiltakene har virket, og {words.concern_definite} er besvart."
+    else:
+        reason = f"{words.Concern_definite} består, og vi går videre sammen med foresatte."
+    facts = {
+        "case_id": case_id,
+        "from_level": from_level,
+        "to_level": to_level,
+        "step_code": rule.decision_step,
+        "reason": reason,
+        "child_view": "Barnet sier at det er fint med en voksen å gå til.",
+    }
+    if by_leader:
+        writer.add(
+            DecisionProposal,
+            **facts,
+            status=DecisionProposal.Status.CONFIRMED,
+            proposed_by_id=holder,
+            proposed_at=at - timedelta(days=1),
+            answered_by_id=decider,
+            answered_at=at,
+        )
+    writer.add(
+        Decision,
+        **facts,
+        move=move.value,
+        decided_by_id=decider,
+        proposed_by_id=holder if by_leader else None,
+        decided_at=at,
+    )
+    if to_level is CLOSED:
+        text = "Saken skal avsluttes." if rule.closing_steps else "Saken er avsluttet."
+    else:
+        text = f"Saken går fra nivå {from_level} til nivå {to_level}."
+    log.append((at, "decision", from_level, rule.decision_step, text, decider))
+
+
+@dataclass(frozen=True)
+class _Way:
+    """A case's way through the guide: the levels it passed (`route`), the moments it moved
+    (it was at route[i] from bounds[i] to bounds[i + 1]), and how far it came on its last."""
+
+    guide: GuidePlan
+    route: tuple[int, ...]
+    bounds: list[datetime]
+    at: int  # the index of its step on its last level's way (past the end when closed)
+    closed: bool
+
+    def walked(self, i: int) -> int:
+        """How many steps of route[i]'s way the case has done."""
+        last = i == len(self.route) - 1
+        return self.at if last else len(self.guide.levels[self.route[i]].path)
+
+    def _steps(self, i: int) -> int:
+        """The steps route[i]'s time is shared between: those done, and the one it is at."""
+        still = i == len(self.route) - 1 and not self.closed
+        return max(1, self.walked(i) + still)
+
+    def when_at(self, i: int, index: int, rng: random.Random) -> datetime:
+        """A moment while the case was at step `index` of route[i]'s way."""
+        start, stop = self.bounds[i], self.bounds[i + 1]
+        return start + (stop - start) * ((index + rng.random()) / self._steps(i))
+
+    def where(self, when: datetime) -> tuple[int, str]:
+        """The level and step the case was at, at this moment of its life."""
+        for i, number in enumerate(self.route):
+            start, stop = self.bounds[i], self.bounds[i + 1]
+            if when < stop:
+                path = self.guide.levels[number].path
+                share = (when - start) / max(stop - start, timedelta(seconds=1))
+                index = min(int(share * self._steps(i)), len(path) - 1)
+                return number, path[max(0, index)].code
+        last = self.guide.levels[self.route[-1]]
+        return self.route[-1], (last.closing or last.path)[-1].code

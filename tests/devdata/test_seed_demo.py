@@ -1,5 +1,7 @@
 """`seed_demo`: the demo municipality, its logins and cases (devdata)."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -40,10 +42,39 @@ def test_with_a_guide_loaded_the_demo_has_cases_at_several_levels_once(settings,
     settings.DEMO_MODE = True
     call_command("seed_demo")
     call_command("seed_demo")
-    # The services' cases (familiehjelpa's demo inquiries have their own test).
+    # The services' cases (familiehjelpa's demo inquiries have their own test), walked through
+    # Øvre Eiker's guide: open ones at nivå 0 (three), 1 and 2, and one closed.
     services_cases = Case.objects.exclude(owner_service__kind="familiehjelpa")
-    assert sorted(services_cases.values_list("level", flat=True)) == [0, 0, 1, 2]
+    assert sorted(services_cases.filter(status="open").values_list("level", flat=True)) == [
+        0,
+        0,
+        0,
+        1,
+        2,
+    ]
+    assert services_cases.filter(status="closed").count() == 1
     from django.utils import timezone
 
     assert Case.objects.get(child__first_name="Ali").decision_due < timezone.localdate()
-    assert Case.objects.get(child__first_name="Jonas").meetings.get().minutes.version == 1
+    # Jonas's meetings (the undringssamtale at nivå 0, the samarbeidsmøte at nivå 1) have their
+    # referat.
+    jonas = Case.objects.get(child__first_name="Jonas")
+    assert [m.minutes.version for m in jonas.meetings.all()] == [1, 1]
+
+
+def test_seed_demo_without_a_guide_makes_no_cases_and_says_how_to_choose_one(demo_data):
+    from cases.models import Case
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert not Case.objects.exists()
+    assert "--guide" in out.getvalue()
+
+
+def test_seed_demo_refuses_a_guide_file_that_does_not_load(settings, tmp_path):
+    settings.DEMO_MODE = True
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[guide]\nslug = "x"\n')
+    with pytest.raises(CommandError, match=r"broken\.toml"):
+        call_command("seed_demo", "--guide", str(broken))
+    assert not User.objects.exists()

@@ -20,14 +20,15 @@ pytestmark = pytest.mark.django_db
 N = 400
 # The generator's draws follow the dates it makes, and those follow "now": a fixed moment makes
 # the data the same on every day and at every hour. At this size the bench's kindergarten owns a
-# handful of cases, and whether the bench employee holds one of them is the draw's: seed 15 at
-# NOW is a data set where it does (with seed 11 the test passed or failed by the hour of the day).
+# handful of cases, and whether the bench employee holds one of them is the draw's: seed 16 at
+# NOW, with Øvre Eiker's guide, is a data set where it does (the draws follow the guide's ways
+# too; with seed 11 the test once passed or failed by the hour of the day).
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def seeded(guide):
-    return seed_synthetic(cases=N, seed=15, now=NOW)
+    return seed_synthetic(cases=N, seed=16, now=NOW)
 
 
 def test_the_numbers_are_valid_synthetic_identity_numbers():

@@ -1,5 +1,7 @@
-"""A few made-up cases for the demo, created through the real services so they look as real
-ones do: relay log, deadlines, meetings, measures. All names are invented."""
+"""A few made-up cases for the demo, walked through the guide in use by the demo users with the
+real services (devdata.journey), so they look as real ones do: relay log, deadlines, meetings,
+measures, decisions. The stories say how far each case has come; the guide says which steps,
+meeting kinds and decisions that takes. All names are invented."""
 
 import datetime as dt
 
@@ -7,7 +9,11 @@ from django.utils import timezone
 
 from bts.models import Service, User
 from cases import services
-from cases.models import Case, RelayEntry
+from cases.models import Case, Evaluation, RelayEntry
+from devdata.journey import ConsentText, EvaluationText, MeasureText, MeetingText, Story, Walk
+from levels import rules
+from levels.selectors import active_guide
+from levels.words import current_words
 
 
 def _back_date(case: Case, days: int) -> None:
@@ -52,9 +58,10 @@ def create_demo_cases(users: dict[str, User], service: dict[str, Service]) -> in
     ansatt, leder, rektor = users["ansatt"], users["leder"], users["rektor"]
     kindergarten, school = service["Solsikken barnehage"], service["Eikebakken skole"]
     health = service["Helsestasjon og skolehelsetjeneste"]
-    today = timezone.localdate()
+    guide, words = active_guide(), current_words()
+    table = rules.table(guide)
 
-    # Nivå 0, a few days in, being concretised.
+    # A few days in, being concretised: the first step of the guide done.
     emma = _open(
         ansatt,
         kindergarten,
@@ -65,10 +72,13 @@ def create_demo_cases(users: dict[str, User], service: dict[str, Service]) -> in
         "Ved lunsj på avdelingen",
         2,
     )
-    services.step_complete(case=emma, user=ansatt, step_code="0.1", summary="")
+    Walk(
+        emma, ansatt, Story("Emma sier hun er sulten om formiddagen.", "Solsikken barnehage")
+    ).do_step()
     _back_date(emma, 5)
 
-    # Nivå 0 past its 14-day decision: "bekymring i skuffen" is what this model prevents.
+    # Past the guide's deadline for the first decision: "bekymring i skuffen" is what this model
+    # prevents.
     ali = _open(
         ansatt,
         kindergarten,
@@ -79,9 +89,10 @@ def create_demo_cases(users: dict[str, User], service: dict[str, Service]) -> in
         "Frilek ute",
         1,
     )
-    _back_date(ali, 17)
+    _back_date(ali, guide.level0_decision_days + 3)
 
-    # Nivå 1 with a collaboration meeting, its minutes and two measures.
+    # One level up, with a collaboration meeting, its minutes and two measures, one of them due
+    # for evaluation. Where the guide has the leader take the decision, the styrer confirms.
     jonas = _open(
         ansatt,
         kindergarten,
@@ -92,65 +103,59 @@ def create_demo_cases(users: dict[str, User], service: dict[str, Service]) -> in
         "I garderoben og ved overganger",
         3,
     )
-    for code in ("0.1", "0.2", "0.3"):
-        services.step_complete(case=jonas, user=ansatt, step_code=code, summary="")
-    services.case_decide(
-        case=jonas,
-        user=leder,
-        to_level=1,
-        reason="Vedvarende uro; vi setter inn tiltak sammen med foresatte.",
-        child_view="Jonas sier han blir sint når han ikke får være med.",
+    walk = Walk(
+        jonas,
+        ansatt,
+        Story(
+            "Jonas sier han blir sint når han ikke får være med.",
+            "Solsikken barnehage",
+            partner=health,
+        ),
+        leader=leder,
     )
-    meeting = services.meeting_invite(
-        case=jonas,
-        user=ansatt,
-        kind="samarbeidsmote",
-        starts_at=timezone.now() - dt.timedelta(days=10),
-        place="Solsikken barnehage",
-        agenda="Felles forståelse, mål og tiltak",
-        participants=[ansatt, leder],
-        participant_services=[kindergarten],
-        other_participants="Anne og Tor Berntsen",
+    walk.rise("Vedvarende uro; vi setter inn tiltak sammen med foresatte.")
+    walk.hold_meeting(
+        MeetingText(
+            place="Solsikken barnehage",
+            agenda="Felles forståelse, mål og tiltak",
+            other_participants="Anne og Tor Berntsen",
+            days_ago=10,
+            minutes={
+                "present": "Anne og Tor Berntsen, Ingrid Berg, Marius Dahl",
+                "child_voice": "Jonas vil gjerne ha en voksen å gå til når han blir sint.",
+                "concern": f"{words.Concern_definite} gjelder slag når Jonas blir frustrert.",
+                "shared_understanding": "Uroen kommer ved overganger og når leken blir avbrutt.",
+                "measures_agreed": "Fast voksen ved overganger; bildestøtte for dagsrytmen.",
+                "responsibilities": "Barnehagen gjennomfører; foresatte bruker samme bilder "
+                "hjemme.",
+                "time_frame": "Seks uker",
+                "effect_judgement": "Færre slag per uke, registrert av pedagogisk leder.",
+                "next_meeting": "Evalueringsmøte om seks uker",
+            },
+        )
     )
-    services.minutes_save(
-        meeting=meeting,
-        user=ansatt,
-        version=0,
-        data={
-            "present": "Anne og Tor Berntsen, Ingrid Berg, Marius Dahl",
-            "child_voice": "Jonas vil gjerne ha en voksen å gå til når han blir sint.",
-            "shared_understanding": "Uroen kommer ved overganger og når leken blir avbrutt.",
-            "measures_agreed": "Fast voksen ved overganger; bildestøtte for dagsrytmen.",
-            "responsibilities": "Barnehagen gjennomfører; foresatte bruker samme bilder hjemme.",
-            "time_frame": "Seks uker",
-            "effect_judgement": "Færre slag per uke, registrert av pedagogisk leder.",
-            "next_meeting": "Evalueringsmøte om seks uker",
-        },
+    walk.add_measure(
+        MeasureText(
+            description="Fast voksen ved overganger",
+            goal="Færre enn to episoder per uke",
+            location="Barnehagen",
+            started_days_ago=9,
+            evaluation_in_days=-1,
+        )
     )
-    services.measure_add(
-        case=jonas,
-        user=ansatt,
-        description="Fast voksen ved overganger",
-        goal="Færre enn to episoder per uke",
-        location="Barnehagen",
-        responsible_service=kindergarten,
-        responsible_person=ansatt,
-        starts_on=today - dt.timedelta(days=9),
-        evaluation_due=today - dt.timedelta(days=1),
+    walk.add_measure(
+        MeasureText(
+            description="Bildestøtte for dagsrytmen",
+            goal="Jonas viser selv neste aktivitet på tavla",
+            location="Barnehagen og hjemme",
+            started_days_ago=9,
+            evaluation_in_days=30,
+        )
     )
-    services.measure_add(
-        case=jonas,
-        user=ansatt,
-        description="Bildestøtte for dagsrytmen",
-        goal="Jonas viser selv neste aktivitet på tavla",
-        location="Barnehagen og hjemme",
-        responsible_service=kindergarten,
-        responsible_person=ansatt,
-        starts_on=today - dt.timedelta(days=9),
-        evaluation_due=today + dt.timedelta(days=30),
-    )
+    walk.until_needed("evaluation")
 
-    # Nivå 2 at the school, with the health station in under consent.
+    # Two levels up at the school, with the health station in under consent (from wherever
+    # the guide asks for it), and the school coordinating.
     sara = _open(
         rektor,
         school,
@@ -161,29 +166,104 @@ def create_demo_cases(users: dict[str, User], service: dict[str, Service]) -> in
         "Klasserommet, 5. trinn",
         3,
     )
-    for code in ("0.1", "0.2", "0.3"):
-        services.step_complete(case=sara, user=rektor, step_code=code, summary="")
-    services.case_decide(case=sara, user=rektor, to_level=1, reason="Fraværet må følges opp.")
-    services.consent_record(
-        case=sara,
-        user=rektor,
-        services=[health],
-        guardians=list(sara.child.guardians.all()),
-        information=["wellbeing", "health"],
-        form="written",
-        purpose="Samarbeid om Saras søvn og skolehverdag",
-        given_on=today - dt.timedelta(days=3),
+    walk = Walk(
+        sara,
+        rektor,
+        Story(
+            "Sara sier hun ligger våken om kveldene og gruer seg til morgenen.",
+            "Eikebakken skole",
+            partner=health,
+            consent=ConsentText(
+                purpose="Samarbeid om Saras søvn og skolehverdag",
+                information=("wellbeing", "health"),
+            ),
+            measure=MeasureText(
+                description="Rolig oppstart: Sara møter kontaktlærer kl. 08.15 hver dag",
+                goal="Fravær under fem dager neste måned",
+                location="Eikebakken skole",
+            ),
+        ),
+        leader=rektor,
     )
-    services.service_involve(case=sara, user=rektor, service=health)
-    for code in ("1.1", "1.2", "1.3"):
-        services.step_complete(case=sara, user=rektor, step_code=code, summary="")
-    services.case_decide(
-        case=sara,
-        user=rektor,
-        to_level=2,
-        reason="Helsesykepleier trengs for å se på søvn og helse.",
-    )
+    walk.rise("Fraværet må følges opp.")
+    walk.rise("Helsesykepleier trengs for å se på søvn og helse.")
+    walk.bring_in_partner()
     services.coordination_set(
         case=sara, user=rektor, service=school, reason="Skolen ser Sara hver dag."
     )
-    return 4
+
+    # Followed up one level up until the measures worked, then closed through the guide's
+    # closing step (on the first level above that has one, where the guide has closing steps).
+    maja = _open(
+        ansatt,
+        kindergarten,
+        "Maja",
+        "Eriksen",
+        dt.date(2019, 9, 14),
+        "Maja gråter lenge ved levering og holder seg fast i mor hver morgen.",
+        "I garderoben ved levering",
+        2,
+    )
+    walk = Walk(
+        maja,
+        ansatt,
+        Story(
+            "Maja sier hun liker å hjelpe til med frokosten.",
+            "Solsikken barnehage",
+            partner=health,
+            measure=MeasureText(
+                description="Maja får en fast oppgave ved frokosten når hun kommer",
+                goal="Levering uten gråt fire av fem morgener",
+                location="Avdelingen",
+                started_days_ago=35,
+            ),
+            evaluation=EvaluationText(
+                effect="Maja leverer uten gråt nesten hver morgen.",
+                child_experience="Maja sier at frokostoppgaven er det beste hun vet.",
+                guardians_view="Mor merker at morgenene hjemme også er roligere.",
+                outcome=Evaluation.Outcome.END,
+            ),
+        ),
+        leader=leder,
+    )
+    walk.rise(f"{words.Concern_definite} består; vi prøver tiltak sammen med foresatte.")
+    above = [r for n, r in table.levels.items() if n > maja.level and r.closing_steps]
+    while above and not walk.rule().closing_steps and walk.higher_level() is not None:
+        walk.rise("Tiltakene har ikke virket nok ennå; vi trenger flere med.")
+    walk.close(f"Tiltakene har virket, og {words.concern_definite} er besvart.")
+
+    # Waiting for the leader: at the first level where the guide has the leader take the
+    # decision, the holder has proposed the next move and the styrer has not answered yet.
+    # (With a guide where the holder always decides, the case waits at its first decision.)
+    noah = _open(
+        ansatt,
+        kindergarten,
+        "Noah",
+        "Lie",
+        dt.date(2020, 6, 8),
+        "Noah har vært stille og trøtt i flere uker og spiser lite.",
+        "I samlingsstund og ved lunsj",
+        2,
+    )
+    walk = Walk(
+        noah,
+        ansatt,
+        Story("Noah sier han er sliten.", "Solsikken barnehage", partner=health),
+        leader=leder,
+    )
+    deciding = [n for n, r in sorted(table.levels.items()) if r.leader_decides]
+    if deciding:
+        while noah.level < deciding[0] and walk.higher_level() is not None:
+            walk.rise(f"{words.Concern_definite} består, og vi går videre.")
+        higher = walk.higher_level()
+        walk.decide(
+            higher if higher is not None else noah.level,
+            f"{words.Concern_definite} består etter samtalen med foresatte; vi foreslår å gå "
+            "videre.",
+            confirm=False,
+        )
+    else:
+        walk.to_decision()
+    _back_date(noah, 3)
+
+    return 6

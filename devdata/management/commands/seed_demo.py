@@ -1,4 +1,8 @@
-"""Demo data: a made-up municipality with services and one login per role (password "demo")."""
+"""Demo data: a made-up municipality with services and one login per role (password "demo"),
+and its cases, walked through the guide in use (`--guide FILE` loads one and takes it into use;
+`make demo` loads Øvre Eiker's unless told another)."""
+
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +12,8 @@ from bts.models import Role, Service, User
 from bts.services import membership_grant
 from cases.models import Case
 from familiehjelpa.models import Inquiry
-from levels.models import Guide
+from levels.loader import GuideFileError, load_guide
+from levels.models import Guide, Step
 from toolbox.examples import EXAMPLE_CONTACTS, example_workbook
 from toolbox.models import CatalogueEntry
 from toolbox.selectors import catalogue_plan
@@ -45,12 +50,25 @@ DEMO_PASSWORD = "demo"  # noqa: S105 - refused whenever DEBUG is off (bts.auth)
 
 
 class Command(BaseCommand):
-    help = "Laster demodata (tjenester og demobrukere). Bare i demomodus."
+    help = (
+        "Laster demodata (tjenester, demobrukere og saker som følger handlingsveilederen). "
+        "Bare i demomodus."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--guide",
+            type=Path,
+            default=None,
+            help="handlingsveilederen demosakene følger, f.eks. fixtures/veiledere/vestby.toml "
+            "(lastes inn og tas i bruk). Uten: veilederen som er i bruk.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, guide: Path | None = None, **options):
         if not settings.DEMO_MODE:
             raise CommandError("Demodata kan bare lastes i demomodus (DJANGO_DEBUG=1).")
+        in_use = self._guide(guide)
         services = {}
         for name, kind, provider in SERVICES:
             services[name], _ = Service.objects.update_or_create(
@@ -74,14 +92,23 @@ class Command(BaseCommand):
             membership_grant(user=user, role=role, service=services.get(service))
         users = {u.username: u for u in User.objects.filter(username__in=[u[0] for u in USERS])}
         cases = ""
-        if not Guide.objects.filter(is_active=True).exists():
-            self.stdout.write("Ingen handlingsveileder er lastet: hopper over demosakene.")
-        elif not Case.objects.filter(created_by__in=users.values()).exists():
+        made = Case.objects.filter(created_by__in=users.values())
+        if in_use is None:
+            self.stdout.write(
+                "Ingen handlingsveileder er i bruk: hopper over demosakene (velg en med --guide)."
+            )
+        elif not made.exists():
             cases = f", {create_demo_cases(users, services)} demosaker"
-        if (
-            Guide.objects.filter(is_active=True).exists()
-            and not Inquiry.objects.filter(service=services["Familiehjelpa"]).exists()
-        ):
+        elif made.exclude(
+            step_code__in=Step.objects.filter(level__guide=in_use).values("code")
+        ).exists():
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Demosakene finnes fra før og følger ikke «{in_use.name}» ({in_use.slug}): "
+                    "tøm databasen for å lage dem på nytt etter denne veilederen."
+                )
+            )
+        if in_use and not Inquiry.objects.filter(service=services["Familiehjelpa"]).exists():
             cases += f", {create_demo_inquiries(users, services)} henvendelser til familiehjelpa"
         catalogue = self._catalogue(users["admin"])
         for i, (category, name, phone, hours, note) in enumerate(EXAMPLE_CONTACTS):
@@ -93,8 +120,19 @@ class Command(BaseCommand):
                 f"Demodata klar: {len(SERVICES)} tjenester, {len(USERS)} demobrukere "
                 f"({', '.join(u[0] for u in USERS)}) med passordet «{DEMO_PASSWORD}»{cases}"
                 f"{catalogue}, {len(EXAMPLE_CONTACTS)} kontakter."
+                + (f" Veileder: {in_use} ({in_use.slug})." if in_use else "")
             )
         )
+
+    def _guide(self, path: Path | None) -> Guide | None:
+        """The guide the demo follows: the named file (loaded and taken into use), else the
+        guide in use (None when there is none)."""
+        if path is None:
+            return Guide.objects.filter(is_active=True).first()
+        try:
+            return load_guide(path)
+        except GuideFileError as exc:
+            raise CommandError(str(exc)) from exc
 
     def _catalogue(self, admin: User) -> str:
         """The example tiltaksoversikt, through the real import, once: a catalogue that is
