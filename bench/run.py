@@ -179,7 +179,7 @@ def measure(label, browser, path, *, requests, concurrency, headers=None) -> Res
     for _ in range(5):
         response, _ = browser.request("GET", path, headers=headers)
         assert response.status == 200, (label, path, response.status)
-    queries = response.headers.get("X-BTS-Queries", "")
+    queries = response.headers.get("X-Query-Count", "")
     times: list[float] = []
     lock = threading.Lock()
     todo = iter(range(requests))

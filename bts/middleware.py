@@ -167,7 +167,7 @@ class TwoFactorRequiredMiddleware:
 
 class QueryCountMiddleware:
     """For the benchmark only (settings.BTS_BENCH): the number of SQL statements a response
-    took, in the `X-BTS-Queries` header, counted the way the query-count tests count them."""
+    took, in the `X-Query-Count` header, counted the way the query-count tests count them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -184,5 +184,5 @@ class QueryCountMiddleware:
 
         with connection.execute_wrapper(counting):
             response = self.get_response(request)
-        response["X-BTS-Queries"] = str(count)
+        response["X-Query-Count"] = str(count)
         return response

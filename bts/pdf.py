@@ -37,9 +37,6 @@ PDF_VARIANT = "pdf/a-2u"
 # (A link in a document must therefore be absolute, built from BTS_BASE_URL.)
 DOCUMENT_BASE_URL = "https://bts.invalid/"
 
-# In the Info dictionary and XMP (`CreatorTool`): the application that made the document.
-GENERATOR = "BTS"
-
 
 @dataclass(frozen=True, kw_only=True)
 class DocumentMeta:
@@ -53,6 +50,9 @@ class DocumentMeta:
     municipality: str
     created: datetime = field(default_factory=timezone.now)
     language: str = "nb"
+    # In the Info dictionary and XMP (`CreatorTool`): the application that made the document,
+    # by the name the municipality gives it (its guide's product name).
+    generator: str = ""
 
     def created_w3c(self) -> str:
         """The creation time in the W3C date format WeasyPrint writes to XMP and /CreationDate."""
@@ -167,5 +167,5 @@ def render_pdf(template_name: str, context: dict, *, meta: DocumentMeta, request
     metadata.description = meta.subject
     metadata.created = metadata.modified = meta.created_w3c()
     metadata.lang = meta.language
-    metadata.generator = GENERATOR
+    metadata.generator = meta.generator or None
     return document.write_pdf(pdf_variant=PDF_VARIANT)

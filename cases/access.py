@@ -24,6 +24,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +32,7 @@ from bts import audit
 from bts.audit import record, refuse
 from bts.models import Role, User
 from bts.selectors import user_memberships
+from levels.words import word_lazy
 
 from .case_page import case_page, sections_json
 from .events import CaseAudit
@@ -334,7 +336,10 @@ def may(user: User, action: Action, case: Case | None = None) -> bool:
 _DENIED = {
     Action.REGISTER: (
         "register",
-        gettext_lazy("Du er ikke ansatt i en tjeneste som kan registrere undring."),
+        format_lazy(
+            gettext_lazy("Du er ikke ansatt i en tjeneste som kan registrere {concern}."),
+            concern=word_lazy("concern"),
+        ),
     ),
     Action.LIST: ("list", gettext_lazy("Saker er for dem som arbeider i en tjeneste.")),
     Action.REASSIGN_ALL: ("reassign_all", gettext_lazy("Bare ledere kan overføre andres saker.")),

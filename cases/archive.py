@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from bts import audit
 from bts.models import StoredFile, User
+from levels.words import current_words
 
 from . import documents
 from .events import CaseAudit
@@ -246,7 +247,8 @@ def arkivstruktur(
     made_by = str(by)
     root = ET.Element(f"{{{NOARK}}}arkiv")
     _sub(root, "systemID", _system_id(case, "arkiv"))
-    _sub(root, "tittel", _("BTS – saker om barn og unge"))
+    words = current_words().as_dict()
+    _sub(root, "tittel", _("%(product)s – saker om barn og unge") % words)
     part = _sub(root, "arkivdel")
     _sub(part, "systemID", _system_id(case, "arkivdel"))
     _sub(part, "tittel", case.owner_service.name)
@@ -254,8 +256,9 @@ def arkivstruktur(
     folder.set(f"{{{XSI}}}type", "saksmappe")
     _sub(folder, "systemID", _system_id(case, "mappe"))
     _sub(folder, "mappeID", case.reference)
-    _sub(folder, "tittel", _("BTS-sak %(pk)s – %(child)s") % {"pk": case.pk, "child": case.child})
-    _sub(folder, "offentligTittel", _("BTS-sak %(pk)s – *****") % {"pk": case.pk})
+    title = {"pk": case.pk, "child": case.child, **words}
+    _sub(folder, "tittel", _("%(product)s-sak %(pk)s – %(child)s") % title)
+    _sub(folder, "offentligTittel", _("%(product)s-sak %(pk)s – *****") % title)
     _sub(folder, "opprettetDato", _when(case.opened_at))
     _sub(folder, "opprettetAv", str(case.created_by))
     if case.closed_at:

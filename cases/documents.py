@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bts.pdf import DocumentMeta, render_pdf
 from levels.models import Guide
+from levels.words import current_words
 
 from .models import (
     Case,
@@ -33,7 +34,14 @@ def _meta(case: Case, title: str, *, author: str = "", created=None) -> Document
         subject=case.reference,
         municipality=guide.municipality if guide else "",
         created=created or timezone.now(),
+        generator=current_words().product,
     )
+
+
+def _render(template_name: str, context: dict, *, meta: DocumentMeta) -> bytes:
+    """`render_pdf` with the guide's words (`{{ words.concern }}` …): a document has no request,
+    so the pages' context processor does not give them."""
+    return render_pdf(template_name, {**context, "words": current_words()}, meta=meta)
 
 
 def minutes_title(meeting: Meeting) -> str:
@@ -46,7 +54,7 @@ def minutes_title(meeting: Meeting) -> str:
 def minutes_pdf(case: Case, meeting: Meeting) -> bytes:
     """The referat of a meeting of any kind, with who took part and the template's sections."""
     minutes = meeting.saved_minutes
-    return render_pdf(
+    return _render(
         "cases/pdf/minutes.html",
         {
             "case": case,
@@ -64,7 +72,7 @@ def invitation_title(meeting: Meeting) -> str:
 
 def invitation_pdf(case: Case, meeting: Meeting) -> bytes:
     """The invitation to a meeting: an invitation, not a summons."""
-    return render_pdf(
+    return _render(
         "cases/pdf/invitation.html",
         {"case": case, "meeting": meeting},
         meta=_meta(case, invitation_title(meeting), created=meeting.created_at),
@@ -85,7 +93,7 @@ class ConsentRequest:
 def consent_form_pdf(case: Case, request: ConsentRequest, *, responsible_guardians) -> bytes:
     """The samtykkeskjema, filled in for the guardians (and the child, by age) to sign."""
     labels = dict(Consent.Information.choices)
-    return render_pdf(
+    return _render(
         "cases/pdf/consent_form.html",
         {
             "case": case,
@@ -106,7 +114,7 @@ def consent_title(consent: Consent) -> str:
 
 def consent_record_pdf(case: Case, consent: Consent) -> bytes:
     """The record of a consent as given (or refused), withdrawn or expired."""
-    return render_pdf(
+    return _render(
         "cases/pdf/consent_record.html",
         {"case": case, "consent": consent, "today": timezone.localdate()},
         meta=_meta(case, consent_title(consent)),
@@ -121,7 +129,7 @@ def report_title(report: ChildProtectionReport) -> str:
 
 def report_pdf(case: Case, report: ChildProtectionReport) -> bytes:
     """The report to barnevern (bekymringsmelding) as it was filed."""
-    return render_pdf(
+    return _render(
         "cases/pdf/report.html",
         {"case": case, "report": report},
         meta=_meta(case, report_title(report), created=report.reported_at),
@@ -136,7 +144,7 @@ def decision_title(decision: Decision) -> str:
 
 def decision_pdf(case: Case, decision: Decision) -> bytes:
     """A decision at a decision step, with its reason and the child's voice."""
-    return render_pdf(
+    return _render(
         "cases/pdf/decision.html",
         {"case": case, "decision": decision},
         meta=_meta(case, decision_title(decision), created=decision.decided_at),
@@ -146,7 +154,7 @@ def decision_pdf(case: Case, decision: Decision) -> bytes:
 def case_pdf(case: Case, *, parts: "CaseParts") -> bytes:
     """The whole case in one document: summary, levels and decisions with their reasons, every
     meeting with its minutes, measures and evaluations, consents, reports and the relay log."""
-    return render_pdf(
+    return _render(
         "cases/pdf/case.html",
         {"case": case, "parts": parts, "today": timezone.localdate()},
         meta=_meta(case, _("Saken samlet")),

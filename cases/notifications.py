@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bts.models import User
+from levels.words import current_words
 
 
 def case_link(case_id: int) -> str:
@@ -20,7 +21,8 @@ def notify(users, *, subject: str, body: str) -> None:
     recipients = sorted({u.email for u in users if u.is_active and u.email})
     if not recipients:
         return
-    text = body + "\n\n" + _("Meldingen inneholder ingen personopplysninger. Logg inn i BTS.")
+    footer = _("Meldingen inneholder ingen personopplysninger. Logg inn i %(product)s.")
+    text = body + "\n\n" + footer % current_words().as_dict()
 
     def send() -> None:
         for address in recipients:
@@ -33,7 +35,7 @@ def notify(users, *, subject: str, body: str) -> None:
 def meeting_invited(meeting, participants: list[User]) -> None:
     notify(
         participants,
-        subject=_("Invitasjon til møte i BTS"),
+        subject=_("Invitasjon til møte i %(product)s") % current_words().as_dict(),
         body=_("Du er invitert til %(kind)s %(when)s.\n%(link)s")
         % {
             "kind": meeting.get_kind_display().lower(),
@@ -46,7 +48,7 @@ def meeting_invited(meeting, participants: list[User]) -> None:
 def handover_offered(handover) -> None:
     notify(
         [handover.to_user],
-        subject=_("Tilbud om å overta en sak i BTS"),
+        subject=_("Tilbud om å overta en sak i %(product)s") % current_words().as_dict(),
         body=_("%(who)s spør om du vil være oppfølgingsansvarlig i en sak.\n%(link)s")
         % {"who": handover.from_user, "link": case_link(handover.case_id)},
     )
@@ -55,7 +57,7 @@ def handover_offered(handover) -> None:
 def cases_reassigned(user: User, *, count: int) -> None:
     notify(
         [user],
-        subject=_("Du har fått ansvar for saker i BTS"),
+        subject=_("Du har fått ansvar for saker i %(product)s") % current_words().as_dict(),
         body=_("Lederen din har gjort deg oppfølgingsansvarlig i %(count)s saker.\n%(link)s")
         % {"count": count, "link": settings.BTS_BASE_URL.rstrip("/") + "/"},
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bts.models import User
 from levels.models import Guide
+from levels.words import current_words
 
 from .models import Case, Measure, ReminderSent, Watch
 from .selectors import follow_up_due, my_cases_annotated
@@ -90,10 +91,11 @@ def send_due_reminders(today: date) -> int:
         if not fresh:
             continue
         body = "\n".join("- " + line for _, line in fresh)
+        words = current_words().as_dict()
         send_mail(
-            _("Frister i BTS"),
+            _("Frister i %(product)s") % words,
             f"{body}\n\n{settings.BTS_BASE_URL}\n\n"
-            + _("Meldingen inneholder ingen personopplysninger. Logg inn i BTS."),
+            + _("Meldingen inneholder ingen personopplysninger. Logg inn i %(product)s.") % words,
             None,
             [user.email],
         )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from bts.csv import csv_response
 from bts.models import AuditEvent, Role
 from bts.pdf import DocumentMeta, render_pdf
+from levels.words import current_words, word_lazy
 
 from .models import Case
 
@@ -19,8 +20,8 @@ DETAILS = {
     "form": _("skjema sendt med feil"),
     "detail": _("saken"),
     "decide": _("beslutning"),
-    "concern_add": _("undringen"),
-    "concern": _("undringen"),
+    "concern_add": word_lazy("concern_definite"),
+    "concern": word_lazy("concern_definite"),
     "consent_new": _("samtykke"),
     "consent": _("samtykke"),
     "consent_withdraw": _("tilbaketrekking av samtykke"),
@@ -95,6 +96,7 @@ def access_report_pdf(
         author=case.owner_service.name,
         subject=str(_("Sak %(pk)s") % {"pk": case.pk}),
         municipality=_municipality(request),
+        generator=current_words().product,
     )
     return render_pdf(
         "cases/pdf/access_report.html",

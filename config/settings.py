@@ -172,10 +172,18 @@ GUARDIAN_MONKEY_PATCH_GROUP = False
 # Keep this list to these: `check --deploy` must stay clean on its own merits.
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "guardian.W001"]
 
+
 # Two-factor login (django-otp, TOTP in an authenticator app) for every local account whose
 # roles can read cases or administer users (bts.policies.requires_two_factor). Repeated wrong
-# codes are throttled by the device itself: 1, 2, 4 … seconds between attempts.
-OTP_TOTP_ISSUER = "BTS"
+# codes are throttled by the device itself: 1, 2, 4 … seconds between attempts. The app names the
+# codes by the product's name in the guide in use, read when a device is set up.
+def _totp_issuer(device) -> str:
+    from levels.words import current_words
+
+    return current_words().product
+
+
+OTP_TOTP_ISSUER = _totp_issuer
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Sessions: 30 minutes idle (renewed at most once a minute), 10 hours absolute (middleware).
@@ -301,4 +309,4 @@ if BTS_BENCH:
 
 # Links in e-mail point here (no trailing slash needed).
 BTS_BASE_URL = os.environ.get("BTS_BASE_URL", "http://127.0.0.1:8000")
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "bts@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")

@@ -3,13 +3,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from bts import views
 from bts.middleware import two_factor_exempt
+from levels.words import word_lazy
 from portal.views import start
 
-admin.site.site_header = "BTS – administrasjon"
-admin.site.site_title = "BTS"
+admin.site.site_header = format_lazy(_("{product} – administrasjon"), product=word_lazy("product"))
+admin.site.site_title = word_lazy("product")
 admin.site.index_title = "Brukere, tjenester, handlingsveileder, tiltak og kontakter"
 
 urlpatterns = [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bts import audit
 from cases.events import CaseAudit
+from levels.words import current_words
 
 from .selectors import KIND_LABELS, MunicipalDashboard
 from .stats import THRESHOLD
@@ -29,6 +30,7 @@ def query(dashboard: MunicipalDashboard) -> str:
 
 def csv_rows(dashboard: MunicipalDashboard) -> tuple[list[str], list[list[str]]]:
     period = dashboard.period
+    words = current_words().as_dict()
     kind = KIND_LABELS.get(dashboard.kind, dashboard.kind) if dashboard.kind else _("Alle")
     rows: list[list[str]] = [
         [_("Periode"), f"{period.first:%Y-%m}", f"{period.last:%Y-%m}"],
@@ -69,13 +71,13 @@ def csv_rows(dashboard: MunicipalDashboard) -> tuple[list[str], list[list[str]]]
     ]
     rows += [
         [],
-        [_("Tid fra undring, for saker registrert i perioden (median)")],
+        [_("Tid fra %(concern)s, for saker registrert i perioden (median)") % words],
         [_("Fra"), _("Median dager")],
     ]
     rows += [
         [m.label, f"{m.days:.0f}" if m.days is not None else m.text] for m in dashboard.medians
     ]
-    return [_("BTS – oversikt for kommunen")], rows
+    return [_("%(product)s – oversikt for kommunen") % words], rows
 
 
 def csv_export(dashboard: MunicipalDashboard) -> tuple[list[str], list[list[str]]]:

@@ -25,6 +25,7 @@ from cases.models import Case, Handover, Measure
 from levels.models import Guide, Level
 from levels.pyramid import Pyramid, build_pyramid
 from levels.rules import Move, table
+from levels.words import current_words, guide_words
 
 from . import figures
 from .access import service_open_cases
@@ -76,7 +77,7 @@ def criterion(slug: str, guide: Guide | None) -> Criterion:
             _("Siste aktivitet"),
         ),
         OVER_DEADLINE: (
-            _("Undringer over fristen"),
+            _("%(Concern_plural)s over fristen") % guide_words(guide).as_dict(),
             _(
                 "Saker på nivå 0 der det ikke er besluttet innen %(days)s dager om dere skal "
                 "gå videre."
@@ -391,9 +392,10 @@ def time_to_first(period: Period, *, kind: str = TOTAL) -> tuple[MedianDays, Med
         days, n = found[series]
         return MedianDays(label, days if n >= THRESHOLD else None)
 
+    words = current_words().as_dict()
     return (
-        median(_("Fra undring til første tiltak"), figures.TO_MEASURE),
-        median(_("Fra undring til første beslutning"), figures.TO_DECISION),
+        median(_("Fra %(concern)s til første tiltak") % words, figures.TO_MEASURE),
+        median(_("Fra %(concern)s til første beslutning") % words, figures.TO_DECISION),
     )
 
 

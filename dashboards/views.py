@@ -5,11 +5,13 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from bts.csv import csv_response
 from levels.pyramid import build_pyramid
 from levels.selectors import guide_levels, request_guide
+from levels.words import guide_words
 
 from . import access, charts, exports, selectors
 from .forms import CaseListForm, MunicipalFilterForm, ServiceFilterForm
@@ -131,5 +133,7 @@ def municipal_csv(request: HttpRequest) -> HttpResponse:
     """The same tables as CSV (formula cells neutralised), audited as an export."""
     _form, dashboard = _municipal(request)
     header, rows = exports.csv_export(dashboard)
-    today = timezone.localdate()
-    return csv_response(header, rows, filename=f"bts-oversikt-{today:%Y-%m-%d}.csv")
+    product = slugify(guide_words(request_guide(request)).product)
+    return csv_response(
+        header, rows, filename=f"{product}-oversikt-{timezone.localdate():%Y-%m-%d}.csv"
+    )

@@ -10,6 +10,7 @@ from bts.audit import record
 from bts.models import User
 from bts.pdf import DocumentMeta, render_pdf
 from cases.events import CaseAudit
+from levels.words import current_words
 
 from . import selectors
 from .events import inquiry_ref
@@ -79,28 +80,37 @@ def letter_context(inquiry: Inquiry, *, cases, municipality: str) -> dict:
 
 
 def duken_pdf(inquiry: Inquiry, version: DukenVersion, *, municipality: str) -> bytes:
+    words = current_words()
     meta = DocumentMeta(
         title=_("DUKEN"),
         author=inquiry.service.name,
         subject=_("Henvendelse %(n)s, versjon %(v)s") % {"n": inquiry.pk, "v": version.number},
         municipality=municipality,
         created=version.saved_at,
+        generator=words.product,
     )
     return render_pdf(
         "familiehjelpa/pdf/duken.html",
-        {"inquiry": inquiry, "version": version, "groups": duken_groups(version=version)},
+        {
+            "inquiry": inquiry,
+            "version": version,
+            "groups": duken_groups(version=version),
+            "words": words,
+        },
         meta=meta,
     )
 
 
 def reply_letter_pdf(inquiry: Inquiry, *, context: dict) -> bytes:
+    words = current_words()
     meta = DocumentMeta(
         title=_("Svar på henvendelse til familiehjelpa"),
         author=inquiry.service.name,
         subject=_("Henvendelse %(n)s") % {"n": inquiry.pk},
         municipality=context["municipality"],
+        generator=words.product,
     )
-    return render_pdf("familiehjelpa/pdf/reply_letter.html", context, meta=meta)
+    return render_pdf("familiehjelpa/pdf/reply_letter.html", {**context, "words": words}, meta=meta)
 
 
 def duken_pdf_export(version: DukenVersion, *, user: User, municipality: str) -> bytes:

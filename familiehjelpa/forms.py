@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts.forms import DesignSystemMixin
@@ -10,6 +11,7 @@ from bts.idempotency import IdempotentForm
 from bts.models import Service, User
 from bts.uploads import DocumentField
 from cases.models import Consent
+from levels.words import word_lazy
 
 from .models import AdviceCall, DukenVersion, Inquiry, Mapping
 
@@ -38,12 +40,16 @@ class ChildConsentForm(Form):
     and the family's consent: shared by registration and adding a child later."""
 
     case_number = forms.IntegerField(
-        label=_("Saksnummer i BTS"),
+        label=format_lazy(_("Saksnummer i {product}"), product=word_lazy("product")),
         required=False,
         min_value=1,
-        help_text=_(
-            "Når tjenesten har en sak om barnet i BTS: saksnummeret og barnets fødselsdato. "
-            "Da knyttes henvendelsen til den saken, og barnet registreres ikke på nytt."
+        help_text=format_lazy(
+            _(
+                "Når tjenesten har en sak om barnet i {product}: saksnummeret og barnets "
+                "fødselsdato. Da knyttes henvendelsen til den saken, og barnet registreres ikke "
+                "på nytt."
+            ),
+            product=word_lazy("product"),
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )

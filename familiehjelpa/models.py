@@ -13,10 +13,12 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
 from bts.models import Service
+from levels.words import word_lazy
 
 
 class Inquiry(ChoiceLabels, models.Model):
@@ -34,7 +36,7 @@ class Inquiry(ChoiceLabels, models.Model):
         PHONE = "phone", _("Telefon")
         EMAIL = "email", _("E-post")
         IN_PERSON = "in_person", _("Oppmøte")
-        BTS = "bts", _("Henvisning i BTS")
+        BTS = "bts", format_lazy(_("Henvisning i {product}"), product=word_lazy("product"))
 
     class Source(models.TextChoices):
         FAMILY = "family", _("Familien selv")

@@ -4,6 +4,7 @@ texts need. Texts never spell "BTS" or "undring": they take these, so a municipa
 
 from dataclasses import dataclass
 
+from django.db import DatabaseError
 from django.utils.functional import lazy
 
 from .models import Guide
@@ -100,7 +101,13 @@ def current_words() -> Words:
 
 
 def _word(name: str) -> str:
-    return getattr(current_words(), name)
+    try:
+        words = current_words()
+    except DatabaseError:
+        # No guide can be read: the system checks read model choices' labels, also for a
+        # command run without a database (`check --deploy`) or before `migrate` made the tables.
+        words = FALLBACK
+    return getattr(words, name)
 
 
 # For texts defined at import time (model choices, form labels): read when shown.

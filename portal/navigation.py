@@ -9,6 +9,8 @@ from bts.models import Role
 from bts.policies import requires_two_factor
 from bts.selectors import user_roles
 from dashboards import access as dashboards
+from levels.selectors import request_guide
+from levels.words import guide_words
 from toolbox import access as toolbox
 
 
@@ -67,7 +69,8 @@ def navigation_for(request) -> list[NavItem]:
     if roles & {Role.EMPLOYEE, Role.LEADER, Role.FAMILY_CONTACT, Role.FAMILIEHJELPA_LEADER}:
         items.append((_("Saker"), reverse("cases:list"), "cases"))
     if roles & {Role.EMPLOYEE, Role.LEADER}:
-        items.append((_("Ny undring"), reverse("cases:new"), "new"))
+        concern = guide_words(request_guide(request)).as_dict()
+        items.append((_("Registrer %(concern)s") % concern, reverse("cases:new"), "new"))
     if dashboards.may(user, dashboards.Action.SERVICE):
         items.append((_("Tjenesteoversikt"), reverse("dashboards:service"), "service_dashboard"))
     if dashboards.may(user, dashboards.Action.MUNICIPAL):

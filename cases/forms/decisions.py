@@ -5,13 +5,17 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts.models import Service
 from levels.rules import CLOSED, Table, options
+from levels.words import word_lazy
 
 from ..models import ChildNotHeard, ChildProtectionReport
 from .base import Form
+
+PRODUCT = word_lazy("product")
 
 
 class DecisionForm(Form):
@@ -64,14 +68,16 @@ class ReportForm(Form):
     reason = forms.CharField(
         label=_("Hva meldingen gjelder"),
         widget=forms.Textarea,
-        help_text=_("Foresatte varsles ikke fra BTS."),
+        help_text=format_lazy(_("Foresatte varsles ikke fra {product}."), product=PRODUCT),
     )
     police_contacted = forms.BooleanField(label=_("Politiet er kontaktet"), required=False)
     received_by = forms.ModelChoiceField(
         queryset=Service.objects.none(),
         label=_("Barneverntjenesten som fikk meldingen"),
         required=False,
-        help_text=_("Lederen i barneverntjenesten ser da saken i BTS."),
+        help_text=format_lazy(
+            _("Lederen i barneverntjenesten ser da saken i {product}."), product=PRODUCT
+        ),
     )
 
     def __init__(self, *args, **kwargs):

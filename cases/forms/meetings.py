@@ -1,10 +1,12 @@
 """Meetings and their minutes (referat)."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts.forms import DesignSystemMixin
 from bts.models import Service, User
+from levels.words import word_lazy
 
 from ..models import Minutes
 from .base import Form
@@ -78,7 +80,11 @@ class MinutesForm(DesignSystemMixin, forms.Form):
         required=False,
         help_text=_("Hva barnet selv mener og ønsker, ut fra alder og modenhet."),
     )
-    concern = forms.CharField(label=_("Undringen/problemet"), widget=forms.Textarea, required=False)
+    concern = forms.CharField(
+        label=format_lazy(_("{Concern}/problemet"), Concern=word_lazy("Concern_definite")),
+        widget=forms.Textarea,
+        required=False,
+    )
     shared_understanding = forms.CharField(
         label=_("Felles forståelse"), widget=forms.Textarea, required=False
     )

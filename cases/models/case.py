@@ -10,10 +10,12 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
 from bts.models import Service
+from levels.words import current_words, word_lazy
 
 from .child import Child
 
@@ -145,12 +147,12 @@ class Concern(ChoiceLabels, models.Model):
     idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
 
     class Meta:
-        verbose_name = _("undring")
-        verbose_name_plural = _("undringer")
+        verbose_name = word_lazy("concern")
+        verbose_name_plural = word_lazy("concern_plural")
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return f"Undring {self.observed_on:%d.%m.%Y}"
+        return f"{current_words().Concern} {self.observed_on:%d.%m.%Y}"
 
 
 class AnonymousDiscussion(ChoiceLabels, models.Model):
@@ -174,8 +176,8 @@ class RelayEntry(ChoiceLabels, models.Model):
     """One line of the stafettlogg: who did what, when, at which level and step."""
 
     class Kind(models.TextChoices):
-        OPENED = "opened", _("Undring registrert")
-        CONCERN = "concern", _("Undring konkretisert")
+        OPENED = "opened", format_lazy(_("{Concern} registrert"), Concern=word_lazy("Concern"))
+        CONCERN = "concern", format_lazy(_("{Concern} konkretisert"), Concern=word_lazy("Concern"))
         STEP_DONE = "step_done", _("Trinn fullført")
         NOTE = "note", _("Notat")
         SERVICE_JOINED = "service_joined", _("Tjeneste med i saken")

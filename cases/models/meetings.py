@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
 from bts.models import Service
 from levels.selectors import meeting_kind_name
+from levels.words import word_lazy
 
 from .case import Case
 
@@ -83,7 +85,9 @@ class Minutes(ChoiceLabels, models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
     present = models.TextField(_("Til stede"), blank=True)
     child_voice = models.TextField(_("Barnets stemme"), blank=True)
-    concern = models.TextField(_("Undringen/problemet"), blank=True)
+    concern = models.TextField(
+        format_lazy(_("{Concern}/problemet"), Concern=word_lazy("Concern_definite")), blank=True
+    )
     shared_understanding = models.TextField(_("Felles forståelse"), blank=True)
     measures_agreed = models.TextField(_("Tiltak som ble avtalt"), blank=True)
     responsibilities = models.TextField(_("Ansvarsfordeling"), blank=True)

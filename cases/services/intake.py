@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
 from bts.models import Service, User
+from levels.words import current_words
 
 from ..events import CaseAudit
 from ..grants import grants_sync
@@ -182,7 +183,8 @@ def case_open(
             case,
             actor=user,
             kind=RelayEntry.Kind.OPENED,
-            text=_("Undring registrert i %(service)s.") % {"service": service.name},
+            text=_("%(Concern)s registrert i %(service)s.")
+            % {"service": service.name, **current_words().as_dict()},
         )
         if audited:
             _audit(user=user, case=case, kind=CaseAudit.CASE_CREATED)

@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from bts.web import add_service_errors, posted
 from levels.rules import table
 from levels.selectors import guide_step, request_guide
+from levels.words import guide_words
 
 from .. import access, progress, reads, selectors, services
 from ..concern_tools import concern_tools
@@ -174,7 +175,7 @@ def concern_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         case,
         form,
-        title=_("Konkretiser undringen"),
+        title=_("Konkretiser %(concern_definite)s") % guide_words(request_guide(request)).as_dict(),
         intro=_("Nye observasjoner, samtaler og det du har drøftet med leder."),
         submit=_("Lagre"),
         fields_template="cases/_concern_fields.html",

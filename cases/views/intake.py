@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bts.web import errors_held_back, posted
+from levels.selectors import request_guide
+from levels.words import guide_words
 
 from .. import reads, services
 from ..concern_tools import concern_tools
@@ -111,7 +113,9 @@ def concern_new(request: HttpRequest, child_pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Undringen er registrert. Saken er på nivå 0."))
+            done = _("%(Concern_definite)s er registrert. Saken er på nivå %(level)s.")
+            words = guide_words(request_guide(request)).as_dict()
+            messages.success(request, done % {"level": case.level, **words})
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/concern_new.html", {"form": form, "child": child})
 

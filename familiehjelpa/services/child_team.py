@@ -211,5 +211,7 @@ def child_team_decide(
     if offered:
         history += " " + _("Ansvaret er tilbudt %(who)s.") % {"who": offered}
     history_add(item.inquiry, user, InquiryEvent.Kind.CHILD_TEAM, history)
-    record(kind=CaseAudit.CASE_DECIDED, actor=user, case_id=case.pk, detail="barneteam")
+    # Named as familiehjelpa's other barneteam events are (familiehjelpa.access).
+    detail = "familiehjelpa:barneteam"
+    record(kind=CaseAudit.CASE_DECIDED, actor=user, case_id=case.pk, detail=detail)
     return item

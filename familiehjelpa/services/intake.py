@@ -19,6 +19,7 @@ from bts.uploads import CheckedUpload
 from cases import services as case_services
 from cases.access import visible_cases
 from cases.models import Case, Child, Consent, RelayEntry
+from levels.words import current_words
 
 from ..events import InquiryAudit, inquiry_ref
 from ..models import Inquiry, InquiryCase, InquiryEvent
@@ -178,7 +179,8 @@ def inquiry_register(
                 "Et saksnummer brukes når en tjeneste henvender seg om sin egen sak."
             )
     if channel == Inquiry.Channel.BTS:
-        errors["channel"] = _("Henvisninger i BTS gjøres fra saken.")
+        words = current_words()
+        errors["channel"] = _("Henvisninger i %(product)s gjøres fra saken.") % words.as_dict()
     _check_caller(errors, caller, about, received_at)
     if errors:
         raise ValidationError(errors)

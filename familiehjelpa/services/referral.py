@@ -10,6 +10,7 @@ from bts.idempotency import create_once
 from bts.models import Service, User
 from cases import services as case_services
 from cases.models import Case, RelayEntry
+from levels.words import current_words
 
 from ..models import Inquiry, InquiryCase, InquiryEvent
 from .common import State, bring_in, case_changed, history_add
@@ -32,7 +33,9 @@ def case_refer(
     leader's board, already linked to the case. `service` is None when the municipality has no
     familiehjelpa in BTS."""
     if service is None:
-        raise ValidationError(_("Kommunen har ingen familiehjelpa i BTS."))
+        raise ValidationError(
+            _("Kommunen har ingen familiehjelpa i %(product)s.") % current_words().as_dict()
+        )
     if service.kind != Service.Kind.FAMILIEHJELPA:
         raise ValidationError(_("Velg familiehjelpa."))
     if not case.is_open:
@@ -84,8 +87,8 @@ def case_refer(
             inquiry,
             user,
             InquiryEvent.Kind.REGISTERED,
-            _("Henvist i BTS fra %(service)s, sak %(case)s.")
-            % {"service": case.owner_service.name, "case": case.pk},
+            _("Henvist i %(product)s fra %(service)s, sak %(case)s.")
+            % {"service": case.owner_service.name, "case": case.pk, **current_words().as_dict()},
             to_state=State.NEW,
         )
         case_changed(case.pk, user, f"familiehjelpa:{inquiry.pk}")

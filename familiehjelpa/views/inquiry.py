@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bts.web import add_service_errors, posted
+from levels.selectors import request_guide
+from levels.words import guide_words
 
 from .. import access, selectors, services
 from ..access import Action
@@ -139,7 +141,8 @@ def conversation_new(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Avtal samtale med familien"),
         intro=_(
             "Familien tilbys en samtale, og får vite at en tillitsperson kan være med. Avtal "
-            "hvem fra tjenestene som skal inviteres. BTS sender ingen invitasjon."
-        ),
+            "hvem fra tjenestene som skal inviteres. %(product)s sender ingen invitasjon."
+        )
+        % guide_words(request_guide(request)).as_dict(),
         submit=_("Avtal samtalen"),
     )

@@ -161,7 +161,7 @@ def test_without_mail_settings_production_sends_to_the_local_smtp_relay():
     assert result.returncode == 0, result.stderr
     config = json.loads(result.stdout)
     assert config["backend"][1:3] == ["localhost", 25]
-    assert config["from"] == "bts@localhost"
+    assert config["from"] == "noreply@localhost"
 
 
 def test_development_prints_mail_and_takes_no_smtp_options():

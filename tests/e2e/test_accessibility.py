@@ -202,7 +202,7 @@ def check_page(
 @pytest.mark.parametrize(
     ("path", "heading", "state"),
     [
-        ("/saker/ny/", "Ny undring", _acute_question),
+        ("/saker/ny/", "Registrer undring", _acute_question),
         ("/saker/ny/akutt/", "Meld direkte til barnevernet", _acute_report),
         ("/saker/ny/barn/", "Hvilket barn gjelder det?", _child_search_hit),
         ("/saker/anonym-drofting/", "Anonym drøfting", _anonymous_form),
@@ -289,7 +289,7 @@ def test_concern_form_with_errors_is_accessible(
     page: Page, live_server, browser_log, axe, active_guide, ansatt, emma
 ):
     login_with_session(page, live_server, ansatt)
-    page.goto(f"{live_server.url}/saker/ny/barn/{emma.pk}/undring/")
+    page.goto(f"{live_server.url}/saker/ny/barn/{emma.pk}/registrer/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Undring om Emma Hansen")
     tomorrow = timezone.localdate() + timedelta(days=1)
     form_field(page, "Når").fill(tomorrow.isoformat())

@@ -133,8 +133,10 @@ def test_case_from_undring_to_closure_with_relay_log(
 
     # --- 1. Ingrid registers the undring: akutt question, the child, the undring ---------------
     login(page, live_server, "ansatt", PASSWORD)
-    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Ny undring").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ny undring")
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role(
+        "link", name="Registrer undring"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrer undring")
     page.get_by_role(
         "group", name=re.compile("^Mistenker du vold, overgrep eller alvorlig omsorgssvikt")
     ).get_by_label("Nei", exact=True).check()

@@ -148,7 +148,7 @@ def test_the_barneteam_is_audited_in_the_case_and_decided_once(world, events):
         services.child_team_decide(item=item, user=leader, service=world.fh, reason="Vi.")
     assert events()[start:] == [
         ("case_changed", "familiehjelpa", world.case.pk),
-        ("case_decided", "barneteam", world.case.pk),
+        ("case_decided", "familiehjelpa:barneteam", world.case.pk),
     ]
 
 

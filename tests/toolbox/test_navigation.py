@@ -26,7 +26,7 @@ def test_the_menu_marks_the_page_one_is_on(client, make_user, guide, toolbox):
         (reverse("levels:step", args=["1.2"]), "Handlingsveileder"),
         (reverse("toolbox:catalogue"), "Tiltaksoversikt"),
         (reverse("toolbox:contacts"), "Kontakter"),
-        (reverse("cases:new"), "Ny undring"),
+        (reverse("cases:new"), "Registrer undring"),
         (reverse("start"), "Start"),
     ]:
         nav = client.get(url).text.split('aria-label="Hovedmeny"')[1].split("</nav>")[0]
