@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
@@ -41,6 +41,10 @@ DOCUMENT_BASE_URL = "https://bts.invalid/"
 GENERATOR = "BTS"
 
 
+def _active_language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 @dataclass(frozen=True, kw_only=True)
 class DocumentMeta:
     """What a document says about itself: shown in its page margins and stored as metadata."""
@@ -52,7 +56,9 @@ class DocumentMeta:
     subject: str
     municipality: str
     created: datetime = field(default_factory=timezone.now)
-    language: str = "nb"
+    # The language the document is written in: the one active while it is made (the
+    # municipality's language form, levels.language), in <html lang> and the PDF's metadata.
+    language: str = field(default_factory=_active_language)
 
     def created_w3c(self) -> str:
         """The creation time in the W3C date format WeasyPrint writes to XMP and /CreationDate."""

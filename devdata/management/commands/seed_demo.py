@@ -8,6 +8,7 @@ from bts.models import Role, Service, User
 from bts.services import membership_grant
 from cases.models import Case
 from familiehjelpa.models import Inquiry
+from levels.language import municipality_language
 from levels.models import Guide
 from toolbox.examples import EXAMPLE_CONTACTS, example_workbook
 from toolbox.models import CatalogueEntry
@@ -47,7 +48,9 @@ DEMO_PASSWORD = "demo"  # noqa: S105 - refused whenever DEBUG is off (bts.auth)
 class Command(BaseCommand):
     help = "Laster demodata (tjenester og demobrukere). Bare i demomodus."
 
+    # The demo's log lines and documents are written in the guide's language form.
     @transaction.atomic
+    @municipality_language()
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
             raise CommandError("Demodata kan bare lastes i demomodus (DJANGO_DEBUG=1).")
