@@ -3,14 +3,16 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from bts import views
 from bts.middleware import two_factor_exempt
 from portal.views import start
 
-admin.site.site_header = "BTS – administrasjon"
+# In the municipality's language form, like every page; the look is templates/admin/base_site.html.
+admin.site.site_header = _("BTS – administrasjon")
 admin.site.site_title = "BTS"
-admin.site.index_title = "Brukere, tjenester, handlingsveileder, tiltak og kontakter"
+admin.site.index_title = _("Brukere, tjenester, handlingsveileder, tiltak og kontakter")
 
 urlpatterns = [
     path("", start, name="start"),
