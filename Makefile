@@ -8,11 +8,13 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.13 2>/dev/null || command -v python3 2>/dev/null)
 UV_VERSION := 0.13.8
 CHROMIUM := /usr/bin/chromium
-# WeasyPrint (PDF documents) needs Pango and HarfBuzz' subsetter from the system.
+# WeasyPrint (PDF documents) needs Pango and HarfBuzz' subsetter from the system; the
+# translation catalogues (make messages, and the test that they are complete) need GNU gettext.
 SYSTEM_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+SYSTEM_TOOLS := msgfmt xgettext msgmerge msgattrib msgcat
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 
-.PHONY: help demo test bench lint e2e db-stop vendor-designsystemet lock clean system-libs
+.PHONY: help demo test bench lint e2e db-stop vendor-designsystemet lock clean system-libs messages
 
 help:
 	@echo "make demo   – start lokal PostgreSQL, migrer, last Øvre Eikers veileder, verktøykasse og demodata, server på http://127.0.0.1:8000"
@@ -20,6 +22,7 @@ help:
 	@echo "make test   – hele testsuiten (ruff, enhets- og visningstester, nettlesertester i Chromium)"
 	@echo "make bench  – ytelsesmåling: ny database med 200 000 syntetiske saker, appen under gunicorn, tabell over p50/p95 og spørringer per side"
 	@echo "make db-stop – stopp den lokale PostgreSQL-serveren som make demo startet"
+	@echo "make messages – oppdater og kompiler oversettelsene (nynorsk), og vis det som mangler oversettelse"
 	@echo "make vendor-designsystemet – hent Designsystemet CSS på nytt til static/vendor/"
 	@echo "make lock   – lag requirements.lock på nytt fra pyproject.toml"
 
@@ -66,15 +69,22 @@ $(CHROMIUM):
 
 system-libs:
 	@missing=""; for lib in $(SYSTEM_LIBS); do ldconfig -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	for tool in $(SYSTEM_TOOLS); do command -v "$$tool" >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installerer Pango og HarfBuzz for PDF-dokumentene …"; \
+	    echo "Installerer Pango og HarfBuzz for PDF-dokumentene og gettext for oversettelsene …"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else \
-	    echo "PDF-dokumentene trenger$$missing. Installer: sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
+	    echo "PDF-dokumentene og oversettelsene trenger$$missing. Installer: sudo apt-get install $(SYSTEM_PACKAGES)" >&2; \
 	    exit 1; \
 	  fi; \
 	fi
+
+# The catalogues (docs/language.md): Django's makemessages for the code's nynorsk catalogue,
+# what Django's own catalogues lack for nb and nn, compiled (msgfmt --check-format, as
+# compilemessages does); then the messages left to translate. Needs no database.
+messages: $(VENV)/.installed system-libs
+	$(PY) scripts/messages.py update
 
 db-stop: $(VENV)/.installed
 	$(PY) -m bts.localdb stop

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BtsConfig(AppConfig):
     name = "bts"
-    verbose_name = "Brukere og tjenester"
+    verbose_name = _("Brukere og tjenester")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_login_failed
@@ -11,6 +12,10 @@ class BtsConfig(AppConfig):
         from . import events  # noqa: F401  (registers the foundation's audit event kinds)
         from .auth import audit_login_failed
         from .middleware import session_start
+        from .third_party_labels import name_third_party_models
+
+        # Norwegian names for the admin's third-party models (axes, django-otp).
+        name_third_party_models()
 
         user_login_failed.connect(audit_login_failed, dispatch_uid="bts.audit_login_failed")
         user_logged_in.connect(session_start, dispatch_uid="bts.session_start")

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
@@ -38,6 +38,10 @@ PDF_VARIANT = "pdf/a-2u"
 DOCUMENT_BASE_URL = "https://bts.invalid/"
 
 
+def _active_language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 @dataclass(frozen=True, kw_only=True)
 class DocumentMeta:
     """What a document says about itself: shown in its page margins and stored as metadata."""
@@ -49,7 +53,9 @@ class DocumentMeta:
     subject: str
     municipality: str
     created: datetime = field(default_factory=timezone.now)
-    language: str = "nb"
+    # The language the document is written in: the one active while it is made (the
+    # municipality's language form, levels.language), in <html lang> and the PDF's metadata.
+    language: str = field(default_factory=_active_language)
     # In the Info dictionary and XMP (`CreatorTool`): the application that made the document,
     # by the name the municipality gives it (its guide's product name).
     generator: str = ""

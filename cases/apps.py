@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     """Child, Case, Concern, RelayLog, meetings, measures, decisions, consent (case workflow)."""
 
     name = "cases"
-    verbose_name = "Saker"
+    verbose_name = _("Saker")
 
     def ready(self) -> None:
         from . import events  # noqa: F401  (registers the app's audit event kinds)

@@ -1,5 +1,8 @@
 """E-mail to employees about their cases. Mail leaves the municipality's systems, so it carries
-no child's name or case content: only what happened, when, and a link to log in and see."""
+no child's name or case content: only what happened, when, and a link to log in and see.
+
+Each message is written in the municipality's language form, also when a service that sends
+one runs outside a request."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -9,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bts.models import User
+from levels.language import municipality_language
 from levels.words import current_words
 
 
@@ -32,6 +36,7 @@ def notify(users, *, subject: str, body: str) -> None:
     transaction.on_commit(send, robust=True)
 
 
+@municipality_language()
 def meeting_invited(meeting, participants: list[User]) -> None:
     notify(
         participants,
@@ -45,6 +50,7 @@ def meeting_invited(meeting, participants: list[User]) -> None:
     )
 
 
+@municipality_language()
 def handover_offered(handover) -> None:
     notify(
         [handover.to_user],
@@ -54,6 +60,7 @@ def handover_offered(handover) -> None:
     )
 
 
+@municipality_language()
 def cases_reassigned(user: User, *, count: int) -> None:
     notify(
         [user],

@@ -1,6 +1,7 @@
 """Due dates by e-mail: the nivå 0 decision, measure evaluations, the follow-up meeting after
 measures start, and the reminder to follow a case one passed on. Run daily
-(`manage.py send_reminders`); each reminder is sent once. Mail names cases by number only."""
+(`manage.py send_reminders`); each reminder is sent once. Mail names cases by number only, and
+is written in the municipality's language form."""
 
 from collections import defaultdict
 from datetime import date, timedelta
@@ -10,6 +11,7 @@ from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
 from bts.models import User
+from levels.language import municipality_language
 from levels.models import Guide
 from levels.words import current_words
 
@@ -72,6 +74,7 @@ def due_items(today: date) -> dict[User, list[tuple[str, str]]]:
     return items
 
 
+@municipality_language()
 def send_due_reminders(today: date) -> int:
     """Mail each user the reminders not sent before; return how many users got mail.
 

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "bts.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Where Django's LocaleMiddleware would be: the municipality's language form, not the
+    # browser's, for everything below it (the CSRF failure and lockout pages too).
+    "levels.middleware.LanguageFormMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -193,7 +196,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 BTS_SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", "Norsk bokmål")]
+# The municipality's language form (its guide's `language`) decides, not the browser
+# (levels.middleware.LanguageFormMiddleware, levels.language). The message ids are bokmål
+# (decision 0010); nynorsk is the catalogue in locale/ (decision 0061, docs/language.md).
+LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk")]
+# locale/: the code's catalogue; locale_upstream/: what Django's own catalogues lack for nb and nn
+# (both kept by `make messages`, scripts/messages.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_upstream"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

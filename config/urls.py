@@ -13,7 +13,7 @@ from portal.views import start
 
 admin.site.site_header = format_lazy(_("{product} – administrasjon"), product=word_lazy("product"))
 admin.site.site_title = word_lazy("product")
-admin.site.index_title = "Brukere, tjenester, handlingsveileder, tiltak og kontakter"
+admin.site.index_title = _("Brukere, tjenester, handlingsveileder, tiltak og kontakter")
 
 urlpatterns = [
     path("", start, name="start"),

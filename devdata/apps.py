@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DevdataConfig(AppConfig):
@@ -7,4 +8,4 @@ class DevdataConfig(AppConfig):
     data, without BTS_SYNTHETIC)."""
 
     name = "devdata"
-    verbose_name = "Demo- og testdata"
+    verbose_name = _("Demo- og testdata")

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FamiliehjelpaConfig(AppConfig):
     """Inquiries, triage, DUKEN and family contacts: one door in for families."""
 
     name = "familiehjelpa"
-    verbose_name = "Familiehjelpa"
+    verbose_name = _("Familiehjelpa")
 
     def ready(self) -> None:
         # `cases` never imports familiehjelpa: familiehjelpa tells it what it adds.

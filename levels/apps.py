@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LevelsConfig(AppConfig):
     name = "levels"
-    verbose_name = "Handlingsveileder"
+    verbose_name = _("Handlingsveileder")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

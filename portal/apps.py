@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
@@ -6,7 +7,7 @@ class PortalConfig(AppConfig):
     every app and no app imports it."""
 
     name = "portal"
-    verbose_name = "Startside og meny"
+    verbose_name = _("Startside og meny")
 
     def ready(self) -> None:
         from cases.concern_tools import concern_tools_provider

@@ -90,3 +90,25 @@ def employee(make_user):
 def employee_client(client, employee):
     client.force_login(employee)
     return client
+
+
+@pytest.fixture
+def nynorsk(guide, monkeypatch):
+    """Øvre Eiker's guide, in a municipality whose language form is nynorsk.
+
+    The language is set on the guide as the process keeps it (levels.selectors), every time it
+    is loaded, so requests and the code outside them (e-mail, daily commands) see it, even
+    after something clears the process's copy."""
+    from levels import selectors
+
+    load = selectors._load_active_guide
+
+    def load_in_nynorsk():
+        active = load()
+        if active is not None:
+            active.language = "nn"
+        return active
+
+    monkeypatch.setattr(selectors, "_load_active_guide", load_in_nynorsk)
+    selectors.guide_cache_clear()
+    return guide

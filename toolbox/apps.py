@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _refresh_system_admin_group(sender, using="default", **kwargs) -> None:
@@ -17,7 +18,7 @@ class ToolboxConfig(AppConfig):
     """The verktøykasse, the tiltaksoversikt (catalogue of services) and the contact list."""
 
     name = "toolbox"
-    verbose_name = "Verktøykasse, tiltak og kontakter"
+    verbose_name = _("Verktøykasse, tiltak og kontakter")
 
     def ready(self) -> None:
         from bts.services import system_admin_models_register

@@ -358,8 +358,13 @@ def test_child_search_finds_by_post_so_no_name_reaches_a_url(employee_client, ma
 def test_the_log_fragment_reads_only_the_case_and_its_log(
     employee_client, make_case, django_assert_max_num_queries
 ):
+    from levels.selectors import active_guide
+
     case = make_case()
     headers = {"HX-Request": "true", "HX-Target": "relay-log"}
+    # The guide, whose language form every response is in, is kept by the process
+    # (levels.selectors.active_guide), not read per request: have it, as a running process has.
+    active_guide()
     # session, user, second factor's device, memberships, case, audit, log, + savepoints.
     with django_assert_max_num_queries(9):
         employee_client.get(reverse("cases:detail", args=[case.pk]), headers=headers)

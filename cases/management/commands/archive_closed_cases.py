@@ -3,6 +3,7 @@ from django.db.models import F, Q
 
 from cases.archive import archive_package_make
 from cases.models import Case
+from levels.language import municipality_language
 
 
 class Command(BaseCommand):
@@ -26,8 +27,10 @@ class Command(BaseCommand):
             .order_by("closed_at")[:limit]
         )
         made = 0
-        for case in due:
-            # Made by the daily run, not by a person: audited without an actor.
-            archive_package_make(case=case, user=case.responsible, daily_run=True)
-            made += 1
+        # The documents are written in the municipality's language form (no request sets it).
+        with municipality_language():
+            for case in due:
+                # Made by the daily run, not by a person: audited without an actor.
+                archive_package_make(case=case, user=case.responsible, daily_run=True)
+                made += 1
         self.stdout.write(f"{made} arkivpakker laget.")

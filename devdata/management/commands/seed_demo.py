@@ -12,6 +12,7 @@ from bts.models import Role, Service, User
 from bts.services import membership_grant
 from cases.models import Case
 from familiehjelpa.models import Inquiry
+from levels.language import municipality_language
 from levels.loader import GuideFileError, load_guide
 from levels.models import Guide, Step
 from toolbox.examples import EXAMPLE_CONTACTS, example_workbook
@@ -64,11 +65,16 @@ class Command(BaseCommand):
             "(lastes inn og tas i bruk). Uten: veilederen som er i bruk.",
         )
 
+    # The demo's log lines and documents are written in the guide's language form.
     @transaction.atomic
     def handle(self, *args, guide: Path | None = None, **options):
         if not settings.DEMO_MODE:
             raise CommandError("Demodata kan bare lastes i demomodus (DJANGO_DEBUG=1).")
         in_use = self._guide(guide)
+        with municipality_language():  # of the guide just loaded, if one was
+            self._seed(in_use)
+
+    def _seed(self, in_use: Guide | None) -> None:
         services = {}
         for name, kind, provider in SERVICES:
             services[name], _ = Service.objects.update_or_create(
