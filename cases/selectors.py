@@ -31,6 +31,7 @@ from .access import (
 from .models import (
     Case,
     Child,
+    DecisionProposal,
     Evaluation,
     Guardian,
     Handover,
@@ -193,6 +194,20 @@ def service_cases(user: User) -> QuerySet[Case]:
         Case.objects.filter(owner_service_id__in=led_service_ids(user), status=Case.Status.OPEN)
         .select_related("child", "owner_service", "responsible")
         .order_by(F("decision_due").asc(nulls_last=True), "-last_activity_at")
+    )
+
+
+def proposals_waiting(user: User) -> QuerySet[DecisionProposal]:
+    """Decisions proposed in open cases of the services the user leads, waiting for a leader
+    to confirm them (where the guide has the leader decide)."""
+    return (
+        DecisionProposal.objects.filter(
+            status=DecisionProposal.Status.PENDING,
+            case__owner_service_id__in=led_service_ids(user),
+            case__status=Case.Status.OPEN,
+        )
+        .select_related("case__child", "proposed_by")
+        .order_by("proposed_at", "id")
     )
 
 

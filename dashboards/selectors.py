@@ -70,6 +70,9 @@ CRITERIA = (OPEN, OVER_DEADLINE, EVALUATION_OVERDUE, INACTIVE, WIDE, HANDOVER)
 def criterion(slug: str, guide: Guide | None) -> Criterion:
     days = guide.level0_decision_days if guide else 14
     inactive = guide.inactive_days if guide else 30
+    wide_levels = (
+        ", ".join(str(n) for n in table(guide).levels_requiring("offers")) if guide else "–"
+    )
     texts = {
         OPEN: (
             _("Åpne saker"),
@@ -96,8 +99,12 @@ def criterion(slug: str, guide: Guide | None) -> Criterion:
             _("Siste aktivitet"),
         ),
         WIDE: (
-            _("Saker på nivå 3"),
-            _("Bredt tverrfaglig samarbeid. Ledere skal være orientert om hver sak på nivå 3."),
+            _("Saker på nivå %(levels)s") % {"levels": wide_levels},
+            _(
+                "Nivået der veilederen ber om at familiehjelpa, koordinator og individuell plan "
+                "tilbys. Ledere skal være orientert om hver sak på nivå %(levels)s."
+            )
+            % {"levels": wide_levels},
             _("Registrert"),
         ),
         HANDOVER: (

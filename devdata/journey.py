@@ -42,7 +42,7 @@ from levels.words import current_words
 
 # What the log says when a step is done without something the walk cannot do (a requirement
 # the walk does not know, or a meeting kind the guide offers nowhere at the step).
-SKIPPED = "Avklart utenom saken i BTS."
+SKIPPED = "Avklart utenom saken."
 
 
 @dataclass(frozen=True)

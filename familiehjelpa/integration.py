@@ -17,7 +17,7 @@ from cases.extensions import CaseAction
 from cases.models import Case
 
 from .models import Inquiry, InquiryCase
-from .services import REFERRAL_LEVELS
+from .services import referral_levels
 
 
 def cases_of_family_contact(user: User) -> Q:
@@ -38,7 +38,7 @@ def referral_action(user: User, case: Case) -> list[CaseAction]:
     in yet. Reads only what the case page has loaded (its owner and involvements)."""
     if not (
         case.is_open
-        and case.level in REFERRAL_LEVELS
+        and case.level in referral_levels()
         and case_access.may(user, case_access.Action.WORK_ON, case)
     ):
         return []

@@ -10,6 +10,7 @@ from bts.selectors import admin_overview, request_memberships
 from cases.selectors import (
     handovers_for,
     my_cases,
+    proposals_waiting,
     service_cases,
     watched_cases,
     with_follow_up_due,
@@ -55,6 +56,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if Role.LEADER in roles:
         led = list(service_cases(request.user)[:100])
         context["service_cases"] = with_follow_up_due(led, max_days=max_days)
+        context["proposals"] = list(proposals_waiting(request.user)[:50])
     if Role.FAMILIEHJELPA_LEADER in roles:
         context["inquiries"] = familiehjelpa.leader_summary(request.user)
     if Role.FAMILY_CONTACT in roles:

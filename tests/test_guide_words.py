@@ -16,9 +16,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
-# The app code. devdata (the demo and synthetic data) is not among them yet: it still drives
-# cases through Øvre Eiker's step codes and meeting kinds, and names the concern in its texts.
-APPS = ["bts", "levels", "cases", "toolbox", "familiehjelpa", "dashboards", "portal", "config"]
+# The app code, the demo and synthetic data (devdata) included: they drive cases through
+# whatever guide is loaded.
+APPS = [
+    "bts", "levels", "cases", "toolbox", "familiehjelpa", "dashboards", "portal", "devdata",
+    "config",
+]  # fmt: skip
 
 # The product's names and the word for the concern, in any case: "BTS", "BTI", "bedre
 # tverrfaglig …", "undring", "Undringen", "undringssamtale" …

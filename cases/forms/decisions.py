@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from bts.forms import DesignSystemMixin
 from bts.models import Service
 from levels.rules import CLOSED, Table, options
 from levels.words import word_lazy
@@ -99,7 +100,9 @@ class ReportForm(Form):
         return value
 
 
-class ProposalAnswerForm(Form):
+class ProposalAnswerForm(DesignSystemMixin, forms.Form):
+    """Not idempotent by key: a proposal is answered once (a second answer changes nothing)."""
+
     confirm = forms.TypedChoiceField(
         label=_("Bekrefter du forslaget?"),
         choices=[("ja", _("Ja, bekreft beslutningen")), ("nei", _("Nei, ikke bekreft"))],

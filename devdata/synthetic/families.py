@@ -68,7 +68,7 @@ def _advice_calls(writer, rng, staff, n: int, now: datetime) -> None:
             channel="phone",
             caller_kind=rng.choice(kinds),
             topics=[rng.choice([t.value for t in AdviceCall.Topic])],
-            advice="Drøftet anonymt. Rådet til en undringssamtale med foresatte.",
+            advice="Drøftet anonymt. Rådet til en samtale med foresatte.",
             registered_by_id=rng.choice([fh.leader, *fh.employees]),
             created_at=when,
         )

@@ -30,12 +30,11 @@ from .intake import (
     needs_consent_message,
 )
 from .letters import reply_sent
-from .referral import REFERRAL_LEVELS, case_refer
+from .referral import case_refer, referral_levels
 from .triage import MappingConflict, inquiry_move, mapping_save
 
 __all__ = [
     "FUTURE_SLACK",
-    "REFERRAL_LEVELS",
     "WORRY_BY_URGENCY",
     "Caller",
     "CaseReference",
@@ -60,5 +59,6 @@ __all__ = [
     "inquiry_submitted",
     "mapping_save",
     "needs_consent_message",
+    "referral_levels",
     "reply_sent",
 ]

@@ -10,13 +10,22 @@ from bts.idempotency import create_once
 from bts.models import Service, User
 from cases import services as case_services
 from cases.models import Case, RelayEntry
+from levels.rules import table
+from levels.selectors import active_guide
 from levels.words import current_words
 
 from ..models import Inquiry, InquiryCase, InquiryEvent
 from .common import State, bring_in, case_changed, history_add
 
-# The case levels a service's case may be referred to familiehjelpa from.
-REFERRAL_LEVELS = (2, 3)
+
+def referral_levels() -> list[int]:
+    """The levels a service's case may be referred to familiehjelpa from: where the guide has
+    the case be collaboration with other services (its `collaboration_from_level` and up)."""
+    guide = active_guide()
+    if guide is None:
+        return []
+    rules = table(guide)
+    return [n for n in sorted(rules.levels) if n >= rules.collaboration_from_level]
 
 
 def case_refer(
@@ -40,10 +49,14 @@ def case_refer(
         raise ValidationError(_("Velg familiehjelpa."))
     if not case.is_open:
         raise ValidationError(_("Saken er avsluttet."))
-    if case.level not in REFERRAL_LEVELS:
+    levels = referral_levels()
+    if case.level not in levels:
         raise ValidationError(
-            _("Saker på nivå 2 og 3 kan henvises til familiehjelpa. Denne saken er på nivå %(n)s.")
-            % {"n": case.level}
+            _(
+                "Saker på nivå %(levels)s kan henvises til familiehjelpa. "
+                "Denne saken er på nivå %(n)s."
+            )
+            % {"levels": ", ".join(str(n) for n in levels), "n": case.level}
         )
     if case.owner_service_id == service.pk:
         raise ValidationError(_("Saken er allerede familiehjelpas."))

@@ -117,7 +117,7 @@ def create_demo_inquiries(users: dict[str, User], service: dict[str, Service]) -
     # her parents consented to familiehjelpa too.
     sara = Case.objects.filter(child__first_name="Sara", owner_service=school).first()
     referred = 0
-    if sara is not None and sara.level in services.REFERRAL_LEVELS:
+    if sara is not None and sara.level in services.referral_levels():
         case_services.consent_record(
             case=sara,
             user=rektor,
