@@ -6,9 +6,12 @@ here). Each guide file found is driven, so a new one is covered without a new te
 
 import uuid
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from cases import services
 from cases.models import Case, DecisionProposal, Evaluation, RelayEntry, WideCollaboration
@@ -141,7 +144,7 @@ def _walk_to_decision(case, user, school, kinds_used):
     return case
 
 
-def test_the_main_journey_under_each_guide(guide, make_case, employee, school):
+def test_the_main_journey_under_each_guide(guide, make_case, employee, school, client):
     rules = table(guide)
     kinds_used: set[str] = set()
     case = make_case()
@@ -169,3 +172,24 @@ def test_the_main_journey_under_each_guide(guide, make_case, employee, school):
     log = " ".join(case.relay_entries.values_list("text", flat=True))
     assert all(names[k] in log for k in kinds_used)
     assert case.relay_entries.filter(kind=RelayEntry.Kind.DECISION).count() == 2
+
+    # The pages and the documents speak the guide's words, in its language form.
+    leader = leader_of(case)
+    client.force_login(leader)
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+    page = response.text
+    assert f'<html lang="{guide.language}"' in page
+    assert response["Content-Language"] == guide.language
+    assert f"– {guide.product_name} {guide.municipality}</title>" in page
+    assert guide.concern_word_definite[:1].upper() + guide.concern_word_definite[1:] in page
+    pdf = client.get(reverse("cases:case_pdf", args=[case.pk]))
+    reader = PdfReader(BytesIO(pdf.content))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert reader.trailer["/Root"]["/Lang"] == guide.language
+    assert reader.metadata.creator == guide.product_name
+    assert guide.concern_word_definite[:1].upper() + guide.concern_word_definite[1:] in text
+    others = {g.stem for g in GUIDE_FILES} - {guide.slug}
+    for other in others:
+        other_guide = load_guide(GUIDES / f"{other}.toml", activate=False)
+        if other_guide.concern_word != guide.concern_word:
+            assert f" {other_guide.concern_word_definite} " not in f" {page.lower()} "
