@@ -36,7 +36,7 @@ class DecisionForm(Form):
     )
     child_not_heard = forms.ChoiceField(
         label=_("Eller: hvorfor barnet ikke er hørt denne gangen"),
-        choices=[("", _("Barnet er hørt (skrevet over)")), *ChildNotHeard.choices],
+        choices=[("", _("Barnet er hørt (se feltet over)")), *ChildNotHeard.choices],
         required=False,
         widget=forms.RadioSelect,
     )

@@ -80,7 +80,7 @@ class EvaluationForm(Form):
     )
     child_not_heard = forms.ChoiceField(
         label=_("Eller: hvorfor barnet ikke er hørt denne gangen"),
-        choices=[("", _("Barnet er hørt (skrevet over)")), *ChildNotHeard.choices],
+        choices=[("", _("Barnet er hørt (se feltet over)")), *ChildNotHeard.choices],
         required=False,
         widget=forms.RadioSelect,
     )

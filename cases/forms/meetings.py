@@ -16,7 +16,7 @@ class MeetingForm(Form):
     kind = forms.ChoiceField(
         label=_("Type møte"),
         error_messages={"required": _("Velg hva slags møte det er.")},
-        help_text=_("Møtetypene er veilederens. Trinnet saken er på, ber om den som er valgt."),
+        help_text=_("Møtetypene kommer fra veilederen. Den trinnet ber om, er valgt."),
     )
     starts_at = forms.DateTimeField(
         label=_("Dato og klokkeslett"),

@@ -62,7 +62,7 @@ class WideCollaborationForm(DesignSystemMixin, forms.Form):
         label=_("Familiehjelpa"),
         choices=WideCollaboration.Answer.choices,
         widget=forms.RadioSelect,
-        help_text=_("På nivå 3 skal familien få tilbud om familiehjelpa."),
+        help_text=_("På dette nivået skal familien få tilbud om familiehjelpa."),
     )
     coordinator = forms.ModelChoiceField(queryset=None, required=False, label=_("Koordinator"))
     child_coordinator = forms.ModelChoiceField(

@@ -279,8 +279,8 @@ def case_decide(
                 actor=user,
                 kind=RelayEntry.Kind.PROPOSAL,
                 text=_(
-                    "Forslag: %(where)s. Begrunnelse: %(reason)s Veilederen sier at leder tar "
-                    "denne beslutningen; saken venter på leders bekreftelse."
+                    "Forslag: %(where)s (veilederen sier at leder tar denne beslutningen; saken "
+                    "venter på leders bekreftelse). Begrunnelse: %(reason)s"
                 )
                 % {"where": _where(to_level), "reason": proposal.reason},
             )
