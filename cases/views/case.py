@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -90,7 +91,7 @@ def _detail_page(request, case, *, kind="", older="", step_form=None, status=200
         "kinds": RelayEntry.Kind.choices,
         "step": step,
         "rule": rule,
-        "closing": bool(rule and step and step.code in rule.closing_steps),
+        "closing": _is_closing(request, case, step),
         "closes_case": bool(rule and step and rule.closing_steps[-1:] == (step.code,)),
         "offers_here": bool(rule and "offers" in rule.requires),
         "requirements": requirements,
@@ -199,18 +200,29 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponse(status=204, headers={"HX-Refresh": "true"})
         return redirect("cases:detail", pk=case.pk)
     if request.htmx:
-        step = guide_step(request_guide(request), case.step_code)
-        return render(
-            request,
-            "cases/detail.html#checklist",
-            {
-                "case": case,
-                "may_work": True,
-                "checklist": _checklist(selectors.step_checks(case), step),
-                "saved": True,
-            },
+        # The checklist, and what the step still requires (swapped in beside it).
+        page = access.case_with_sections(request.user, case.pk)
+        step = guide_step(request_guide(request), page.step_code)
+        context = {
+            "case": page,
+            "may_work": True,
+            "checklist": _checklist(page.page_step_checks, step),
+            "saved": True,
+            "requirements": progress.step_requirements(page, step),
+            "closing": _is_closing(request, page, step),
+            "oob": True,
+        }
+        return HttpResponse(
+            render_to_string("cases/detail.html#checklist", context, request)
+            + render_to_string("cases/detail.html#requirements", context, request)
         )
     return redirect("cases:detail", pk=case.pk)
+
+
+def _is_closing(request, case, step) -> bool:
+    guide = request_guide(request)
+    rule = table(guide).levels.get(case.level) if guide else None
+    return bool(rule and step and step.code in rule.closing_steps)
 
 
 def _checklist(checks, step) -> list[dict]:
