@@ -467,82 +467,54 @@ class _Validator(Validator):
         line = self.loc.table("[levels.decision]", index)
         self.table(decision, DECISION_FIELDS, key, line)
         self.choice(decision, "taken_by", DECIDERS, key, line)
+
+        def bad(name: str, message: str) -> None:
+            self.problem(self.loc.key(line, name), f"{key}.{name}", message)
+
         to_levels = decision.get("to_levels")
         if isinstance(to_levels, list):
             for to in to_levels:
                 if isinstance(to, bool) or not isinstance(to, int) or to not in numbers:
-                    self.problem(
-                        self.loc.key(line, "to_levels"),
-                        f"{key}.to_levels",
-                        f"nivå {to} finnes ikke i veilederen",
-                    )
+                    bad("to_levels", f"nivå {to} finnes ikke i veilederen")
             if len(set(map(repr, to_levels))) != len(to_levels):
-                self.problem(
-                    self.loc.key(line, "to_levels"),
-                    f"{key}.to_levels",
-                    "samme nivå står flere ganger",
-                )
+                bad("to_levels", "samme nivå står flere ganger")
             if not to_levels and decision.get("close") is False:
-                self.problem(
-                    self.loc.key(line, "to_levels"),
-                    f"{key}.to_levels",
-                    "beslutningen må kunne gå til et nivå eller avslutte saken",
-                )
+                bad("to_levels", "beslutningen må kunne gå til et nivå eller avslutte saken")
         closing = decision.get("closing_steps")
         if isinstance(closing, list):
             self.string_list(closing, f"{key}.closing_steps", self.loc.key(line, "closing_steps"))
             if len(set(map(repr, closing))) != len(closing):
-                self.problem(
-                    self.loc.key(line, "closing_steps"),
-                    f"{key}.closing_steps",
-                    "samme trinn står flere ganger",
-                )
+                bad("closing_steps", "samme trinn står flere ganger")
             for code in closing:
                 if isinstance(code, str) and code not in own:
-                    self.problem(
-                        self.loc.key(line, "closing_steps"),
-                        f"{key}.closing_steps",
+                    bad(
+                        "closing_steps",
                         f"avslutningstrinnet «{code}» er ikke et trinn på nivå {number}",
                     )
                 elif code in deciding:
-                    self.problem(
-                        self.loc.key(line, "closing_steps"),
-                        f"{key}.closing_steps",
+                    bad(
+                        "closing_steps",
                         f"«{code}» er nivåets beslutningstrinn og kan ikke være avslutningstrinn",
                     )
             if closing and decision.get("close") is False:
-                self.problem(
-                    self.loc.key(line, "closing_steps"),
-                    f"{key}.closing_steps",
+                bad(
+                    "closing_steps",
                     "nivået har avslutningstrinn, men beslutningen kan ikke avslutte saken",
                 )
         target = decision.get("continue_to")
         if isinstance(target, str) and target:
             if target not in own:
-                self.problem(
-                    self.loc.key(line, "continue_to"),
-                    f"{key}.continue_to",
-                    f"trinnet «{target}» er ikke et trinn på nivå {number}",
-                )
+                bad("continue_to", f"trinnet «{target}» er ikke et trinn på nivå {number}")
             elif isinstance(closing, list) and target in closing:
-                self.problem(
-                    self.loc.key(line, "continue_to"),
-                    f"{key}.continue_to",
-                    f"«{target}» er et avslutningstrinn",
-                )
+                bad("continue_to", f"«{target}» er et avslutningstrinn")
             elif target in deciding:
-                self.problem(
-                    self.loc.key(line, "continue_to"),
-                    f"{key}.continue_to",
+                bad(
+                    "continue_to",
                     f"«{target}» er nivåets beslutningstrinn: «fortsett» går tilbake til et "
                     "trinn før det",
                 )
             if isinstance(to_levels, list) and number not in to_levels:
-                self.problem(
-                    self.loc.key(line, "continue_to"),
-                    f"{key}.continue_to",
-                    f"beslutningen kan ikke fortsette på nivå {number} (to_levels)",
-                )
+                bad("continue_to", f"beslutningen kan ikke fortsette på nivå {number} (to_levels)")
 
 
 def parse_guide_file(path: Path) -> dict:
