@@ -115,11 +115,9 @@ def _detail_page(request, case, *, kind="", older="", step_form=None, status=200
 
 def _calls_for(step, requirements) -> set[str]:
     """The actions the current step calls for, shown first on the page: those that add what it
-    still needs (a decision step calls for its decision)."""
-    if step is None:
+    still needs (a decision step's decision is on its card)."""
+    if step is None or step.is_decision:
         return set()
-    if step.is_decision:
-        return {"decide"}
     return {r.name for r in requirements if not r.done}
 
 

@@ -148,7 +148,11 @@ def wide_collaboration(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         case,
         form,
-        title=_("Nivå 3: bredt tverrfaglig samarbeid"),
+        title=_("Nivå %(level)s: %(title)s")
+        % {
+            "level": case.level,
+            "title": next(lv.title for lv in guide.levels.all() if lv.number == case.level),
+        },
         intro=_(
             "Familiehjelpa skal tilbys. Vurder koordinator, barnekoordinator og individuell "
             "plan. Aktuelle ledere skal være orientert om saken."

@@ -143,7 +143,7 @@ def _level_0_checklist(page: Page) -> None:
 
 def _level_3_case(page: Page) -> None:
     expect(
-        page.get_by_role("region", name="Nivå 3: bredt tverrfaglig samarbeid", exact=True)
+        page.get_by_role("region", name="Nivå 3: Bredt tverrfaglig samarbeid", exact=True)
     ).to_contain_text("Tilbudt og ønsket")
     expect(page.locator("#handover-offer")).to_contain_text("Ansvaret er tilbudt Marius Leder")
     expect(
@@ -223,7 +223,7 @@ def test_registration_and_level_0_pages_are_accessible(
     ("path", "heading", "state"),
     [
         ("/saker/{case}/", "Saken om Emma Hansen", _level_3_case),
-        ("/saker/{case}/niva-3/", "Nivå 3: bredt tverrfaglig samarbeid", _level_3_form),
+        ("/saker/{case}/niva-3/", "Nivå 3: Bredt tverrfaglig samarbeid", _level_3_form),
         ("/saker/{case}/beslutning/", "Beslutning", _decision_choices),
         ("/saker/{case}/moter/{meeting}/referat/", "Referat fra Tverrfaglig team", _minutes_form),
         ("/saker/{case}/tiltak/{measure}/evaluering/", "Evaluer tiltaket", _evaluation_form),
@@ -257,7 +257,7 @@ def test_duplicate_child_warning_is_accessible(
     page.goto(f"{live_server.url}/saker/ny/barn/nytt/")
     fill_child_form(page)
     page.get_by_role("button", name="Registrer barnet og gå videre").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Undring om Emma Hansen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Undring: Emma Hansen")
 
     # The same child once more: the form comes back with the warning instead of a second Emma.
     page.goto(f"{live_server.url}/saker/ny/barn/nytt/")
@@ -290,7 +290,7 @@ def test_concern_form_with_errors_is_accessible(
 ):
     login_with_session(page, live_server, ansatt)
     page.goto(f"{live_server.url}/saker/ny/barn/{emma.pk}/registrer/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Undring om Emma Hansen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Undring: Emma Hansen")
     tomorrow = timezone.localdate() + timedelta(days=1)
     form_field(page, "Når").fill(tomorrow.isoformat())
     page.get_by_role("button", name="Registrer undringen").click()

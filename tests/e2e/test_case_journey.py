@@ -1,9 +1,11 @@
 """One case from the first undring to its closure, walked in the browser by ansatt and leder.
 
 Ingrid (ansatt, Solsikken barnehage) registers an undring about Emma, concretises it and shares it
-with her leader Marius, who decides to go on to nivå 1. Ingrid holds a samarbeidsmøte, writes its
-referat, agrees two measures and evaluates one; with the guardian's consent she brings Eikebakken
-skole into the case and raises it to nivå 2. Marius closes the case with a reason. The relay log
+with her leader Marius; she proposes going on to nivå 1, and Marius confirms (Øvre Eiker's guide
+takes the nivå 0 decision with the leader). Ingrid holds a samarbeidsmøte, writes its referat,
+agrees two measures and evaluates one — each of which moves the case on through the steps that
+wait for it; with the guardian's consent she brings Eikebakken skole into the case and raises it
+to nivå 2. Marius closes the case with a reason, through the closing step 2.5. The relay log
 (stafettloggen) must then tell the whole story, step by step, in order.
 """
 
@@ -28,6 +30,8 @@ SIGNED_FORM = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%
 OBSERVATION = "Emma gråter og holder fast i mor i garderoben hver morgen ved levering."
 OBSERVATION_2 = "Emma sa i samlingsstunden at hun er redd for at mamma ikke kommer tilbake."
 SHARED = "Delt med styrer Marius. Vi ble enige om at vi bør gå videre."
+TALKED = "Undringssamtalen med mor ble holdt på telefon; notatet ligger i barnehagens arkiv."
+LATER = "Tas i neste samarbeidsmøte med skolen."
 REASON_LEVEL_1 = "Undringen er konkret og vedvarende. Vi tar det opp med foresatte."
 CHILD_VIEW = "Emma vil gjerne at en voksen hun kjenner tar imot henne om morgenen."
 MEETING_PLACE = "Solsikken barnehage, møterommet"
@@ -51,15 +55,25 @@ def status_fact(page: Page, term: str) -> Locator:
     )
 
 
-def step_done(code: str, title: str, ticked: int = 0, summary: str = "") -> str:
-    """The relay-log text of a completed step, with its checklist tally from the loaded guide."""
+def step_done(
+    code: str, title: str, ticked: int = 0, summary: str = "", skipped: str = "", why: str = ""
+) -> str:
+    """The relay-log text of a completed step, with its checklist tally from the loaded guide,
+    and what it was done without, and why."""
     from levels.models import Step
 
     items = len(Step.objects.get(level__guide__is_active=True, code=code).checklist_items)
     text = f"{code} {title} er gjort."
     if items:
         text += f" Sjekkliste: {ticked} av {items} punkter."
+    if skipped:
+        text += f" Gjort uten: {skipped}. Hvorfor: {why}"
     return f"{text} {summary}" if summary else text
+
+
+def step_met(code: str, title: str, met: str) -> str:
+    """The relay-log text of a step the case passed by itself, when what it needed was done."""
+    return f"{code} {title} er gjort. Oppfylt: {met}."
 
 
 def tick_checklist(page: Page) -> int:
@@ -85,18 +99,35 @@ def expect_at_step(page: Page, level: int, code: str) -> None:
     ).to_be_visible()
 
 
-def complete_step(page: Page, code: str, summary: str = "") -> None:
-    """Mark the case's current step done from the step card, and land on the next one."""
+def complete_step(page: Page, code: str, summary: str = "", why: str = "") -> None:
+    """Mark the case's current step done from the step card, and land on the next one. `why`:
+    the reason it is done without what it still requires."""
     card = page.get_by_role("region", name=re.compile(f"^Nå: {re.escape(code)} "))
     if summary:
         form_field(card, "Kort om hva som ble gjort (valgfritt)").fill(summary)
-    card.get_by_role("button", name=f"Trinn {code} er gjort").click()
+    if why:
+        form_field(card, "Hvorfor trinnet er gjort uten det som gjenstår").fill(why)
+    card.get_by_role("button", name=re.compile(f"^Trinn {re.escape(code)} er gjort")).click()
     expect(
         page.get_by_role("heading", level=2, name=re.compile(f"^Nå: {re.escape(code)} "))
     ).to_have_count(0)
 
 
-def decide(page: Page, choice: str, reason: str, child_view: str = "") -> None:
+def case_action(page: Page, name: str) -> None:
+    """Follow a link of the case page's actions: among those the step calls for first, else
+    under "Alle handlinger i saken" (opened first)."""
+    actions = page.get_by_role("navigation", name="Handlinger i saken")
+    now = actions.locator(".bts-case-actions__now").get_by_role("link", name=name, exact=True)
+    if now.count():
+        now.click()
+        return
+    more = actions.locator("details.bts-case-actions__more")
+    if more.get_attribute("open") is None:
+        more.locator("summary").click()
+    more.get_by_role("link", name=name, exact=True).click()
+
+
+def decide(page: Page, choice: str, reason: str, child_view: str) -> None:
     """Take the decision at a decision step: the move, why, and what the child says."""
     page.get_by_role("link", name="Ta beslutning").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Beslutning")
@@ -104,8 +135,7 @@ def decide(page: Page, choice: str, reason: str, child_view: str = "") -> None:
         choice, exact=True
     ).check()
     form_field(page, "Begrunnelse").fill(reason)
-    if child_view:
-        form_field(page, "Barnets stemme").fill(child_view)
+    form_field(page, "Barnets stemme").fill(child_view)
     page.get_by_role("button", name="Lagre beslutning").click()
 
 
@@ -127,6 +157,8 @@ def test_case_from_undring_to_closure_with_relay_log(
 ):
     today = timezone.localdate()
     d = f"{today:%d.%m.%Y}"
+    yesterday = today - timedelta(days=1)  # the samarbeidsmøte: held, so its referat is written
+    dm = f"{yesterday:%d.%m.%Y}"
     first_evaluation = today + timedelta(days=28)
     second_evaluation = today + timedelta(days=42)
     next_evaluation = today + timedelta(days=35)
@@ -155,7 +187,7 @@ def test_case_from_undring_to_closure_with_relay_log(
     expect(form_field(guardian, "Har foreldreansvar")).to_be_checked()
     page.get_by_role("button", name="Registrer barnet og gå videre").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Undring om Emma Hansen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Undring: Emma Hansen")
     form_field(page, "Hva har du sett eller hørt?").fill(OBSERVATION)
     expect(form_field(page, "Når")).to_have_value(today.isoformat())
     form_field(page, "I hvilken situasjon").fill("I garderoben ved levering")
@@ -186,9 +218,7 @@ def test_case_from_undring_to_closure_with_relay_log(
     ).to_be_checked()
     complete_step(page, "0.1")
     expect_at_step(page, 0, "0.2")
-    page.get_by_role("navigation", name="Handlinger i saken").get_by_role(
-        "link", name="Konkretiser undringen"
-    ).click()
+    case_action(page, "Konkretiser undringen")
     expect(page.get_by_role("heading", level=1)).to_have_text("Konkretiser undringen")
     form_field(page, "Hva har du sett eller hørt?").fill(OBSERVATION_2)
     form_field(page, "I hvilken situasjon").fill("I samlingsstunden")
@@ -198,22 +228,37 @@ def test_case_from_undring_to_closure_with_relay_log(
     page.get_by_role("button", name="Lagre").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Saken om Emma Hansen")
     expect(page.get_by_role("region", name="Undringen", exact=True)).to_contain_text(OBSERVATION_2)
+    ticked_0_2 = tick_checklist(page)
     complete_step(page, "0.2")
 
-    # --- 3. Sharing with the leader (0.3); the case waits at the decision step 0.4 --------------
+    # --- 3. Sharing with the leader (0.3), whose referat is kept elsewhere: the step is done
+    # without it, saying why; the case waits at the decision step 0.4 ------------------------
     expect_at_step(page, 0, "0.3")
-    complete_step(page, "0.3", SHARED)
+    card = page.get_by_role("region", name=re.compile("^Nå: 0.3 "))
+    card.get_by_role("button", name="Trinn 0.3 er gjort").click()
+    expect(page.locator("#id_skip_reason_error")).to_contain_text(
+        "Dette gjenstår: møtet er holdt og referatet skrevet."
+    )
+    expect_at_step(page, 0, "0.3")
+    complete_step(page, "0.3", SHARED, why=TALKED)
     expect_at_step(page, 0, "0.4")
     browser_log.assert_clean("nivå 0 steps")
+
+    # --- 4. Ingrid proposes nivå 1; Marius, the kindergarten's leader, confirms it --------------
+    decide(page, "Gå opp et nivå: nivå 1", REASON_LEVEL_1, CHILD_VIEW)
+    expect(page).to_have_url(case_url)
+    expect(page.locator("#proposal")).to_contain_text("venter på leders bekreftelse")
+    expect_at_step(page, 0, "0.4")
     logout(page)
 
-    # --- 4. Marius, the kindergarten's leader, decides: on to nivå 1 ----------------------------
     login(page, live_server, "leder", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Hei, Marius")
-    page.goto(case_url)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Saken om Emma Hansen")
-    expect_at_step(page, 0, "0.4")
-    decide(page, "Gå opp et nivå: nivå 1", REASON_LEVEL_1, CHILD_VIEW)
+    page.locator("#proposals").get_by_role("link", name="Emma Hansen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Forslag til beslutning")
+    page.get_by_role("group", name=re.compile("^Bekrefter du forslaget")).get_by_label(
+        "Ja, bekreft beslutningen", exact=True
+    ).check()
+    page.get_by_role("button", name="Lagre svaret").click()
     expect(page).to_have_url(case_url)
     expect_at_step(page, 1, "1.1")
     browser_log.assert_clean("decision to nivå 1")
@@ -222,11 +267,10 @@ def test_case_from_undring_to_closure_with_relay_log(
     # --- 5. Ingrid holds a samarbeidsmøte and writes its referat --------------------------------
     login(page, live_server, "ansatt", PASSWORD)
     page.goto(case_url)
-    actions = page.get_by_role("navigation", name="Handlinger i saken")
-    actions.get_by_role("link", name="Nytt møte").click()
+    case_action(page, "Nytt møte")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nytt møte")
-    form_field(page, "Type møte").select_option(label="Samarbeidsmøte")
-    form_field(page, "Dato og klokkeslett").fill(f"{today.isoformat()}T08:30")
+    expect(form_field(page, "Type møte")).to_have_value("samarbeidsmote")  # what 1.1 calls for
+    form_field(page, "Dato og klokkeslett").fill(f"{yesterday.isoformat()}T08:30")
     form_field(page, "Sted").fill(MEETING_PLACE)
     form_field(page, "Hva skal dere snakke om").fill(
         "Hvordan har Emma det om morgenen, og hva kan vi gjøre sammen?"
@@ -237,10 +281,11 @@ def test_case_from_undring_to_closure_with_relay_log(
     page.get_by_role("button", name="Avtal møtet").click()
     expect(page.get_by_role("status").first).to_contain_text("Møtet er avtalt.")
     meetings = page.get_by_role("region", name="Møter", exact=True)
-    expect(meetings).to_contain_text(f"{d} kl. 08:30 · {MEETING_PLACE}")
+    expect(meetings).to_contain_text(f"{dm} kl. 08:30 · {MEETING_PLACE}")
+    expect_at_step(page, 1, "1.2")  # 1.1 waited for the meeting to be booked
 
     meetings.get_by_role("link", name=re.compile("^Skriv referat")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Referat fra Samarbeidsmøte {d}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Referat fra Samarbeidsmøte {dm}")
     expect(page.get_by_text("Referatet er ikke skrevet ennå.")).to_be_visible()
     form_field(page, "Til stede").fill("Lise Hansen (mor), Ingrid Ansatt (pedagogisk leder)")
     form_field(page, "Barnets stemme").fill("Emma sier at hun savner mamma når hun blir levert.")
@@ -271,9 +316,7 @@ def test_case_from_undring_to_closure_with_relay_log(
         ),
         (MEASURE_2, "Emma kan sette ord på hvordan hun har det.", second_evaluation),
     ]:
-        page.get_by_role("navigation", name="Handlinger i saken").get_by_role(
-            "link", name="Nytt tiltak"
-        ).click()
+        case_action(page, "Nytt tiltak")
         expect(page.get_by_role("heading", level=1)).to_have_text("Nytt tiltak")
         form_field(page, "Tiltak").fill(description)
         form_field(page, "Mål").fill(goal)
@@ -307,15 +350,11 @@ def test_case_from_undring_to_closure_with_relay_log(
     )
     browser_log.assert_clean("measures and evaluation")
 
-    # --- 8. On to the decision step 1.4; consent, Eikebakken skole joins; raise to nivå 2 -------
-    for code in ("1.1", "1.2", "1.3"):
-        expect_at_step(page, 1, code)
-        complete_step(page, code)
+    # --- 8. The referat, the measures and the evaluation moved the case to its decision step 1.4;
+    # consent, Eikebakken skole joins; raise to nivå 2 ------------------------------------------
     expect_at_step(page, 1, "1.4")
 
-    page.get_by_role("navigation", name="Handlinger i saken").get_by_role(
-        "link", name="Registrer samtykke"
-    ).click()
+    case_action(page, "Registrer samtykke")
     expect(page.get_by_role("heading", level=1)).to_have_text("Registrer samtykke")
     page.get_by_role("group", name=re.compile("^Tjenester samtykket gjelder")).get_by_label(
         "Eikebakken skole", exact=True
@@ -341,9 +380,7 @@ def test_case_from_undring_to_closure_with_relay_log(
         family.get_by_role("link", name=re.compile("^Signert skjema")).click()
     assert download.value.suggested_filename.startswith("samtykke-sak-")
 
-    page.get_by_role("navigation", name="Handlinger i saken").get_by_role(
-        "link", name="Ta med en annen tjeneste"
-    ).click()
+    case_action(page, "Ta med en annen tjeneste")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ta med en annen tjeneste")
     form_field(page, "Tjeneste").select_option(label="Eikebakken skole")
     page.get_by_role("button", name="Ta med i saken").click()
@@ -351,22 +388,26 @@ def test_case_from_undring_to_closure_with_relay_log(
         "Solsikken barnehage, Eikebakken skole"
     )
 
-    decide(page, "Gå opp et nivå: nivå 2", REASON_LEVEL_2)
+    decide(page, "Gå opp et nivå: nivå 2", REASON_LEVEL_2, CHILD_VIEW)
     expect(page).to_have_url(case_url)
     expect_at_step(page, 2, "2.1")
     browser_log.assert_clean("decision to nivå 2")
 
-    # --- 9. On to the decision step 2.4; Marius closes the case with a reason ------------------
+    # --- 9. On to the decision step 2.4 (the school's part comes later); Marius closes the case
+    # with a reason, through the closing step 2.5 ---------------------------------------------
     for code in ("2.1", "2.2", "2.3"):
         expect_at_step(page, 2, code)
-        complete_step(page, code)
+        complete_step(page, code, why=LATER)
     expect_at_step(page, 2, "2.4")
     logout(page)
 
     login(page, live_server, "leder", PASSWORD)
     page.goto(case_url)
-    decide(page, "Avslutt saken", REASON_CLOSE)
+    decide(page, "Avslutt saken", REASON_CLOSE, CHILD_VIEW)
     expect(page).to_have_url(case_url)
+    expect_at_step(page, 2, "2.5")
+    ticked_2_5 = tick_checklist(page)
+    complete_step(page, "2.5")
     expect(status_fact(page, "Status")).to_have_text(f"Avsluttet {d}")
     expect(page.get_by_role("link", name="Ta beslutning")).to_have_count(0)
     expect(page.get_by_role("navigation", name="Handlinger i saken")).to_have_count(0)
@@ -374,34 +415,78 @@ def test_case_from_undring_to_closure_with_relay_log(
 
     # --- 10. The relay log tells the whole journey, in order ------------------------------------
     expect(page.get_by_role("heading", level=2, name="Stafettlogg")).to_be_visible()
+    proposal = (
+        f"Forslag: nivå 1 (veilederen sier at leder tar denne beslutningen; saken venter på "
+        f"leders bekreftelse). Begrunnelse: {REASON_LEVEL_1}"
+    )
     expected = [
         (INGRID, "Undring registrert", "0", "0.1", "Undring registrert i Solsikken barnehage."),
         (INGRID, "Trinn fullført", "0", "0.1", step_done("0.1", "Undring oppstår", ticked_0_1)),
         (INGRID, "Undring konkretisert", "0", "0.2", OBSERVATION_2),
-        (INGRID, "Trinn fullført", "0", "0.2", step_done("0.2", "Konkretiser undringen")),
-        (INGRID, "Trinn fullført", "0", "0.3", step_done("0.3", "Del undringen", 0, SHARED)),
+        (
+            INGRID,
+            "Trinn fullført",
+            "0",
+            "0.2",
+            step_done("0.2", "Konkretiser undringen", ticked_0_2),
+        ),
+        (
+            INGRID,
+            "Trinn fullført",
+            "0",
+            "0.3",
+            step_done(
+                "0.3", "Del undringen", 0, SHARED, "møtet er holdt og referatet skrevet", TALKED
+            ),
+        ),
+        (INGRID, "Forslag til beslutning", "0", "0.4", proposal),
         (
             MARIUS,
             "Beslutning",
             "0",
             "0.4",
-            f"Saken går fra nivå 0 til nivå 1. Begrunnelse: {REASON_LEVEL_1}",
+            f"Saken går fra nivå 0 til nivå 1. Begrunnelse: {REASON_LEVEL_1} "
+            f"Foreslått av {INGRID}, bekreftet av leder {MARIUS}.",
         ),
-        (INGRID, "Møte", "1", "1.1", f"Samarbeidsmøte {d} kl. 08:30 på {MEETING_PLACE} er avtalt."),
-        (INGRID, "Referat", "1", "1.1", f"Referat fra samarbeidsmøte {d} er lagret (versjon 1)."),
+        (
+            INGRID,
+            "Møte",
+            "1",
+            "1.1",
+            f"Samarbeidsmøte {dm} kl. 08:30 på {MEETING_PLACE} er avtalt.",
+        ),
+        (
+            INGRID,
+            "Trinn fullført",
+            "1",
+            "1.1",
+            step_met("1.1", "Innkalle til møte, planlegging og forberedelser", "et møte er avtalt"),
+        ),
+        (INGRID, "Referat", "1", "1.2", f"Referat fra samarbeidsmøte {dm} er lagret (versjon 1)."),
         (
             INGRID,
             "Tiltak",
             "1",
-            "1.1",
+            "1.2",
             f"Tiltak fra {d}: {MEASURE_1}. Ansvarlig: Solsikken barnehage ({INGRID}). "
             f"Evalueres innen {first_evaluation:%d.%m.%Y}.",
         ),
         (
             INGRID,
+            "Trinn fullført",
+            "1",
+            "1.2",
+            step_met(
+                "1.2",
+                "Samarbeidsmøte med foresatte",
+                "møtet er holdt og referatet skrevet; et tiltak med evalueringsdato er satt i gang",
+            ),
+        ),
+        (
+            INGRID,
             "Tiltak",
             "1",
-            "1.1",
+            "1.3",
             f"Tiltak fra {d}: {MEASURE_2}. Ansvarlig: Solsikken barnehage ({INGRID}). "
             f"Evalueres innen {second_evaluation:%d.%m.%Y}.",
         ),
@@ -409,7 +494,7 @@ def test_case_from_undring_to_closure_with_relay_log(
             INGRID,
             "Evaluering",
             "1",
-            "1.1",
+            "1.3",
             f"Tiltaket «{MEASURE_1}» er evaluert: fortsett tiltaket. "
             f"Neste evaluering innen {next_evaluation:%d.%m.%Y}.",
         ),
@@ -417,11 +502,9 @@ def test_case_from_undring_to_closure_with_relay_log(
             INGRID,
             "Trinn fullført",
             "1",
-            "1.1",
-            step_done("1.1", "Innkalle til møte, planlegging og forberedelser"),
+            "1.3",
+            step_met("1.3", "Gjennomføre og evaluere tiltak", "tiltakene er evaluert"),
         ),
-        (INGRID, "Trinn fullført", "1", "1.2", step_done("1.2", "Samarbeidsmøte med foresatte")),
-        (INGRID, "Trinn fullført", "1", "1.3", step_done("1.3", "Gjennomføre og evaluere tiltak")),
         (
             INGRID,
             "Samtykke",
@@ -442,11 +525,44 @@ def test_case_from_undring_to_closure_with_relay_log(
             "Trinn fullført",
             "2",
             "2.1",
-            step_done("2.1", "Innkall til møte, etabler kontakt med annen tjeneste"),
+            step_done(
+                "2.1",
+                "Innkall til møte, etabler kontakt med annen tjeneste",
+                skipped="et møte er avtalt",
+                why=LATER,
+            ),
         ),
-        (INGRID, "Trinn fullført", "2", "2.2", step_done("2.2", "Planlegg tiltak")),
-        (INGRID, "Trinn fullført", "2", "2.3", step_done("2.3", "Iverksett tiltak")),
-        (MARIUS, "Beslutning", "2", "2.4", f"Saken er avsluttet. Begrunnelse: {REASON_CLOSE}"),
+        (
+            INGRID,
+            "Trinn fullført",
+            "2",
+            "2.2",
+            step_done(
+                "2.2", "Planlegg tiltak", skipped="møtet er holdt og referatet skrevet", why=LATER
+            ),
+        ),
+        (
+            INGRID,
+            "Trinn fullført",
+            "2",
+            "2.3",
+            step_done("2.3", "Iverksett tiltak", skipped="tiltakene er evaluert", why=LATER),
+        ),
+        (
+            MARIUS,
+            "Beslutning",
+            "2",
+            "2.4",
+            f"Saken skal avsluttes: først trinn 2.5. Begrunnelse: {REASON_CLOSE}",
+        ),
+        (
+            MARIUS,
+            "Trinn fullført",
+            "2",
+            "2.5",
+            step_done("2.5", "Hvis saken avsluttes", ticked_2_5),
+        ),
+        (MARIUS, "Trinn fullført", "2", "2.5", "Saken er avsluttet."),
     ]
     log = page.locator("#relay-log > li")
     expect(log).to_have_count(len(expected))
@@ -466,7 +582,8 @@ def test_case_from_undring_to_closure_with_relay_log(
             MARIUS,
             "Beslutning",
             "0.4",
-            f"Saken går fra nivå 0 til nivå 1. Begrunnelse: {REASON_LEVEL_1}",
+            f"Saken går fra nivå 0 til nivå 1. Begrunnelse: {REASON_LEVEL_1} "
+            f"Foreslått av {INGRID}, bekreftet av leder {MARIUS}.",
         ),
         (
             INGRID,
@@ -474,6 +591,11 @@ def test_case_from_undring_to_closure_with_relay_log(
             "1.4",
             f"Saken går fra nivå 1 til nivå 2. Begrunnelse: {REASON_LEVEL_2}",
         ),
-        (MARIUS, "Beslutning", "2.4", f"Saken er avsluttet. Begrunnelse: {REASON_CLOSE}"),
+        (
+            MARIUS,
+            "Beslutning",
+            "2.4",
+            f"Saken skal avsluttes: først trinn 2.5. Begrunnelse: {REASON_CLOSE}",
+        ),
     ]
     browser_log.assert_clean("relay log")

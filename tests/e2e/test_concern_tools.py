@@ -27,7 +27,7 @@ def test_an_undring_with_the_scale_and_the_checklists(
     toolbox_load(path=GUIDE_FILE.parents[1] / "verktoy" / "ovre-eiker.toml")
     login_with_session(page, live_server, ansatt)
     page.goto(f"{live_server.url}/saker/ny/barn/{emma.pk}/registrer/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Undring om Emma Hansen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Undring: Emma Hansen")
     worry = page.get_by_role("group", name=re.compile("^Hvor bekymret er du"))
     quite = worry.get_by_role("radio", name="3 Ganske bekymret")
     expect(quite).to_have_accessible_description(re.compile("det trengs tiltak"))
