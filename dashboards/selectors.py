@@ -24,7 +24,7 @@ from cases.events import CaseAudit
 from cases.models import Case, Handover, Measure
 from levels.models import Guide, Level
 from levels.pyramid import Pyramid, build_pyramid
-from levels.rules import Move, table
+from levels.rules import Move, levels_text, table
 from levels.words import current_words, guide_words
 
 from . import figures
@@ -70,9 +70,7 @@ CRITERIA = (OPEN, OVER_DEADLINE, EVALUATION_OVERDUE, INACTIVE, WIDE, HANDOVER)
 def criterion(slug: str, guide: Guide | None) -> Criterion:
     days = guide.level0_decision_days if guide else 14
     inactive = guide.inactive_days if guide else 30
-    wide_levels = (
-        ", ".join(str(n) for n in table(guide).levels_requiring("offers")) if guide else "–"
-    )
+    wide_levels = levels_text(table(guide).levels_requiring("offers")) if guide else "–"
     texts = {
         OPEN: (
             _("Åpne saker"),

@@ -186,3 +186,11 @@ def step_after(rules: Table, level: int, code: str) -> str | None:
     if code == rule.decision_step:
         raise MoveRefused(_("Dette trinnet avsluttes med en beslutning."))
     return rule.path[rule.path.index(code) + 1]
+
+
+def levels_text(numbers) -> str:
+    """Level numbers as a sentence names them: "3", "2 og 3", "1, 2 og 3"."""
+    names = [str(n) for n in numbers]
+    if len(names) < 2:
+        return "".join(names) or "–"
+    return _("%(first)s og %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
 from bts.models import Service, User
+from levels import rules
 
 from .. import notifications
 from ..access import led_service_ids
@@ -188,7 +189,7 @@ def wide_collaboration_save(
     if case.level not in levels:
         raise ValidationError(
             _("Veilederen ber om disse tilbudene på nivå %(levels)s.")
-            % {"levels": ", ".join(str(n) for n in levels) or "–"}
+            % {"levels": rules.levels_text(levels)}
         )
     before = WideCollaboration.objects.filter(case=case).first()
     same = before and (

@@ -10,7 +10,7 @@ from bts.idempotency import create_once
 from bts.models import Service, User
 from cases import services as case_services
 from cases.models import Case, RelayEntry
-from levels.rules import table
+from levels.rules import levels_text, table
 from levels.selectors import active_guide
 from levels.words import current_words
 
@@ -56,7 +56,7 @@ def case_refer(
                 "Saker på nivå %(levels)s kan henvises til familiehjelpa. "
                 "Denne saken er på nivå %(n)s."
             )
-            % {"levels": ", ".join(str(n) for n in levels), "n": case.level}
+            % {"levels": levels_text(levels), "n": case.level}
         )
     if case.owner_service_id == service.pk:
         raise ValidationError(_("Saken er allerede familiehjelpas."))

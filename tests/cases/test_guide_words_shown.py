@@ -81,7 +81,7 @@ def test_the_new_concern_form(employee_client, make_case, words):
     page = employee_client.get(url).text
     concern, definite = words["concern"], words["definite"]
     assert f"<title>{definite.capitalize()} – {words['product']}" in page
-    assert f"{concern.capitalize()} om Emma Hansen</h1>" in page
+    assert f"{concern.capitalize()}: Emma Hansen</h1>" in page
     assert f">Registrer {definite}</button>" in page
     assert_only_its_own_words(page, words)
 
