@@ -9,4 +9,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Saker")
 
     def ready(self) -> None:
+        from levels.loader import guide_in_use_checks
+
         from . import events  # noqa: F401  (registers the app's audit event kinds)
+        from .selectors import cases_off_the_guide
+
+        guide_in_use_checks.append(cases_off_the_guide)

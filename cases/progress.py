@@ -50,10 +50,9 @@ def _met(name: str, case: Case, step: Step) -> bool:
     kind = step.meeting_kind
 
     def meetings():
+        # Booked since the case's present stretch began (a new level, or a new round).
         return [
-            m
-            for m in case.page_meetings
-            if (not kind or m.kind == kind) and (m.starts_at >= start or m.created_at >= start)
+            m for m in case.page_meetings if (not kind or m.kind == kind) and m.created_at >= start
         ]
 
     if name == "checklist":
@@ -68,7 +67,12 @@ def _met(name: str, case: Case, step: Step) -> bool:
             for m in meetings()
         )
     if name == "measure":
-        return any(m.is_active and m.evaluation_due for m in case.page_measures)
+        # One agreed in this stretch, or one still running toward its evaluation.
+        today = timezone.localdate()
+        return any(
+            m.is_active and (m.created_at >= start or m.evaluation_due >= today)
+            for m in case.page_measures
+        )
     if name == "evaluation":
         return any(e.created_at >= start for e in case.page_evaluations)
     if name == "consent":

@@ -400,3 +400,23 @@ def case_list(
     if len(ids) > CASE_LIST_PAGE:
         following = f"{cases[-1].last_activity_at.isoformat()}~{cases[-1].pk}"
     return CaseListPage(cases, following)
+
+
+def cases_off_the_guide(steps_by_level: dict[int, set[str]]) -> list[str]:
+    """Open cases at a level or step a guide about to be put in use does not have: they could
+    neither complete their step nor decide (say which, so they are moved first)."""
+    stranded = [
+        pk
+        for pk, level, code in Case.objects.filter(status=Case.Status.OPEN)
+        .values_list("pk", "level", "step_code")
+        .order_by("pk")
+        .iterator()
+        if code not in steps_by_level.get(level, ())
+    ]
+    if not stranded:
+        return []
+    shown = ", ".join(str(pk) for pk in stranded[:10]) + (" …" if len(stranded) > 10 else "")
+    return [
+        f"{len(stranded)} åpne saker står på et nivå eller trinn veilederen ikke har "
+        f"(sak {shown}). Flytt eller avslutt dem først, eller behold trinnkodene i veilederen."
+    ]

@@ -24,7 +24,7 @@ from cases.events import CaseAudit
 from cases.models import Case, Handover, Measure
 from levels.models import Guide, Level
 from levels.pyramid import Pyramid, build_pyramid
-from levels.rules import Move, levels_text, table
+from levels.rules import FIRST_LEVEL, Move, levels_text, table
 from levels.words import current_words, guide_words
 
 from . import figures
@@ -127,7 +127,7 @@ def _open_offers() -> QuerySet[Handover]:
 
 def _criterion_q(slug: str, *, guide: Guide | None, today: date, now: datetime) -> Q:
     if slug == OVER_DEADLINE:
-        return Q(level=0, decision_due__lt=today)
+        return Q(level=FIRST_LEVEL, decision_due__lt=today)
     if slug == EVALUATION_OVERDUE:
         return Q(Exists(_overdue_measures(today)))
     if slug == INACTIVE:

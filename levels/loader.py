@@ -380,8 +380,15 @@ class _Validator(Validator):
             number = level.get("number")
             self._level_requires(level, key, l_line)
             step_lines = [self.loc.table("[[levels.steps]]", first + j) for j in range(len(steps))]
+            offers = "offers" in (level.get("requires") or [])
             for j, step in enumerate(steps):
                 self._step_rules(step, f"{key}.steps[{j}]", step_lines[j], kinds, number)
+                if "offers" in (step.get("requires") or []) and not offers:
+                    self.problem(
+                        self.loc.key(step_lines[j], "requires"),
+                        f"{key}.steps[{j}].requires",
+                        '«offers» kan bare kreves på et nivå som har requires = ["offers"]',
+                    )
             deciding = [s.get("code") for s in steps if s.get("decision") is True]
             if not deciding:
                 self.problem(l_line, f"{key}.steps", f"nivå {number} har ikke noe beslutningstrinn")
@@ -522,10 +529,24 @@ def parse_guide_file(path: Path) -> dict:
     return read_data_file(path, _Validator, GuideFileError)
 
 
+# Apps above this one that keep step codes (cases) check a guide before it is put in use:
+# each callable takes {level number: step codes} of the new guide and returns problems.
+guide_in_use_checks: list = []
+
+
+def _steps_by_level(doc: dict) -> dict[int, set[str]]:
+    return {lv["number"]: {s["code"] for s in lv["steps"]} for lv in doc["levels"]}
+
+
 @transaction.atomic
 def load_guide(path: Path, *, activate: bool = True) -> Guide:
-    """Validate the file, then replace the guide with the same slug in one transaction."""
+    """Validate the file, then replace the guide with the same slug in one transaction. A guide
+    put in use may not leave an open case at a step it does not have."""
     doc = parse_guide_file(path)
+    if activate:
+        problems = [p for check in guide_in_use_checks for p in check(_steps_by_level(doc))]
+        if problems:
+            raise GuideFileError(path, problems)
     g, acute = doc["guide"], doc["acute"]
     language = g.get("language", LanguageForm.BOKMAL)
     words = {k: v.strip() for k, v in doc.get("words", {}).items()}

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from .models import Guide, Level
 
 CLOSED = None  # the "to level" of a decision that closes the case
+# Where every case starts: the guide file numbers its levels 0, 1, 2 … (docs/guide-format.md).
+FIRST_LEVEL = 0
 
 
 class Move(models.TextChoices):
@@ -101,9 +103,14 @@ class Option:
 
     @property
     def label(self) -> str:
+        labels = {
+            Move.CONTINUE: _("Fortsett på nivå %(level)s"),
+            Move.RAISE: _("Gå opp til nivå %(level)s"),
+            Move.LOWER: _("Gå ned til nivå %(level)s"),
+        }
         if self.to_level is CLOSED:
             return str(Move.CLOSE.label)
-        return _("%(move)s: nivå %(level)s") % {"move": self.move.label, "level": self.to_level}
+        return labels[self.move] % {"level": self.to_level}
 
 
 def classify(from_level: int, to_level: int | None) -> Move:

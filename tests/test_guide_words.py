@@ -9,6 +9,7 @@ are not read. A hit is reported as file:line and what was found.
 
 import ast
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +32,16 @@ WORDS = re.compile(r"\bBTS\b|\bBTI\b|undring|bedre tverrfaglig", re.IGNORECASE)
 # words a user reads. Only this lower-case spelling, joined to a name, is passed over.
 CODE_NAME = re.compile(r"(?<![\w-])bts(?=[-._][A-Za-z])|^bts$")
 STEP_CODE = re.compile(r"^\d\.\d+$")
+# The meeting kinds of every guide file, and those the code held before guides named them.
 MEETING_KINDS = {"undringssamtale", "samarbeidsmote", "evalueringsmote", "tverrfaglig_team"}
 MEETING_KINDS |= {"barneteam"}
+MEETING_KINDS |= {
+    kind["code"]
+    for guide in (ROOT / "fixtures" / "veiledere").glob("*.toml")
+    for kind in tomllib.loads(guide.read_text(encoding="utf-8")).get("meeting_kinds", [])
+}
+# A step code in a sentence: "Trinn 0.1: skriv ned …", "trinn 1.4".
+STEP_IN_TEXT = re.compile(r"\btrinn\s+\d\.\d+", re.IGNORECASE)
 # A rule on a level number in a template tag: {% if level == 0 %}, {% if case.level > 1 %},
 # {% if step.level.number != 3 %}, {% with level=0 %}, {% if 2 <= to_level %}.
 LEVEL_RULE = re.compile(
@@ -44,6 +53,13 @@ TAG = re.compile(r"\{%.*?%\}", re.DOTALL)
 COMMENT = re.compile(r"\{#.*?#\}|\{%\s*comment\b.*?%\}.*?\{%\s*endcomment\s*%\}", re.DOTALL)
 
 # Where the words may stay, and why. Keep this short: everything else takes them from the guide.
+# Where a level-number rule may stay, and why.
+ALLOWED_LEVEL_RULES = {
+    # The tiltaksoversikt (the municipality's catalogue spreadsheet) has its own level columns
+    # 0–3 (docs/tiltaksoversikt.md), not the guide's levels.
+    "toolbox/models.py": "the catalogue's level columns 0–3",
+}
+
 ALLOWED_WORDS = {
     # The default words of the guide file format (a guide that names none of its own, and a
     # deployment before any guide is loaded): the one place they are written down.
@@ -84,7 +100,43 @@ def template_hits(text: str, path: str) -> list[Hit]:
         for match in LEVEL_RULE.finditer(tag.group()):
             line = _line_of(text, tag.start() + match.start())
             hits.append(Hit(path, line, f"a level-number rule «{match.group()}»"))
+    for match in STEP_IN_TEXT.finditer(text):
+        hits.append(Hit(path, _line_of(text, match.start()), f"the step code «{match.group()}»"))
+    for kind in MEETING_KINDS:
+        for match in re.finditer(rf"[\"'=]{re.escape(kind)}[\"'\s}}]", text):
+            hits.append(Hit(path, _line_of(text, match.start()), f"the meeting kind «{kind}»"))
     return hits
+
+
+def _levelish(node: ast.AST) -> bool:
+    name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+    return isinstance(node, ast.Name | ast.Attribute) and "level" in name.lower()
+
+
+def _number(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int)
+        and not isinstance(node.value, bool)
+    )
+
+
+def _level_rules(tree: ast.AST) -> list[tuple[int, str]]:
+    """`case.level == 3`, `level >= 2`, `Q(level=0)`: a level number written in the code."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            parts = [node.left, *node.comparators]
+            if any(_levelish(p) for p in parts) and any(_number(p) for p in parts):
+                found.append((node.lineno, ast.unparse(node)))
+        elif (
+            isinstance(node, ast.keyword)
+            and node.arg
+            and "level" in node.arg
+            and _number(node.value)
+        ):
+            found.append((node.value.lineno, f"{node.arg}={node.value.value}"))
+    return found
 
 
 def _docstrings(tree: ast.AST) -> set[int]:
@@ -111,10 +163,13 @@ def python_hits(source: str, path: str) -> list[Hit]:
         if path not in ALLOWED_WORDS:
             for match in WORDS.finditer(shown):
                 hits.append(Hit(path, node.lineno, f"the word «{match.group()}»"))
-        if STEP_CODE.match(value):
+        if STEP_CODE.match(value) or STEP_IN_TEXT.search(value):
             hits.append(Hit(path, node.lineno, f"the step code «{value}»"))
         if value in MEETING_KINDS:
             hits.append(Hit(path, node.lineno, f"the meeting kind «{value}»"))
+    if path not in ALLOWED_LEVEL_RULES:
+        for line, rule in _level_rules(tree):
+            hits.append(Hit(path, line, f"a level-number rule «{rule}»"))
     return hits
 
 
@@ -180,6 +235,8 @@ def test_the_exceptions_are_still_needed():
         ("{% comment %}\nBTS {% if level == 1 %}\n{% endcomment %}", []),
         ('<div class="bts-card bts-level--{{ colour }}"><link href="css/bts.css">', []),
         ("{{ words.Concern }} {{ level.number }}", []),
+        ("{% translate 'Trinn 0.1: skriv ned' %}", ["the step code «Trinn 0.1»"]),
+        ('<option value="nettverksmote">', ["the meeting kind «nettverksmote»"]),
     ],
 )
 def test_the_template_check(text, found):
@@ -206,6 +263,12 @@ def test_a_template_hit_names_its_line():
         ('def f():\n    """The undring at 0.1."""', []),
         ('AUTH_USER_MODEL = "bts.User"\nlabel = "bts"\ncss = "bts-card"', []),
         ('x = "Barneteamet" + "1.5 ganger"', []),
+        ('x = _("Trinn 0.1: skriv ned")', ["the step code «Trinn 0.1: skriv ned»"]),
+        ('kind = "urosamtale"', ["the meeting kind «urosamtale»"]),  # Fjordvik's
+        ("if case.level == 3:\n    pass", ["a level-number rule «case.level == 3»"]),
+        ("ok = 2 <= to_level", ["a level-number rule «2 <= to_level»"]),
+        ("q = Q(level=0)", ["a level-number rule «level=0»"]),
+        ("q = Q(level=FIRST_LEVEL)\nn = len(levels) > 3", []),
     ],
 )
 def test_the_python_check(source, found):

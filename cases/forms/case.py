@@ -55,7 +55,7 @@ class CaseListFilterForm(DesignSystemMixin, forms.Form):
     )
     level = forms.TypedChoiceField(
         label=_("Nivå"),
-        choices=[("", _("Alle nivåer")), *[(n, f"Nivå {n}") for n in range(4)]],
+        choices=[("", _("Alle nivåer"))],  # and the guide's levels (__init__)
         coerce=int,
         empty_value=None,
         required=False,
@@ -64,8 +64,9 @@ class CaseListFilterForm(DesignSystemMixin, forms.Form):
         queryset=Service.objects.none(), label=_("Tjeneste"), required=False
     )
 
-    def __init__(self, *args, services=None, **kwargs):
+    def __init__(self, *args, services=None, levels=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["level"].choices += [(lv.number, str(lv)) for lv in levels]
         self.fields["service"].queryset = services
         self.fields["service"].empty_label = _("Alle tjenester")
         if not services:

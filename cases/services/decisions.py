@@ -138,7 +138,9 @@ def step_complete(
     if summary.strip():
         text = f"{text} {summary.strip()}"
     _move_past(case, user, step, text)
+    progress_advance(case=case, user=user)  # the next step may have what it needs already
     _audit(user=user, case=case, detail="step")
+    case.refresh_from_db()
     return case
 
 
@@ -357,6 +359,11 @@ def _apply(
         locked.level, locked.step_code = to_level, after
     locked.decision_due = None
     locked.save(update_fields=["status", "closed_at", "level", "step_code", "decision_due"])
+    if locked.is_open and to_level is not CLOSED:
+        # A new round through the level starts with its checklists empty (the log keeps each
+        # completed step's tally).
+        locked.step_checks.filter(step_code__in=table.rule(to_level).path).delete()
+    progress_advance(case=locked, user=user)
     _audit(user=user, case=locked, kind=CaseAudit.CASE_DECIDED)
     return decision
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
 from bts.models import Service, User
+from levels.rules import FIRST_LEVEL
 from levels.words import current_words
 
 from ..events import CaseAudit
@@ -120,8 +121,8 @@ def _new_case(*, child: Child, service: Service, user: User, **fields) -> Case:
     case = Case.objects.create(
         child=child,
         owner_service=service,
-        level=0,
-        step_code=_first_step_code(0),
+        level=FIRST_LEVEL,
+        step_code=_first_step_code(FIRST_LEVEL),
         created_by=user,
         responsible=user,
         **fields,

@@ -51,6 +51,7 @@ def meeting_invite(
     """Agree on a meeting (an invitation, not a summons). No e-mail is sent from here.
     `audited=False`: familiehjelpa books a meeting as one step of its own action, which writes
     the event."""
+    # A kind of the guide; the form offers those that belong to the case's level and step.
     if kind not in {k.code for k in _active_guide().meeting_kinds.all()}:
         raise ValidationError({"kind": _("Velg en møtetype fra veilederen.")})
     _check_active(participants)
@@ -105,6 +106,8 @@ def minutes_save(*, meeting: Meeting, user: User, data: dict, version: int) -> M
     """
     sections = {name: str(data.get(name, "")).strip() for name in Minutes.SECTIONS}
     now = timezone.now()
+    if not any(sections.values()):
+        raise ValidationError(_("Skriv referatet: minst ett av feltene må fylles ut."))
     if meeting.starts_at > now:
         raise ValidationError(
             _("Referatet kan skrives når møtet har begynt (%(when)s).")

@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from bts.web import add_service_errors, posted
 from levels.rules import table
-from levels.selectors import guide_step, request_guide
+from levels.selectors import guide_levels, guide_step, request_guide
 from levels.words import guide_words
 
 from .. import access, progress, reads, selectors, services
@@ -34,7 +34,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
     led = selectors.services_led_by(request.user)
     params = request.GET.copy()
     params.setdefault("status", "open")
-    form = CaseListFilterForm(params, services=led if len(led) > 1 else None)
+    guide = request_guide(request)
+    form = CaseListFilterForm(
+        params,
+        services=led if len(led) > 1 else None,
+        levels=guide_levels(guide) if guide else (),
+    )
     filters = form.cleaned_data if form.is_valid() else {"status": "open", "level": None}
     page = reads.case_list(
         request.user,

@@ -302,3 +302,25 @@ def test_a_level_without_closing_step_closes_at_once(make_case, employee):
     decide(case, employee, CLOSED, "Avkreftet.")
     case.refresh_from_db()
     assert not case.is_open
+
+
+# --- Another guide put in use ---------------------------------------------------------------
+
+
+def test_a_guide_that_would_strand_open_cases_is_not_put_in_use(guide, make_case):
+    from cases.models import Case
+    from levels.loader import GuideFileError, load_guide
+    from levels.models import Guide
+    from tests.conftest import GUIDES
+
+    case = make_case()
+    # At Øvre Eiker's closing step 2.5: Vestby's nivå 2 has the steps 2.1–2.4 only.
+    Case.objects.filter(pk=case.pk).update(level=2, step_code="2.5")
+    with pytest.raises(GuideFileError) as refused:
+        load_guide(GUIDES / "vestby.toml")
+    assert f"sak {case.pk})" in str(refused.value) and "1 åpne saker" in str(refused.value)
+    assert Guide.objects.get(is_active=True) == guide
+    assert not Guide.objects.filter(slug="vestby").exists()
+
+    Case.objects.filter(pk=case.pk).update(step_code="2.1")  # a step both guides have
+    assert load_guide(GUIDES / "vestby.toml").is_active

@@ -245,7 +245,7 @@ def test_case_from_undring_to_closure_with_relay_log(
     browser_log.assert_clean("nivå 0 steps")
 
     # --- 4. Ingrid proposes nivå 1; Marius, the kindergarten's leader, confirms it --------------
-    decide(page, "Gå opp et nivå: nivå 1", REASON_LEVEL_1, CHILD_VIEW)
+    decide(page, "Gå opp til nivå 1", REASON_LEVEL_1, CHILD_VIEW)
     expect(page).to_have_url(case_url)
     expect(page.locator("#proposal")).to_contain_text("venter på leders bekreftelse")
     expect_at_step(page, 0, "0.4")
@@ -388,7 +388,7 @@ def test_case_from_undring_to_closure_with_relay_log(
         "Solsikken barnehage, Eikebakken skole"
     )
 
-    decide(page, "Gå opp et nivå: nivå 2", REASON_LEVEL_2, CHILD_VIEW)
+    decide(page, "Gå opp til nivå 2", REASON_LEVEL_2, CHILD_VIEW)
     expect(page).to_have_url(case_url)
     expect_at_step(page, 2, "2.1")
     browser_log.assert_clean("decision to nivå 2")

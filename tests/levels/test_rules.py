@@ -76,9 +76,9 @@ def test_options_list_the_choices_of_a_level_with_labels(rules):
     ]
     labels = [o.label for o in options(rules, 2)]
     assert labels == [
-        "Gå ned et nivå: nivå 1",
-        "Fortsett på samme nivå: nivå 2",
-        "Gå opp et nivå: nivå 3",
+        "Gå ned til nivå 1",
+        "Fortsett på nivå 2",
+        "Gå opp til nivå 3",
         "Avslutt saken",
     ]
 
