@@ -404,15 +404,23 @@ def case_list(
 
 def cases_off_the_guide(steps_by_level: dict[int, set[str]]) -> list[str]:
     """Open cases at a level or step a guide about to be put in use does not have: they could
-    neither complete their step nor decide (say which, so they are moved first)."""
-    stranded = [
-        pk
-        for pk, level, code in Case.objects.filter(status=Case.Status.OPEN)
-        .values_list("pk", "level", "step_code")
+    neither complete their step nor decide (say which, so they are moved first). Read as the
+    few (level, step) pairs open cases stand at, from the status/level index, then their ids."""
+    pairs = (
+        Case.objects.filter(status=Case.Status.OPEN)
+        .values_list("level", "step_code")
+        .distinct()
+        .order_by()
+    )
+    off = Q(pk__in=[])
+    for level, code in pairs:
+        if code not in steps_by_level.get(level, ()):
+            off |= Q(level=level, step_code=code)
+    stranded = list(
+        Case.objects.filter(off, status=Case.Status.OPEN)
         .order_by("pk")
-        .iterator()
-        if code not in steps_by_level.get(level, ())
-    ]
+        .values_list("pk", flat=True)
+    )
     if not stranded:
         return []
     shown = ", ".join(str(pk) for pk in stranded[:10]) + (" …" if len(stranded) > 10 else "")

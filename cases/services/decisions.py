@@ -150,24 +150,18 @@ def progress_advance(*, case: Case, user: User) -> None:
     of fact and now has everything it needs, it is done, and so on for the steps after it.
     Runs inside the action's transaction; the action's own audit event covers it."""
     guide = _active_guide()
-    for _round in range(len(guide.levels.all()) * 10):
+    steps = sum(len(level.steps.all()) for level in guide.levels.all())
+    for _round in range(steps):  # each round passes one step; none is passed twice
         locked = Case.objects.select_for_update().get(pk=case.pk)
         step = guide_step(guide, locked.step_code) if locked.is_open else None
         if step is None or step.is_decision or not requirements.FACTS & set(step.requires):
             return
-        if progress.unmet(_page(locked), step):
+        needs = progress.step_requirements(_page(locked), step)
+        if not all(r.done for r in needs):
             return
-        met = "; ".join(r.label.lower() for r in progress.step_requirements(_page(locked), step))
-        _move_past(
-            locked,
-            user,
-            step,
-            _("%(done)s Oppfylt: %(met)s.")
-            % {
-                "done": _step_text(step),
-                "met": met,
-            },
-        )
+        met = "; ".join(r.label.lower() for r in needs)
+        text = _("%(done)s Oppfylt: %(met)s.") % {"done": _step_text(step), "met": met}
+        _move_past(locked, user, step, text)
 
 
 @transaction.atomic

@@ -83,10 +83,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _case(request, pk), kind=kind, older=older)
 
 
-def _detail_page(request, case, *, kind="", older="", step_form=None, status=200):
+def _detail_page(request, case, *, kind="", older="", step_form=None):
     guide = request_guide(request)
     step = guide_step(guide, case.step_code) if guide and case.level is not None else None
-    rule = table(guide).levels.get(case.level) if guide else None
+    rule = _rule(guide, case)
     may_decide = access.may(request.user, access.Action.DECIDE, case)
     requirements = progress.step_requirements(case, step)
     context = {
@@ -96,7 +96,7 @@ def _detail_page(request, case, *, kind="", older="", step_form=None, status=200
         "kinds": RelayEntry.Kind.choices,
         "step": step,
         "rule": rule,
-        "closing": _is_closing(request, case, step),
+        "closing": _is_closing(rule, step),
         "closes_case": bool(rule and step and rule.closing_steps[-1:] == (step.code,)),
         "offers_here": bool(rule and "offers" in rule.requires),
         "requirements": requirements,
@@ -115,7 +115,7 @@ def _detail_page(request, case, *, kind="", older="", step_form=None, status=200
         "checklist": _checklist(case.page_step_checks, step),
         "extra_actions": case_actions(request.user, case),
     }
-    return render(request, "cases/detail.html", context, status=status)
+    return render(request, "cases/detail.html", context)
 
 
 def _calls_for(step, requirements) -> set[str]:
@@ -212,7 +212,7 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
             "checklist": _checklist(page.page_step_checks, step),
             "saved": True,
             "requirements": progress.step_requirements(page, step),
-            "closing": _is_closing(request, page, step),
+            "closing": _is_closing(_rule(request_guide(request), page), step),
             "oob": True,
         }
         return HttpResponse(
@@ -222,9 +222,12 @@ def checklist(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
-def _is_closing(request, case, step) -> bool:
-    guide = request_guide(request)
-    rule = table(guide).levels.get(case.level) if guide else None
+def _rule(guide, case):
+    """The guide's rule for the case's level (None without a guide)."""
+    return table(guide).levels.get(case.level) if guide else None
+
+
+def _is_closing(rule, step) -> bool:
     return bool(rule and step and step.code in rule.closing_steps)
 
 
