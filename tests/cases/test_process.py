@@ -324,3 +324,55 @@ def test_a_guide_that_would_strand_open_cases_is_not_put_in_use(guide, make_case
 
     Case.objects.filter(pk=case.pk).update(step_code="2.1")  # a step both guides have
     assert load_guide(GUIDES / "vestby.toml").is_active
+
+
+# --- What the review found untested -------------------------------------------------------------
+
+
+def test_an_empty_referat_is_refused_and_moves_nothing(make_case, employee, employee_client):
+    case = make_case()
+    to_decision_step(case, employee)  # then back at 0.3 by hand: its referat is what it needs
+    from cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(step_code="0.3")
+    talk = _meeting(case, employee, "undringssamtale")
+    with pytest.raises(ValidationError, match="minst ett av feltene"):
+        services.minutes_save(meeting=talk, user=employee, data={"present": "  "}, version=0)
+    page = employee_client.post(
+        reverse("cases:minutes", args=[case.pk, talk.pk]), {"version": 0, "present": ""}
+    ).text
+    assert "minst ett av feltene må fylles ut" in page
+    case.refresh_from_db()
+    assert case.step_code == "0.3" and talk.saved_minutes is None
+
+
+def test_the_decision_pdf_says_why_the_child_was_not_heard(make_case, employee, leader, client):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    case = to_decision_step(make_case(), employee)
+    decision = services.case_decide(
+        case=case, user=leader, to_level=1, reason="Ja.", child_not_heard="age"
+    )
+    client.force_login(leader)
+    pdf = client.get(reverse("cases:decision_pdf", args=[case.pk, decision.pk]))
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
+    assert "Ikke hørt: Barnet er for ungt" in " ".join(text.split())
+
+
+def test_a_new_round_through_a_level_starts_with_empty_checklists(make_case, employee):
+    case = make_case()
+    decide(case, employee, 1, "Tiltak.")
+    case = to_decision_step(case, employee)  # ticks every checklist of nivå 1 on the way
+    assert case.step_checks.filter(step_code="1.1").exists()
+    decide(case, employee, 1, "En runde til.")
+    assert not case.step_checks.filter(step_code__startswith="1.").exists()
+    assert case.relay_entries.filter(text__contains="Sjekkliste:").exists()  # the tallies stay
+
+
+def test_the_case_list_filters_by_the_guides_levels(employee_client, make_case):
+    make_case()
+    page = employee_client.get(reverse("cases:list")).text
+    assert '<option value="3">Nivå 3 – Bredt tverrfaglig samarbeid</option>' in page
+    assert page.count('<option value="') >= 5  # "all levels" and the guide's four

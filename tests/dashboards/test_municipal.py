@@ -274,3 +274,12 @@ def test_the_dashboard_keeps_its_query_count_as_data_grows(
     for url, most in zip(urls[:2], (9, 10), strict=True):
         with django_assert_max_num_queries(most):
             client.get(url)
+
+
+def test_the_offers_criterion_names_the_level_the_guide_asks_for_offers_at(guide):
+    from dashboards.selectors import WIDE, criterion
+    from levels.loader import load_guide
+    from tests.conftest import GUIDES
+
+    assert criterion(WIDE, guide).title == "Saker på nivå 3"  # Øvre Eiker
+    assert criterion(WIDE, load_guide(GUIDES / "fjordvik.toml")).title == "Saker på nivå 2"
