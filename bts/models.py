@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +24,38 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+class Municipality(ChoiceLabels, models.Model):
+    """A kommune: its children's cases belong to it and follow its guide, words and language
+    form; its leaders see its figures; its local administrator manages what is its own.
+
+    Everything the municipality decides about its process (deadlines, consent ages, contacts,
+    words, language form) is in its guide (levels.Guide), loaded from the file it names."""
+
+    number = models.CharField(
+        _("kommunenummer"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Kommunenummeret har fire sifre."))],
+    )
+    name = models.CharField(_("navn"), max_length=120)
+    # Days an archived case keeps its personal data before it is anonymised (cases.retention).
+    retention_days = models.PositiveIntegerField(_("dager før anonymisering"), default=365)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Service(ChoiceLabels, models.Model):
-    """A tjeneste/virksomhet: a unit that holds cases and takes part in collaboration."""
+    """A tjeneste/virksomhet: a unit that holds cases and takes part in collaboration.
+
+    It belongs to its host municipality (vertskommune), which employs its staff, and may serve
+    others too: an interkommunal barnevern or PPT, or an external body such as BUP."""
 
     class Kind(models.TextChoices):
         KINDERGARTEN = "kindergarten", _("Barnehage")
@@ -41,8 +72,22 @@ class Service(ChoiceLabels, models.Model):
         PUBLIC = "public", _("Offentlig")
         PRIVATE = "private", _("Privat")
 
-    name = models.CharField(_("navn"), max_length=200, unique=True)
+    name = models.CharField(_("navn"), max_length=200)
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="services",
+        verbose_name=_("vertskommune"),
+    )
+    # The other municipalities whose children it serves; taking one off ends the service's
+    # access to that municipality's cases at the next request (cases.access).
+    partner_municipalities = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="shared_services",
+        verbose_name=_("tjener også"),
+    )
     # Private kindergartens and schools are a separate trust boundary (duty of confidentiality).
     provider = models.CharField(
         _("eierform"), max_length=16, choices=Provider.choices, default=Provider.PUBLIC
@@ -55,6 +100,13 @@ class Service(ChoiceLabels, models.Model):
         verbose_name = _("tjeneste")
         verbose_name_plural = _("tjenester")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="service_unique_name_per_municipality",
+                violation_error_message=_("Kommunen har allerede en tjeneste med dette navnet."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -67,15 +119,21 @@ class Role(models.TextChoices):
     FAMILIEHJELPA_LEADER = "familiehjelpa_leader", _("Teamleder familiehjelpa")
     CHILD_COORDINATOR = "child_coordinator", _("Barnekoordinator")
     MUNICIPAL_LEADER = "municipal_leader", _("Kommunalsjef")
+    LOCAL_ADMIN = "local_admin", _("Lokal administrator")
     SYSTEM_ADMIN = "system_admin", _("Systemadministrator")
 
 
-# A sorted tuple, not a set: the check constraint below must serialise the same way every run.
-MUNICIPAL_ROLES = tuple(sorted([Role.MUNICIPAL_LEADER, Role.SYSTEM_ADMIN]))
+# Sorted tuples, not sets: the check constraint below must serialise the same way every run.
+# Roles of a municipality, not of a service:
+MUNICIPALITY_ROLES = tuple(sorted([Role.LOCAL_ADMIN, Role.MUNICIPAL_LEADER]))
+# Roles in no service (the system administrator's is the installation's, of no municipality):
+MUNICIPAL_ROLES = tuple(sorted([*MUNICIPALITY_ROLES, Role.SYSTEM_ADMIN]))
 
 
 class Membership(ChoiceLabels, models.Model):
-    """A user's role in a service, or a municipal role (which belongs to no service)."""
+    """A user's role in a service, a municipality's role (municipal leader, local
+    administrator), or the installation's (system administrator). Staff may have memberships
+    in services of several municipalities."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruker")
@@ -87,6 +145,14 @@ class Membership(ChoiceLabels, models.Model):
         null=True,
         blank=True,
         verbose_name=_("tjeneste"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        verbose_name=_("kommune"),
     )
     role = models.CharField(_("rolle"), max_length=32, choices=Role.choices)
     valid_from = models.DateField(_("gyldig fra"), null=True, blank=True)
@@ -107,8 +173,19 @@ class Membership(ChoiceLabels, models.Model):
                     "Kommunale roller har ingen tjeneste; alle andre roller må ha en tjeneste."
                 ),
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=MUNICIPALITY_ROLES, municipality__isnull=False)
+                    | (~Q(role__in=MUNICIPALITY_ROLES) & Q(municipality__isnull=True))
+                ),
+                name="membership_municipality_matches_role",
+                violation_error_message=_(
+                    "Kommunalsjef og lokal administrator hører til én kommune; "
+                    "andre roller hører til en tjeneste eller hele installasjonen."
+                ),
+            ),
             models.UniqueConstraint(
-                fields=["user", "service", "role"],
+                fields=["user", "service", "municipality", "role"],
                 name="membership_unique_per_service",
                 nulls_distinct=False,
                 violation_error_message=_("Brukeren har allerede denne rollen i tjenesten."),
@@ -123,7 +200,12 @@ class Membership(ChoiceLabels, models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.service.name if self.service_id else _("kommunen")
+        if self.service_id:
+            where = self.service.name
+        elif self.municipality_id:
+            where = self.municipality.name
+        else:
+            where = _("installasjonen")
         return f"{self.user} – {self.get_role_display()} ({where})"
 
 

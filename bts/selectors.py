@@ -1,7 +1,7 @@
 import functools
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -21,8 +21,44 @@ def current_membership_q(prefix: str = "") -> Q:
     )
 
 
+def _partners(service_ref: str) -> ArraySubquery:
+    """The ids of the municipalities a service serves besides its host."""
+    partners = Service.partner_municipalities.through.objects.filter(
+        service_id=OuterRef(service_ref)
+    )
+    return ArraySubquery(partners.order_by("municipality_id").values("municipality_id"))
+
+
 def active_memberships(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(current_membership_q(), user=user).select_related("service")
+    return (
+        Membership.objects.filter(current_membership_q(), user=user)
+        .select_related("service")
+        .annotate(partner_ids=_partners("service_id"))
+    )
+
+
+def serving_q(municipality_ids, prefix: str = "") -> Q:
+    """The services (reached through `prefix`) that serve one of these municipalities: hosted
+    there, or one of its partners."""
+    partners = Service.partner_municipalities.through.objects.filter(
+        service_id=OuterRef(f"{prefix}pk"), municipality_id__in=municipality_ids
+    )
+    return Q(**{f"{prefix}municipality_id__in": municipality_ids}) | Exists(partners)
+
+
+def services_serving(municipality_id: int) -> QuerySet[Service]:
+    """The active services that serve this municipality's children, by name."""
+    return Service.objects.filter(serving_q([municipality_id]), is_active=True).order_by("name")
+
+
+def served_municipality_ids(service: Service) -> tuple[int, ...]:
+    """The municipalities whose children a service serves: its host and its partners (read
+    with the user's memberships, else asked once per service object)."""
+    served = getattr(service, "_bts_served", None)
+    if served is None:
+        partners = [m.pk for m in service.partner_municipalities.all()]  # prefetched, or a query
+        served = service._bts_served = tuple(sorted({service.municipality_id, *partners}))
+    return served
 
 
 def _user_annotations() -> dict:
@@ -35,7 +71,10 @@ def _user_annotations() -> dict:
             json=JSONObject(
                 id="id",
                 role="role",
+                municipality_id="municipality_id",
                 service_id="service_id",
+                service_municipality_id=F("service__municipality_id"),
+                service_partners=_partners("service_id"),
                 valid_from="valid_from",
                 valid_to="valid_to",
                 service_name=F("service__name"),
@@ -86,12 +125,16 @@ def _membership(user: User, row: dict) -> Membership:
             name=row["service_name"],
             kind=row["service_kind"],
             provider=row["service_provider"],
+            municipality_id=row["service_municipality_id"],
             is_active=True,
         )
+        partners = row["service_partners"] or []
+        service._bts_served = tuple(sorted({service.municipality_id, *partners}))
     membership = Membership(
         id=row["id"],
         user=user,
         service=service,
+        municipality_id=row["municipality_id"],
         role=row["role"],
         valid_from=parse_date(row["valid_from"]) if row["valid_from"] else None,
         valid_to=parse_date(row["valid_to"]) if row["valid_to"] else None,
@@ -105,8 +148,26 @@ def user_memberships(user: User) -> list[Membership]:
     if not getattr(user, "is_authenticated", False):
         return []
     if not hasattr(user, "_bts_memberships"):
-        user._bts_memberships = list(active_memberships(user))
+        memberships = list(active_memberships(user))
+        for membership in memberships:
+            if membership.service is not None:
+                served = {membership.service.municipality_id, *membership.partner_ids}
+                membership.service._bts_served = tuple(sorted(served))
+        user._bts_memberships = memberships
     return user._bts_memberships
+
+
+def home_municipality_id(user) -> int | None:
+    """The municipality a person works for when no case says otherwise: that of their
+    municipal role, else the host of their first service (None: the system administrator)."""
+    memberships = user_memberships(user)
+    for membership in memberships:
+        if membership.municipality_id:
+            return membership.municipality_id
+    for membership in memberships:
+        if membership.service_id:
+            return membership.service.municipality_id
+    return None
 
 
 def request_memberships(request) -> list[Membership]:

@@ -4,7 +4,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import record
 from .events import AccessAudit
-from .models import MUNICIPAL_ROLES, Membership, Role, Service, User
+from .models import (
+    MUNICIPAL_ROLES,
+    MUNICIPALITY_ROLES,
+    Membership,
+    Municipality,
+    Role,
+    Service,
+    User,
+)
 
 SYSTEM_ADMIN_GROUP = "Systemadministratorer"
 # The system administrator manages users and services here, and what the apps above register
@@ -37,11 +45,23 @@ def system_admin_group_ensure() -> Group:
 
 
 @transaction.atomic
-def membership_grant(*, user: User, role: Role, service: Service | None = None) -> Membership:
-    """Give a user a role; municipal roles have no service. Granting twice changes nothing."""
+def membership_grant(
+    *,
+    user: User,
+    role: Role,
+    service: Service | None = None,
+    municipality: Municipality | None = None,
+) -> Membership:
+    """Give a user a role: in a service, in a municipality (municipal leader, local
+    administrator), or in the installation (system administrator). Granting twice changes
+    nothing."""
     if (role in MUNICIPAL_ROLES) != (service is None):
         raise ValueError("Kommunale roller har ingen tjeneste; andre roller må ha en tjeneste.")
-    membership, _ = Membership.objects.get_or_create(user=user, role=role, service=service)
+    if (role in MUNICIPALITY_ROLES) != (municipality is not None):
+        raise ValueError("Kommunalsjef og lokal administrator hører til én kommune.")
+    membership, _ = Membership.objects.get_or_create(
+        user=user, role=role, service=service, municipality=municipality
+    )
     if role == Role.SYSTEM_ADMIN:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MUNICIPALITY_NUMBER_RE = re.compile(r"^\d{4}$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ]*$")
 TYPE_NAMES = {str: "tekst", int: "heltall", list: "liste", bool: "true/false", dict: "tabell"}
 
@@ -135,6 +136,15 @@ class Validator(ABC):
                 self.loc.key(line, name),
                 f"{prefix}.{name}",
                 f"må være en av {', '.join(sorted(allowed))}, fant «{value}»",
+            )
+
+    def municipality_number(self, data: dict, name: str, prefix: str, line: int | None) -> None:
+        value = data.get(name)
+        if isinstance(value, str) and value and not MUNICIPALITY_NUMBER_RE.match(value):
+            self.problem(
+                self.loc.key(line, name),
+                f"{prefix}.{name}",
+                f"kommunenummeret har fire sifre (f.eks. «3314»), fant «{value}»",
             )
 
     def slug(self, data: dict, name: str, prefix: str, line: int | None) -> None:

@@ -31,7 +31,8 @@ from django.utils.translation import gettext_lazy
 from bts import audit
 from bts.audit import record, refuse
 from bts.models import Role, User
-from bts.selectors import user_memberships
+from bts.selectors import served_municipality_ids, user_memberships
+from levels.language import municipality_enter
 from levels.words import word_lazy
 
 from .case_page import case_page, sections_json
@@ -104,18 +105,42 @@ def case_services(user: User) -> list[int]:
 
 @dataclass(frozen=True)
 class Scope:
-    """What every form of the rule starts from: the services the user works in and leads."""
+    """What every form of the rule starts from: the services the user works in and leads, and
+    the municipalities those services serve, as groups of (services, municipalities) with the
+    same served municipalities (usually one group)."""
 
     own: tuple[int, ...]
     led: tuple[int, ...]
+    areas: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] = ()
+
+    def served(self, services) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+        """The groups narrowed to `services` (dropping the groups left empty)."""
+        wanted = set(services)
+        narrowed = ((tuple(s for s in group if s in wanted), area) for group, area in self.areas)
+        return tuple((group, area) for group, area in narrowed if group)
 
 
 def _scope(user: User) -> Scope | None:
     """None when the user sees no case: not logged in, deactivated, or in no service."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    own = tuple(sorted({m.service_id for m in user_memberships(user) if m.service_id}))
-    return Scope(own, tuple(sorted(led_service_ids(user)))) if own else None
+    services = {m.service_id: m.service for m in user_memberships(user) if m.service_id}
+    if not services:
+        return None
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for service_id, service in sorted(services.items()):
+        groups.setdefault(served_municipality_ids(service), []).append(service_id)
+    areas = tuple(sorted((tuple(ids), area) for area, ids in groups.items()))
+    return Scope(tuple(sorted(services)), tuple(sorted(led_service_ids(user))), areas)
+
+
+def _in_area(scope: Scope, services, field: str) -> Q:
+    """`field` (e.g. "owner_service_id") is one of `services`, and the case's municipality one
+    they serve: a service taken off a municipality's list sees none of its cases from then on."""
+    q = Q(pk__in=[])
+    for group, area in scope.served(services):
+        q |= Q(**{f"{field}__in": group, "municipality_id__in": area})
+    return q
 
 
 # --- "Which cases": the rule asked of each case ------------------------------------------------
@@ -141,19 +166,21 @@ def _access_q(user_id: int, scope: Scope) -> Q:
     # per-case grant, see cases.grants) counts only while the user works in a service that is
     # in the case: the owner, or one involved under an active consent. Withdrawal, expiry or
     # leaving the service ends access at once, with no event needed.
-    in_case_service = Q(owner_service_id__in=scope.own) | Exists(
-        covered_involvements().filter(case=OuterRef("pk"), service_id__in=scope.own)
-    )
+    # Every way in is through a service, and counts only for the municipalities it serves.
+    in_case_service = _in_area(scope, scope.own, "owner_service_id")
+    for group, area in scope.served(scope.own):
+        involved = covered_involvements().filter(case=OuterRef("pk"), service_id__in=group)
+        in_case_service |= Exists(involved) & Q(municipality_id__in=area)
     access = granted_q(user_id) & in_case_service
-    if scope.led:
+    for group, area in scope.served(scope.led):
         involved_under_consent = covered_involvements().filter(
-            case=OuterRef("pk"), service_id__in=scope.led
+            case=OuterRef("pk"), service_id__in=group
         )
         reported_to = ChildProtectionReport.objects.filter(
-            case=OuterRef("pk"), received_by_id__in=scope.led
+            case=OuterRef("pk"), received_by_id__in=group
         )
-        access |= (
-            Q(owner_service_id__in=scope.led) | Exists(involved_under_consent) | Exists(reported_to)
+        access |= Q(municipality_id__in=area) & (
+            Q(owner_service_id__in=group) | Exists(involved_under_consent) | Exists(reported_to)
         )
     return access
 
@@ -219,15 +246,38 @@ def _branches(user_id: int, scope: Scope) -> list[Branch]:
         permission__codename="view_case",
         permission__content_type__app_label="cases",
     ).values("content_object_id")
-    branches = [
-        Branch(Case.objects.filter(pk__in=granted, owner_service_id__in=scope.own), ""),
-        Branch(covered_involvements().filter(service_id__in=scope.own, case__in=granted), "case__"),
-    ]
-    branches += [Branch(Case.objects.filter(owner_service_id=s), "") for s in scope.led]
-    if scope.led:
+    branches = []
+    for group, area in scope.served(scope.own):
         branches += [
-            Branch(covered_involvements().filter(service_id__in=scope.led), "case__"),
-            Branch(ChildProtectionReport.objects.filter(received_by_id__in=scope.led), "case__"),
+            Branch(
+                Case.objects.filter(
+                    pk__in=granted, owner_service_id__in=group, municipality_id__in=area
+                ),
+                "",
+            ),
+            Branch(
+                covered_involvements().filter(
+                    service_id__in=group, case__in=granted, case__municipality_id__in=area
+                ),
+                "case__",
+            ),
+        ]
+    for group, area in scope.served(scope.led):
+        branches += [
+            Branch(Case.objects.filter(owner_service_id=s, municipality_id__in=area), "")
+            for s in group
+        ]
+        branches += [
+            Branch(
+                covered_involvements().filter(service_id__in=group, case__municipality_id__in=area),
+                "case__",
+            ),
+            Branch(
+                ChildProtectionReport.objects.filter(
+                    received_by_id__in=group, case__municipality_id__in=area
+                ),
+                "case__",
+            ),
         ]
     return branches
 
@@ -364,6 +414,13 @@ def case_or_404(user: User, pk: int, *, related: tuple[str, ...] = ()) -> Case:
     if case is None:
         refuse(case_id=pk, detail="not_visible")
         raise Http404
+    return _granted(user, case)
+
+
+def _granted(user: User, case: Case) -> Case:
+    """A case granted by id: the rest of the request works for its municipality (its guide,
+    words and language form)."""
+    municipality_enter(case.municipality_id)
     return _mark_seen(user, case)
 
 
@@ -379,7 +436,7 @@ def case_for_read(user: User, pk: int, *, detail: str = "") -> Case:
         refuse(case_id=pk, detail="not_visible")
         raise Http404
     record(kind=CaseAudit.CASE_VIEWED, actor=user, case_id=case.pk, detail=detail)
-    return _mark_seen(user, case)
+    return _granted(user, case)
 
 
 def case_for_action(

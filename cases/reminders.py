@@ -8,9 +8,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bts.models import User
+from bts.selectors import home_municipality_id
 from levels.language import municipality_language
 from levels.models import Guide
 from levels.words import current_words
@@ -74,34 +76,45 @@ def due_items(today: date) -> dict[User, list[tuple[str, str]]]:
     return items
 
 
-@municipality_language()
 def send_due_reminders(today: date) -> int:
     """Mail each user the reminders not sent before; return how many users got mail.
 
     A reminder is marked as sent only once its mail has gone, so a failed send is tried again
-    the next day; users without an e-mail address use up nothing.
+    the next day; users without an e-mail address use up nothing. Each mail is in the
+    language form of the person's own municipality (it names no case).
     """
+    found: dict[str, dict] = {}
+
+    def items_in(language: str) -> dict:
+        if language not in found:
+            with translation.override(language):
+                found[language] = due_items(today)
+        return found[language]
+
     sent_to = 0
-    for user, entries in due_items(today).items():
+    for user in list(items_in(settings.LANGUAGE_CODE)):
         if not (user.is_active and user.email):
             continue
-        sent = set(
-            ReminderSent.objects.filter(key__in=[k for k, _ in entries]).values_list(
-                "key", flat=True
+        with municipality_language(home_municipality_id(user)):
+            entries = items_in(translation.get_language())[user]
+            sent = set(
+                ReminderSent.objects.filter(key__in=[k for k, _ in entries]).values_list(
+                    "key", flat=True
+                )
             )
-        )
-        fresh = [(key, line) for key, line in entries if key not in sent]
-        if not fresh:
-            continue
-        body = "\n".join("- " + line for _, line in fresh)
-        words = current_words().as_dict()
-        send_mail(
-            _("Frister i %(product)s") % words,
-            f"{body}\n\n{settings.BTS_BASE_URL}\n\n"
-            + _("Meldingen inneholder ingen personopplysninger. Logg inn i %(product)s.") % words,
-            None,
-            [user.email],
-        )
+            fresh = [(key, line) for key, line in entries if key not in sent]
+            if not fresh:
+                continue
+            body = "\n".join("- " + line for _, line in fresh)
+            words = current_words().as_dict()
+            send_mail(
+                _("Frister i %(product)s") % words,
+                f"{body}\n\n{settings.BTS_BASE_URL}\n\n"
+                + _("Meldingen inneholder ingen personopplysninger. Logg inn i %(product)s.")
+                % words,
+                None,
+                [user.email],
+            )
         ReminderSent.objects.bulk_create(
             [ReminderSent(key=key) for key, _ in fresh], ignore_conflicts=True
         )

@@ -19,10 +19,16 @@ from django.db.models import (
 from django.db.models.functions import Now, Right
 from django.utils import timezone
 
-from bts.models import Membership, Role, Service, StoredFile, User
-from bts.selectors import current_membership_q
+from bts.models import Membership, Municipality, Role, Service, StoredFile, User
+from bts.selectors import (
+    current_membership_q,
+    served_municipality_ids,
+    services_serving,
+    user_memberships,
+)
 
 from .access import (
+    case_services,
     covered_involvements,
     led_service_ids,
     visible_case_ids,
@@ -270,9 +276,30 @@ def handover_candidates(case: Case) -> QuerySet[User]:
     return people_in_services(services_in_case(case), roles=roles).exclude(pk=case.responsible_id)
 
 
+def registrable_municipalities(user: User) -> QuerySet[Municipality]:
+    """The home municipalities a child may be registered with, when there is a choice: those
+    the services the user registers for serve (read from their memberships, so no query when
+    they serve one municipality; none then, and the child is of that one)."""
+    registering = set(case_services(user))
+    ids = {
+        m
+        for membership in user_memberships(user)
+        if membership.service_id in registering
+        for m in served_municipality_ids(membership.service)
+    }
+    if len(ids) < 2:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(pk__in=ids).order_by("name")
+
+
 def active_services(ids) -> QuerySet[Service]:
-    """The active ones of these services, by name (what a user may register for)."""
-    return Service.objects.filter(pk__in=ids, is_active=True).order_by("name")
+    """The active ones of these services, by name (what a user may register for), with the
+    municipalities they serve."""
+    return (
+        Service.objects.filter(pk__in=ids, is_active=True)
+        .prefetch_related("partner_municipalities")
+        .order_by("name")
+    )
 
 
 def services_led_by(user: User) -> QuerySet[Service]:
@@ -281,8 +308,9 @@ def services_led_by(user: User) -> QuerySet[Service]:
 
 
 def other_active_services(case: Case) -> QuerySet[Service]:
-    """The active services besides the case's owner, by name: those a consent may cover."""
-    return Service.objects.filter(is_active=True).exclude(pk=case.owner_service_id).order_by("name")
+    """The active services serving the case's municipality besides the case's owner, by name:
+    those a consent may cover."""
+    return services_serving(case.municipality_id).exclude(pk=case.owner_service_id)
 
 
 def case_holders(service_ids) -> QuerySet[User]:
@@ -402,25 +430,17 @@ def case_list(
     return CaseListPage(cases, following)
 
 
-def cases_off_the_guide(steps_by_level: dict[int, set[str]]) -> list[str]:
-    """Open cases at a level or step a guide about to be put in use does not have: they could
-    neither complete their step nor decide (say which, so they are moved first). Read as the
-    few (level, step) pairs open cases stand at, from the status/level index, then their ids."""
-    pairs = (
-        Case.objects.filter(status=Case.Status.OPEN)
-        .values_list("level", "step_code")
-        .distinct()
-        .order_by()
-    )
+def cases_off_the_guide(municipality, steps_by_level: dict[int, set[str]]) -> list[str]:
+    """Open cases of `municipality` at a level or step a guide about to be put in use there
+    does not have: they could neither complete their step nor decide (say which, so they are
+    moved first). Read as the few (level, step) pairs open cases stand at, then their ids."""
+    open_cases = Case.objects.filter(municipality=municipality, status=Case.Status.OPEN)
+    pairs = open_cases.values_list("level", "step_code").distinct().order_by()
     off = Q(pk__in=[])
     for level, code in pairs:
         if code not in steps_by_level.get(level, ()):
             off |= Q(level=level, step_code=code)
-    stranded = list(
-        Case.objects.filter(off, status=Case.Status.OPEN)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    stranded = list(open_cases.filter(off).order_by("pk").values_list("pk", flat=True))
     if not stranded:
         return []
     shown = ", ".join(str(pk) for pk in stranded[:10]) + (" …" if len(stranded) > 10 else "")

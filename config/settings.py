@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "levels.middleware.UserMunicipalityMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "bts.middleware.SecondFactorMiddleware",
     "bts.middleware.TwoFactorRequiredMiddleware",

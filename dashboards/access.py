@@ -26,7 +26,17 @@ def may(user: User, action: Action) -> bool:
         return False
     if action == Action.SERVICE:
         return bool(led_service_ids(user))
-    return user.is_active and any(m.role == Role.MUNICIPAL_LEADER for m in user_memberships(user))
+    return user.is_active and led_municipality_id(user) is not None
+
+
+def led_municipality_id(user: User) -> int | None:
+    """The municipality whose aggregates the user leads (as municipal leader): only its
+    children's figures are shown to them, including those a shared service hosted elsewhere
+    follows."""
+    return next(
+        (m.municipality_id for m in user_memberships(user) if m.role == Role.MUNICIPAL_LEADER),
+        None,
+    )
 
 
 def require(user: User, action: Action, *, page: str) -> None:

@@ -13,8 +13,8 @@ from collections import defaultdict
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Min, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Min, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
 
 from cases.models import Case, Decision
@@ -31,36 +31,53 @@ HISTOGRAMS = (TO_MEASURE, TO_DECISION)
 FAMILY = "family"  # an inquiry from the family itself, not from a service
 
 
+def _rows(rows: QuerySet, municipality: str, kind: str) -> QuerySet:
+    """`rows` with a `row` of "<municipality id>|<kind>": what each figure is counted by."""
+    return rows.annotate(row=Concat(Cast(municipality, CharField()), Value("|"), kind))
+
+
+def _split(row: str) -> tuple[int, str]:
+    municipality, kind = row.split("|", 1)
+    return int(municipality), kind
+
+
 def _count_month(month: date) -> list[MonthlyFigure]:
-    """The figures of one month, from the tables they count."""
+    """The figures of one month, per municipality, from the tables they count."""
     period = Period(month, month)
     figures = [
-        MonthlyFigure(month=month, kind=kind, series=OPENED, n=n)
-        for (kind, _m), n in counts_by_month(
-            Case.objects.all(),
+        MonthlyFigure(municipality_id=m, month=month, kind=kind, series=OPENED, n=n)
+        for (row, _m), n in counts_by_month(
+            _rows(Case.objects.all(), "municipality_id", "owner_service__kind"),
             date_field="opened_at",
             period=period,
-            row_field="owner_service__kind",
+            row_field="row",
         ).items()
+        for m, kind in [_split(row)]
     ]
     figures += [
-        MonthlyFigure(month=month, kind=kind, series=move, n=n)
-        for (kind, _m, move), n in counts_by_month(
-            Decision.objects.all(),
+        MonthlyFigure(municipality_id=m, month=month, kind=kind, series=move, n=n)
+        for (row, _m, move), n in counts_by_month(
+            _rows(Decision.objects.all(), "case__municipality_id", "case__owner_service__kind"),
             date_field="decided_at",
             period=period,
-            row_field="case__owner_service__kind",
+            row_field="row",
             by="move",
         ).items()
+        for m, kind in [_split(row)]
     ]
+    # An inquiry belongs to the municipality of the familiehjelpa that received it.
+    inquiries = Inquiry.objects.annotate(
+        from_kind=Coalesce("referring_service__kind", Value(FAMILY))
+    )
     figures += [
-        MonthlyFigure(month=month, kind=source or FAMILY, series=INQUIRIES, n=n)
-        for (source, _m), n in counts_by_month(
-            Inquiry.objects.all(),
+        MonthlyFigure(municipality_id=m, month=month, kind=source, series=INQUIRIES, n=n)
+        for (row, _m), n in counts_by_month(
+            _rows(inquiries, "service__municipality_id", "from_kind"),
             date_field="received_at",
             period=period,
-            row_field="referring_service__kind",
+            row_field="row",
         ).items()
+        for m, source in [_split(row)]
     ]
     # Days from the undring (the case opened) to its first measure's start and to its first
     # decision, for the cases opened this month; a measure entered with a start before the
@@ -71,16 +88,18 @@ def _count_month(month: date) -> list[MonthlyFigure]:
             measure_on=Min("measures__starts_on"), first_decision=Min("decisions__decided_at")
         )
         .annotate(opened_on=TruncDate("opened_at"), decided_on=TruncDate("first_decision"))
-        .values_list("owner_service__kind", "opened_on", "measure_on", "decided_on")
+        .values_list(
+            "municipality_id", "owner_service__kind", "opened_on", "measure_on", "decided_on"
+        )
     )
-    days: dict[tuple[str, str, int], int] = defaultdict(int)
-    for kind, opened_on, measure_on, decided_on in per_case:
+    days: dict[tuple[int, str, str, int], int] = defaultdict(int)
+    for m, kind, opened_on, measure_on, decided_on in per_case:
         for series, first in ((TO_MEASURE, measure_on), (TO_DECISION, decided_on)):
             if first is not None:
-                days[kind, series, max(0, (first - opened_on).days)] += 1
+                days[m, kind, series, max(0, (first - opened_on).days)] += 1
     figures += [
-        MonthlyFigure(month=month, kind=kind, series=series, days=d, n=n)
-        for (kind, series, d), n in days.items()
+        MonthlyFigure(municipality_id=m, month=month, kind=kind, series=series, days=d, n=n)
+        for (m, kind, series, d), n in days.items()
     ]
     return figures
 
@@ -125,32 +144,36 @@ def rebuild() -> None:
 # --- Reading ------------------------------------------------------------------------------------
 
 
-def counts(period: Period) -> tuple[dict, dict, dict]:
-    """Cases opened {(kind, month): n}, decisions {(kind, month, move): n} and inquiries
-    {(kind or FAMILY, month): n} in the period, as `stats.counts_by_month` gives them, in one
-    query (after `refresh`)."""
-    opened, decisions, inquiries = {}, {}, {}
-    rows = (
-        MonthlyFigure.objects.filter(month__gte=period.first.replace(day=1), month__lte=period.last)
-        .exclude(series__in=HISTOGRAMS)
-        .values_list("kind", "month", "series", "n")
-    )
-    for kind, month, series, n in rows:
-        if series == OPENED:
-            opened[kind, month] = n
-        elif series == INQUIRIES:
-            inquiries[kind, month] = n
-        else:
-            decisions[kind, month, series] = n
-    return opened, decisions, inquiries
-
-
-def medians(period: Period, *, kind: str = TOTAL) -> dict[str, tuple[float | None, int]]:
-    """(median days, number of cases) to the first measure and to the first decision, for the
-    cases opened in the period (of one kind of service, or all), in one query."""
+def _of(period: Period, municipality_id: int | None) -> QuerySet[MonthlyFigure]:
     rows = MonthlyFigure.objects.filter(
-        month__gte=period.first.replace(day=1), month__lte=period.last, series__in=HISTOGRAMS
+        month__gte=period.first.replace(day=1), month__lte=period.last
     )
+    return rows if municipality_id is None else rows.filter(municipality_id=municipality_id)
+
+
+def counts(period: Period, municipality_id: int | None = None) -> tuple[dict, dict, dict]:
+    """Cases opened {(kind, month): n}, decisions {(kind, month, move): n} and inquiries
+    {(kind or FAMILY, month): n} in the period, of one municipality (None: the installation's),
+    as `stats.counts_by_month` gives them, in one query (after `refresh`)."""
+    opened, decisions, inquiries = defaultdict(int), defaultdict(int), defaultdict(int)
+    rows = _of(period, municipality_id).exclude(series__in=HISTOGRAMS)
+    for kind, month, series, n in rows.values_list("kind", "month", "series", "n"):
+        if series == OPENED:
+            opened[kind, month] += n
+        elif series == INQUIRIES:
+            inquiries[kind, month] += n
+        else:
+            decisions[kind, month, series] += n
+    return dict(opened), dict(decisions), dict(inquiries)
+
+
+def medians(
+    period: Period, *, kind: str = TOTAL, municipality_id: int | None = None
+) -> dict[str, tuple[float | None, int]]:
+    """(median days, number of cases) to the first measure and to the first decision, for the
+    cases opened in the period (of one kind of service, or all) in one municipality (None:
+    the installation's), in one query."""
+    rows = _of(period, municipality_id).filter(series__in=HISTOGRAMS)
     if kind:
         rows = rows.filter(kind=kind)
     histograms: dict[str, list[tuple[int, int]]] = {s: [] for s in HISTOGRAMS}

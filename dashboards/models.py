@@ -8,6 +8,11 @@ class MonthlyFigure(models.Model):
     a kind of service (or the family), or how many cases opened that month took `days` days to
     their first measure or decision. No case, child or person: only counts."""
 
+    # The municipality the cases (or familiehjelpa's inquiries) belong to: each municipality's
+    # leaders see their own figures only.
+    municipality = models.ForeignKey(
+        "bts.Municipality", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     month = models.DateField()  # the first day of the month, local time
     kind = models.CharField(max_length=20)  # service kind, or "family" for inquiries
     series = models.CharField(max_length=20)
@@ -17,7 +22,8 @@ class MonthlyFigure(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "series", "kind", "days"], name="monthly_figure_unique"
+                fields=["municipality", "month", "series", "kind", "days"],
+                name="monthly_figure_unique",
             )
         ]
 

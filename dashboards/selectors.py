@@ -322,16 +322,21 @@ MOVES = (
 )
 
 
-def open_cases_table(levels: list[Level]) -> tuple[dict, list[str], list[str]]:
-    """Open cases now per service kind and level, protected as one table with both margins
-    (the pyramid is its total row, the cases per kind its total column), in two queries."""
+def open_cases_table(
+    levels: list[Level], municipality_id: int | None = None
+) -> tuple[dict, list[str], list[str]]:
+    """Open cases now per service kind and level, of one municipality (None: all), protected as
+    one table with both margins (the pyramid is its total row, the cases per kind its total
+    column), in two queries."""
+    open_cases = Case.objects.filter(status=Case.Status.OPEN)
+    if municipality_id is not None:
+        open_cases = open_cases.filter(municipality_id=municipality_id)
     # Grouped by service, not kind: an index-only scan of (status, owner_service, level), where
     # a join to each case's service first would read every open case's row.
     kind_of = dict(Service.objects.values_list("pk", "kind"))
     counts: dict[tuple[str, str], int] = {}
     for service_id, level, n in (
-        Case.objects.filter(status=Case.Status.OPEN)
-        .values("owner_service_id", "level")
+        open_cases.values("owner_service_id", "level")
         .annotate(n=Count("pk"))
         .order_by()
         .values_list("owner_service_id", "level", "n")
@@ -387,11 +392,13 @@ class MunicipalDashboard:
         return next(s for s in self.series if s.key == key)
 
 
-def time_to_first(period: Period, *, kind: str = TOTAL) -> tuple[MedianDays, MedianDays]:
+def time_to_first(
+    period: Period, *, kind: str = TOTAL, municipality_id: int | None = None
+) -> tuple[MedianDays, MedianDays]:
     """Median days from the undring (the case opened) to its first measure's start and to its
     first decision, for the cases opened in the period, from the monthly figures. A median of
     fewer than THRESHOLD cases is not returned."""
-    found = figures.medians(period, kind=kind)
+    found = figures.medians(period, kind=kind, municipality_id=municipality_id)
 
     def median(label, series) -> MedianDays:
         days, n = found[series]
@@ -404,13 +411,16 @@ def time_to_first(period: Period, *, kind: str = TOTAL) -> tuple[MedianDays, Med
     )
 
 
-def municipal_dashboard(*, period: Period, kind: str, levels: list[Level]) -> MunicipalDashboard:
-    """Everything the municipal dashboard and its CSV show, protected: the open cases now, and
-    the period's monthly figures (counted again first where a write has changed them)."""
-    table, kinds, columns = open_cases_table(levels)
+def municipal_dashboard(
+    *, period: Period, kind: str, levels: list[Level], municipality_id: int | None = None
+) -> MunicipalDashboard:
+    """Everything the municipal dashboard and its CSV show for one municipality's children
+    (None: the installation's), protected: the open cases now, and the period's monthly
+    figures (counted again first where a write has changed them)."""
+    table, kinds, columns = open_cases_table(levels, municipality_id)
     months = period.months
     figures.refresh(period)
-    opened, decisions, inquiries = figures.counts(period)
+    opened, decisions, inquiries = figures.counts(period, municipality_id)
     row_kinds = sorted({k for k, *_rest in (*opened, *decisions)} | set(kinds), key=_kind_order)
     series = [
         monthly_series("opened", _("Nye saker"), opened, months=months, rows=row_kinds, row=kind)
@@ -451,7 +461,7 @@ def municipal_dashboard(*, period: Period, kind: str, levels: list[Level]) -> Mu
         level_columns=tuple(columns),
         months=tuple(months),
         series=tuple(series),
-        medians=time_to_first(period, kind=kind),
+        medians=time_to_first(period, kind=kind, municipality_id=municipality_id),
     )
 
 

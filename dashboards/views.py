@@ -107,7 +107,12 @@ def _municipal(request: HttpRequest):
     form = MunicipalFilterForm(request.GET or None)
     guide = request_guide(request)
     levels = list(guide.levels.all()) if guide else []  # the pyramid needs no steps
-    dashboard = selectors.municipal_dashboard(period=form.period(), kind=form.kind(), levels=levels)
+    dashboard = selectors.municipal_dashboard(
+        period=form.period(),
+        kind=form.kind(),
+        levels=levels,
+        municipality_id=access.led_municipality_id(request.user),
+    )
     return form, dashboard
 
 

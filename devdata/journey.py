@@ -96,6 +96,8 @@ class Story:
     evaluation: EvaluationText | None = None
     # The first meeting the walk books is this many days ago; each next one a week later.
     started_days_ago: int = 42
+    # People besides the holder and the leader invited to the meetings (a partner's staff).
+    invited: tuple[User, ...] = ()
 
 
 class WalkStuck(Exception):
@@ -114,7 +116,7 @@ class Walk:
 
     @property
     def guide(self) -> Guide:
-        return active_guide()
+        return active_guide(self.case.municipality_id)
 
     @property
     def table(self) -> rules.Table:
@@ -304,7 +306,9 @@ class Walk:
             starts_at=starts_at,
             place=text.place,
             agenda=text.agenda,
-            participants=[p for p in (self.holder, self.leader) if p is not None],
+            participants=[
+                p for p in (self.holder, self.leader, *self.story.invited) if p is not None
+            ],
             participant_services=list(services_in_case(self.case)),
             other_participants=text.other_participants or (family if kind.invite_family else ""),
         )

@@ -29,6 +29,7 @@ from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
 from bts.models import Role, Service, User
+from bts.selectors import served_municipality_ids, services_serving, serving_q
 from cases.access import case_visible_q, visible_cases
 from cases.models import Case, Child, Consent, Meeting
 from cases.selectors import people_in_services, possible_duplicates
@@ -83,8 +84,9 @@ def visible_case_links(user: User, inquiry: Inquiry) -> QuerySet[InquiryCase]:
     return inquiry.links.filter(case_visible_q(user))
 
 
-def familiehjelpa_services() -> QuerySet[Service]:
-    return Service.objects.filter(kind=Service.Kind.FAMILIEHJELPA, is_active=True).order_by("name")
+def familiehjelpa_services(municipality_id: int) -> QuerySet[Service]:
+    """The familiehjelpa services serving the municipality (a case's, for a referral)."""
+    return services_serving(municipality_id).filter(kind=Service.Kind.FAMILIEHJELPA)
 
 
 def led_service(user: User) -> Service | None:
@@ -98,18 +100,24 @@ def phone_service(user: User) -> Service | None:
     return Service.objects.filter(pk__in=ids).order_by("name").first()
 
 
-def referring_services() -> QuerySet[Service]:
-    """The services that may turn to familiehjelpa on a family's behalf."""
-    return (
-        Service.objects.filter(is_active=True)
-        .exclude(kind=Service.Kind.FAMILIEHJELPA)
-        .order_by("name")
-    )
+def _serving_where(service: Service | None) -> QuerySet[Service]:
+    """The active services serving the municipalities `service` serves, by name."""
+    if service is None:
+        return Service.objects.none()
+    served = served_municipality_ids(service)
+    return Service.objects.filter(serving_q(served), is_active=True).order_by("name")
+
+
+def referring_services(user: User) -> QuerySet[Service]:
+    """The services that may turn to familiehjelpa on a family's behalf: those serving the
+    municipalities of the familiehjelpa the user registers inquiries in."""
+    return _serving_where(led_service(user)).exclude(kind=Service.Kind.FAMILIEHJELPA)
 
 
 def services_to_invite(inquiry: Inquiry) -> QuerySet[Service]:
-    """The other services a conversation with the family may invite."""
-    return Service.objects.filter(is_active=True).exclude(pk=inquiry.service_id).order_by("name")
+    """The other services a conversation with the family may invite: those serving the
+    municipalities the inquiry's familiehjelpa serves."""
+    return _serving_where(inquiry.service).exclude(pk=inquiry.service_id)
 
 
 # --- The board ------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ def _level_number(value) -> bool:
 GUIDE_FIELDS = {
     "slug": Field(max_length=50),
     "municipality": Field(max_length=120),
+    "municipality_number": Field(max_length=4),
     "name": Field(max_length=200),
     "model": Field(max_length=3),
     "source": Field(required=False, max_length=300),
@@ -148,6 +149,7 @@ class _Validator(Validator):
         line = self.loc.table("[guide]")
         self.table(guide, GUIDE_FIELDS, "guide", line)
         self.slug(guide, "slug", "guide", line)
+        self.municipality_number(guide, "municipality_number", "guide", line)
         self.choice(guide, "model", MODELS, "guide", line)
         self.choice(guide, "language", LANGUAGES, "guide", line)
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from bts.models import Municipality
+
 from .guide_file import CONSENT_DEFAULTS, DEADLINE_DEFAULTS, GuideFileError, parse_guide_file
 from .models import AcuteContact, Guide, LanguageForm, Level, MeetingKind, Step
 from .selectors import guide_cache_clear
@@ -19,7 +21,8 @@ __all__ = ["GuideFileError", "guide_in_use_checks", "load_guide", "parse_guide_f
 
 
 # Apps above this one that keep step codes (cases) check a guide before it is put in use:
-# each callable takes {level number: step codes} of the new guide and returns problems.
+# each callable takes the municipality and {level number: step codes} of the new guide and
+# returns problems.
 guide_in_use_checks: list = []
 
 
@@ -27,22 +30,40 @@ def _steps_by_level(doc: dict) -> dict[int, set[str]]:
     return {lv["number"]: {s["code"] for s in lv["steps"]} for lv in doc["levels"]}
 
 
+def guide_municipality(doc: dict) -> Municipality:
+    """The municipality the file names by its number; the installation gains it when it has
+    none by that number yet (the operator who loads the file is the one who would create it)."""
+    g = doc["guide"]
+    municipality, _created = Municipality.objects.get_or_create(
+        number=g["municipality_number"], defaults={"name": g["municipality"].strip()}
+    )
+    return municipality
+
+
 @transaction.atomic
-def load_guide(path: Path, *, activate: bool = True) -> Guide:
-    """Validate the file, then replace the guide with the same slug in one transaction. A guide
-    put in use may not leave an open case at a step it does not have."""
+def load_guide(
+    path: Path, *, activate: bool = True, municipality: Municipality | None = None
+) -> Guide:
+    """Validate the file, then replace the municipality's guide with the same slug in one
+    transaction, as the
+    guide of the municipality the file names (or of `municipality`: one that takes another's
+    guide as its own). A guide put in use may not leave an open case of its municipality at a
+    step it does not have."""
     doc = parse_guide_file(path)
+    if municipality is None:
+        municipality = guide_municipality(doc)
     if activate:
-        problems = [p for check in guide_in_use_checks for p in check(_steps_by_level(doc))]
+        steps = _steps_by_level(doc)
+        problems = [p for check in guide_in_use_checks for p in check(municipality, steps)]
         if problems:
             raise GuideFileError(path, problems)
     g, acute = doc["guide"], doc["acute"]
     language = g.get("language", LanguageForm.BOKMAL)
     words = {k: v.strip() for k, v in doc.get("words", {}).items()}
     guide, _ = Guide.objects.update_or_create(
+        municipality=municipality,
         slug=g["slug"],
         defaults={
-            "municipality": g["municipality"].strip(),
             "name": g["name"].strip(),
             "model": g["model"],
             "source": g.get("source", "").strip(),
@@ -130,7 +151,7 @@ def load_guide(path: Path, *, activate: bool = True) -> Guide:
         ]
     Step.objects.bulk_create(steps)
     if activate and not guide.is_active:
-        Guide.objects.filter(is_active=True).update(is_active=False)
+        Guide.objects.filter(municipality=municipality, is_active=True).update(is_active=False)
         guide.is_active = True
         guide.save(update_fields=["is_active"])
     # Bulk writes send no signals: forget the cached guide now (for this transaction's own

@@ -1,25 +1,43 @@
+from django.conf import settings
 from django.utils import translation
 
-from .language import language_form_for
-from .selectors import request_guide
+from bts.selectors import home_municipality_id
+from bts.tenancy import request_scope
+
+from .language import municipality_enter
 
 
 class LanguageFormMiddleware:
-    """Serves every request in the municipality's language form (its guide's `language`),
-    whatever the browser asks for: in place of Django's LocaleMiddleware, which would follow
-    Accept-Language (decision 0061).
+    """Serves every request in the language form of the municipality it works for (its
+    guide's `language`), whatever the browser asks for: in place of Django's LocaleMiddleware,
+    which would follow Accept-Language (decision 0061).
 
-    The language is active while the response is made, and the previous one is restored
-    after, so a thread that serves a request does not keep it. Pages say which language they
-    are in with `<html lang>` ({% get_current_language %}) and the Content-Language header."""
+    `UserMunicipalityMiddleware` picks the municipality once the person is known, and reading
+    a case moves to the case's. The municipality and the language are restored when the
+    response is made, so a thread that serves a request keeps neither. Pages say which
+    language they are in with `<html lang>` ({% get_current_language %}) and the
+    Content-Language header."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        language = language_form_for(request_guide(request))
-        with translation.override(language):
-            request.LANGUAGE_CODE = language
+        with request_scope(), translation.override(settings.LANGUAGE_CODE):
             response = self.get_response(request)
+            language = translation.get_language()
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class UserMunicipalityMiddleware:
+    """After sign-in is known: the request works for the person's own municipality; before
+    sign-in (or for the installation's administrator) for the installation's municipality if
+    it has only one guide in use, else in bokmål."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        municipality_enter(home_municipality_id(getattr(request, "user", None)))
+        request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

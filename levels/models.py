@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
+from bts.models import Municipality
 
 
 class LanguageForm(models.TextChoices):
@@ -18,8 +19,10 @@ class Guide(ChoiceLabels, models.Model):
         BTS = "BTS", _("BTS – bedre tverrfaglig samarbeid")
         BTI = "BTI", _("BTI – bedre tverrfaglig innsats")
 
-    slug = models.SlugField(_("kortnavn"), unique=True)
-    municipality = models.CharField(_("kommune"), max_length=120)
+    slug = models.SlugField(_("kortnavn"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="guides", verbose_name=_("kommune")
+    )
     name = models.CharField(_("navn"), max_length=200)
     model = models.CharField(_("modell"), max_length=3, choices=Model.choices)
     # The municipality's language form: the UI, e-mails and PDFs of its cases use it.
@@ -69,7 +72,7 @@ class Guide(ChoiceLabels, models.Model):
         _("barnet samtykker til helseopplysninger fra alder"), default=16
     )
     child_heard_age = models.PositiveSmallIntegerField(_("barnet høres fra alder"), default=7)
-    # One guide serves the deployment at a time; loading a file makes it the active one.
+    # One guide serves each municipality at a time; loading a file makes it the active one.
     is_active = models.BooleanField(_("i bruk"), default=False)
     file_sha256 = models.CharField(_("filens SHA-256"), max_length=64, editable=False)
     loaded_at = models.DateTimeField(_("lastet inn"), auto_now=True)
@@ -79,8 +82,9 @@ class Guide(ChoiceLabels, models.Model):
         verbose_name_plural = _("handlingsveiledere")
         constraints = [
             models.UniqueConstraint(
-                fields=["is_active"], condition=Q(is_active=True), name="guide_one_active"
-            )
+                fields=["municipality"], condition=Q(is_active=True), name="guide_one_active"
+            ),
+            models.UniqueConstraint(fields=["municipality", "slug"], name="guide_unique_slug"),
         ]
 
     def __str__(self) -> str:

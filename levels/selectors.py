@@ -7,6 +7,8 @@ import time
 
 from django.db.models import Prefetch
 
+from bts.tenancy import current_municipality_id
+
 from .models import Guide, Level, Step
 
 # How long a process trusts its copy. Loading a guide, and any save of a guide, level, step
@@ -15,24 +17,30 @@ from .models import Guide, Level, Step
 GUIDE_CACHE_SECONDS = 30
 
 _cache_lock = threading.Lock()
-_cache: tuple[float, Guide | None] | None = None
+# Per municipality id (None: no municipality in context) the time read and the guide.
+_cache: dict[int | None, tuple[float, Guide | None]] = {}
 
 
 def guide_cache_clear(*args, **kwargs) -> None:
-    """Forget this process's copy of the guide (a signal receiver, hence the arguments)."""
-    global _cache
+    """Forget this process's copies of guides (a signal receiver, hence the arguments)."""
     with _cache_lock:
-        _cache = None
+        _cache.clear()
 
 
-def _load_active_guide() -> Guide | None:
+def _load_active_guide(municipality_id: int | None) -> Guide | None:
+    """The municipality's guide in use. With no municipality in context (a sign-in page, a
+    command that names none), the installation's guide if it has exactly one, else None."""
     steps = Step.objects.order_by("position")
     levels = Level.objects.order_by("number").prefetch_related(Prefetch("steps", queryset=steps))
-    guide = (
-        Guide.objects.filter(is_active=True)
-        .prefetch_related("acute_contacts", "meeting_kinds", Prefetch("levels", queryset=levels))
-        .first()
-    )
+    active = Guide.objects.filter(is_active=True)
+    if municipality_id is not None:
+        active = active.filter(municipality_id=municipality_id)
+    else:
+        only = list(active.values_list("pk", flat=True)[:2])
+        active = active.filter(pk__in=only if len(only) == 1 else [])
+    guide = active.prefetch_related(
+        "acute_contacts", "meeting_kinds", Prefetch("levels", queryset=levels)
+    ).first()
     if guide is not None:
         for level in guide.levels.all():
             for step in level.steps.all():
@@ -40,18 +48,25 @@ def _load_active_guide() -> Guide | None:
     return guide
 
 
-def active_guide() -> Guide | None:
-    """The guide in use, with its acute contacts, levels and steps (read-only: it is shared by
-    the requests of this process)."""
-    global _cache
+def active_guide(municipality_id: int | None = None) -> Guide | None:
+    """The guide in use in `municipality_id` (else the municipality the work is for, see
+    bts.tenancy), with its acute contacts, levels and steps (read-only: it is shared by the
+    requests of this process)."""
+    if municipality_id is None:
+        municipality_id = current_municipality_id()
     now = time.monotonic()
-    cached = _cache
+    cached = _cache.get(municipality_id)
     if cached is not None and now - cached[0] < GUIDE_CACHE_SECONDS:
         return cached[1]
-    guide = _load_active_guide()
+    guide = _load_active_guide(municipality_id)
     with _cache_lock:
-        _cache = (now, guide)
+        _cache[municipality_id] = (now, guide)
     return guide
+
+
+def case_guide(case) -> Guide | None:
+    """The guide a case follows: its municipality's."""
+    return active_guide(case.municipality_id)
 
 
 def guide_levels(guide: Guide) -> list[Level]:
@@ -90,10 +105,9 @@ def step_with_neighbours(guide: Guide, code: str) -> tuple[Step | None, Step | N
 
 
 def request_guide(request) -> Guide | None:
-    """The active guide for this request (one object however many places ask for it)."""
-    if not hasattr(request, "_bts_active_guide"):
-        request._bts_active_guide = active_guide()
-    return request._bts_active_guide
+    """The guide of the municipality this request works for at this point (bts.tenancy): the
+    person's own, or the case's once a case is read."""
+    return active_guide()
 
 
 def meeting_kinds(guide: Guide | None) -> list:

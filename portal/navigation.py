@@ -61,10 +61,11 @@ def navigation_for(request) -> list[NavItem]:
         return []
     if requires_two_factor(user) and not user.is_verified():
         return []  # nothing to go to before the second factor
-    items = [
-        (_("Start"), reverse("start"), "start"),
-        (_("Handlingsveileder"), reverse("levels:guide"), "guide"),
-    ]
+    items = [(_("Start"), reverse("start"), "start")]
+    # The guide is a municipality's: someone of no municipality (the installation's
+    # administrator, an account with no role yet) has one only when the installation has one.
+    if request_guide(request) is not None:
+        items.append((_("Handlingsveileder"), reverse("levels:guide"), "guide"))
     roles = user_roles(request)
     if roles & {Role.EMPLOYEE, Role.LEADER, Role.FAMILY_CONTACT, Role.FAMILIEHJELPA_LEADER}:
         items.append((_("Saker"), reverse("cases:list"), "cases"))

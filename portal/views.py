@@ -15,6 +15,7 @@ from cases.selectors import (
     watched_cases,
     with_follow_up_due,
 )
+from dashboards.access import led_municipality_id
 from dashboards.selectors import municipal_pyramid, open_cases_table
 from familiehjelpa import selectors as familiehjelpa
 from levels.selectors import guide_levels, request_guide
@@ -40,7 +41,8 @@ def start(request: HttpRequest) -> HttpResponse:
         context["first_step"] = first_level_steps[0] if first_level_steps else None
         if Role.MUNICIPAL_LEADER in roles:
             # Suppressed like the municipal dashboard: counts under 5 are "<5".
-            table, _kinds, _levels = open_cases_table(levels)
+            # Of the leader's own municipality's children only.
+            table, _kinds, _levels = open_cases_table(levels, led_municipality_id(request.user))
             context["pyramid"] = municipal_pyramid(levels, table)
     if roles & {Role.EMPLOYEE, Role.LEADER}:
         cases = list(my_cases(request.user)[:51])

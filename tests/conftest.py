@@ -8,7 +8,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from bts.models import Role
 from bts.services import membership_grant
 from levels.loader import load_guide
-from tests.factories import ServiceFactory, UserFactory
+from tests.factories import ServiceFactory, UserFactory, home_municipality
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +72,9 @@ def make_user(db, kindergarten):
 
     def make(role: Role = Role.EMPLOYEE, service=None, **fields):
         user = UserFactory(**fields)
-        if role in (Role.MUNICIPAL_LEADER, Role.SYSTEM_ADMIN):
+        if role in (Role.MUNICIPAL_LEADER, Role.LOCAL_ADMIN):
+            membership_grant(user=user, role=role, municipality=home_municipality())
+        elif role == Role.SYSTEM_ADMIN:
             membership_grant(user=user, role=role)
         else:
             membership_grant(user=user, role=role, service=service or kindergarten)
@@ -103,8 +105,8 @@ def nynorsk(guide, monkeypatch):
 
     load = selectors._load_active_guide
 
-    def load_in_nynorsk():
-        active = load()
+    def load_in_nynorsk(municipality_id):
+        active = load(municipality_id)
         if active is not None:
             active.language = "nn"
         return active

@@ -1,9 +1,38 @@
 import factory
 from django.contrib.auth.hashers import make_password
 
-from bts.models import MUNICIPAL_ROLES, Membership, Role, Service, User
+from bts.models import (
+    MUNICIPAL_ROLES,
+    MUNICIPALITY_ROLES,
+    Membership,
+    Municipality,
+    Role,
+    Service,
+    User,
+)
 
 PASSWORD = "riktig-hest-batteri-stift"
+
+
+# The municipality of the tests' services and children unless a test names another: the one
+# Øvre Eiker's guide file (the `guide` fixture) names.
+HOME = {"number": "3314", "name": "Øvre Eiker kommune"}
+
+
+def home_municipality() -> Municipality:
+    municipality, _ = Municipality.objects.get_or_create(
+        number=HOME["number"], defaults={"name": HOME["name"]}
+    )
+    return municipality
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: f"{9000 + n % 999:04d}")
+    name = factory.LazyAttribute(lambda m: f"Kommune {m.number}")
 
 
 class ServiceFactory(factory.django.DjangoModelFactory):
@@ -11,6 +40,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
         model = Service
 
     name = factory.Sequence(lambda n: f"Tjeneste {n}")
+    municipality = factory.LazyFunction(home_municipality)
     kind = Service.Kind.KINDERGARTEN
     provider = Service.Provider.PUBLIC
 
@@ -38,3 +68,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         yes_declaration=None,
         no_declaration=factory.SubFactory(ServiceFactory),
     )
+    municipality = factory.Maybe(
+        factory.LazyAttribute(lambda m: m.role in MUNICIPALITY_ROLES),
+        yes_declaration=factory.LazyFunction(home_municipality),
+        no_declaration=None,
+    )
+
+
+def grant(user: User, role: Role, service: Service | None = None, municipality=None):
+    """`membership_grant`, with the tests' home municipality for the municipality's roles."""
+    from bts.services import membership_grant
+
+    if role in MUNICIPALITY_ROLES and municipality is None:
+        municipality = home_municipality()
+    return membership_grant(user=user, role=role, service=service, municipality=municipality)

@@ -220,11 +220,11 @@ def test_the_login_and_the_error_pages_follow_the_guide(client, nynorsk):
 
 def _user(role):
     from bts.services import membership_grant
-    from tests.factories import ServiceFactory, UserFactory
+    from tests.factories import ServiceFactory, UserFactory, grant
 
     user = UserFactory()
     if role == Role.SYSTEM_ADMIN:
-        membership_grant(user=user, role=role)
+        grant(user, role)
     else:
         membership_grant(user=user, role=role, service=ServiceFactory())
     return user

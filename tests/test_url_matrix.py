@@ -22,11 +22,11 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bts.models import Membership, Role, Service, User
-from bts.services import SYSTEM_ADMIN_MODELS, membership_grant
+from bts.services import SYSTEM_ADMIN_MODELS
 from levels.loader import load_guide
 from tests.cases.test_permissions import ROUTES as CASE_ROUTES
 from tests.conftest import GUIDES, ROOT
-from tests.factories import ServiceFactory, UserFactory
+from tests.factories import ServiceFactory, UserFactory, grant
 from tests.familiehjelpa.test_permissions import ROUTES as FAMILIEHJELPA_ROUTES
 from toolbox.examples import example_workbook
 from toolbox.models import CatalogueEntry, CatalogueImport, Contact, Tool
@@ -64,10 +64,27 @@ NO_ROLE = "no-role"  # an account with no membership yet
 EMPLOYEE = "employee"
 LEADER = "leader"
 MUNICIPAL_LEADER = "municipal-leader"
+LOCAL_ADMIN = "local-admin"
 SYSTEM_ADMIN = "system-admin"
-RELATIONS = [ANONYMOUS, NO_ROLE, EMPLOYEE, LEADER, MUNICIPAL_LEADER, SYSTEM_ADMIN]
+# The second municipality of the installation (Fjordvik, nynorsk, its own guide).
+OTHER_EMPLOYEE = "other-municipality-employee"
+OTHER_MUNICIPAL_LEADER = "other-municipal-leader"
+# The employee of a PPT hosted by the first municipality and serving both.
+SHARED_EMPLOYEE = "shared-employee"
+RELATIONS = [
+    ANONYMOUS,
+    NO_ROLE,
+    EMPLOYEE,
+    LEADER,
+    MUNICIPAL_LEADER,
+    LOCAL_ADMIN,
+    SYSTEM_ADMIN,
+    OTHER_EMPLOYEE,
+    OTHER_MUNICIPAL_LEADER,
+    SHARED_EMPLOYEE,
+]
 SIGNED_IN = [r for r in RELATIONS if r != ANONYMOUS]
-ADMIN_RELATIONS = [ANONYMOUS, EMPLOYEE, MUNICIPAL_LEADER, SYSTEM_ADMIN]
+ADMIN_RELATIONS = [ANONYMOUS, EMPLOYEE, MUNICIPAL_LEADER, LOCAL_ADMIN, SYSTEM_ADMIN]
 
 
 @dataclass(frozen=True)
@@ -99,15 +116,17 @@ def only_the_administrator(status: int) -> dict[str, int]:
     return dict.fromkeys(SIGNED_IN, 403) | {SYSTEM_ADMIN: status}
 
 
-def only(relation: str, status: int = 200) -> dict[str, int]:
-    return dict.fromkeys(SIGNED_IN, 403) | {relation: status}
+def only(*relations: str, status: int = 200) -> dict[str, int]:
+    return dict.fromkeys(SIGNED_IN, 403) | dict.fromkeys(relations, status)
 
 
 PAGES: dict[str, Page] = {
     # The start page and the guide: for every signed-in account, whatever its roles.
     "start": Page(200),
-    "levels:guide": Page(200),
-    "levels:step": Page(200),
+    # The guide is a municipality's: with two in the installation, an account of no
+    # municipality (no role yet, the system administrator) has none.
+    "levels:guide": Page(dict.fromkeys(SIGNED_IN, 200) | {NO_ROLE: 404, SYSTEM_ADMIN: 404}),
+    "levels:step": Page(dict.fromkeys(SIGNED_IN, 200) | {NO_ROLE: 404, SYSTEM_ADMIN: 404}),
     # Logging in: open to all (an empty POST gets the form again); a signed-in account is sent
     # on to the start page.
     "login": Page(302, post=302, public=True),
@@ -134,8 +153,9 @@ PAGES: dict[str, Page] = {
     # them for its leader; the municipality's aggregates and their CSV for the municipal leader.
     "dashboards:service": Page(only(LEADER)),
     "dashboards:service_list": Page(only(LEADER)),
-    "dashboards:municipal": Page(only(MUNICIPAL_LEADER)),
-    "dashboards:municipal_csv": Page(only(MUNICIPAL_LEADER)),
+    # Each municipal leader sees their own municipality's (tests/dashboards/test_municipalities).
+    "dashboards:municipal": Page(only(MUNICIPAL_LEADER, OTHER_MUNICIPAL_LEADER)),
+    "dashboards:municipal_csv": Page(only(MUNICIPAL_LEADER, OTHER_MUNICIPAL_LEADER)),
 }
 
 # The admin: only for the system administrator, and for them only the models of
@@ -237,16 +257,24 @@ def world(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=fast),
     ):
         load_guide(GUIDES / "ovre-eiker.toml")
+        other = load_guide(GUIDES / "fjordvik.toml").municipality
         kindergarten = ServiceFactory(name="Solsikken barnehage")
+        other_kindergarten = ServiceFactory(name="Fjordvik barnehage", municipality=other)
+        ppt = ServiceFactory(name="PP-tjenesten", kind="ppt")
+        ppt.partner_municipalities.add(other)
         users = {NO_ROLE: UserFactory()}
-        for relation, role, service in [
-            (EMPLOYEE, Role.EMPLOYEE, kindergarten),
-            (LEADER, Role.LEADER, kindergarten),
-            (MUNICIPAL_LEADER, Role.MUNICIPAL_LEADER, None),
-            (SYSTEM_ADMIN, Role.SYSTEM_ADMIN, None),
+        for relation, role, service, municipality in [
+            (EMPLOYEE, Role.EMPLOYEE, kindergarten, None),
+            (LEADER, Role.LEADER, kindergarten, None),
+            (MUNICIPAL_LEADER, Role.MUNICIPAL_LEADER, None, None),
+            (LOCAL_ADMIN, Role.LOCAL_ADMIN, None, None),
+            (SYSTEM_ADMIN, Role.SYSTEM_ADMIN, None, None),
+            (OTHER_EMPLOYEE, Role.EMPLOYEE, other_kindergarten, None),
+            (OTHER_MUNICIPAL_LEADER, Role.MUNICIPAL_LEADER, None, other),
+            (SHARED_EMPLOYEE, Role.EMPLOYEE, ppt, None),
         ]:
             users[relation] = UserFactory()
-            membership_grant(user=users[relation], role=role, service=service)
+            grant(users[relation], role, service, municipality)
         Group.objects.create(name="Ei gruppe")
         toolbox_load(path=ROOT / "fixtures" / "verktoy" / "ovre-eiker.toml")
         catalogue_import_prepare(

@@ -49,8 +49,9 @@ class ChildForm(Form):
         ),
     )
 
-    def __init__(self, *args, siblings=None, **kwargs):
+    def __init__(self, *args, siblings=None, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._municipality_field(municipalities)
         field = forms.ModelMultipleChoiceField(
             queryset=siblings,
             required=False,
@@ -62,6 +63,26 @@ class ChildForm(Form):
         field.widget.choices = []
         field.widget.attrs["class"] = "ds-input"
         self.fields["siblings"] = field
+
+    def _municipality_field(self, municipalities) -> None:
+        """The child's home municipality, asked only when the user's services serve more than
+        one: the case will belong to it."""
+        self.municipalities = list(municipalities) if municipalities is not None else []
+        if len(self.municipalities) > 1:
+            self.fields = {
+                "municipality": forms.ModelChoiceField(
+                    queryset=municipalities,
+                    label=_("Hjemkommune"),
+                    help_text=_("Kommunen der barnet er folkeregistrert. Saken hører til den."),
+                    widget=forms.Select(attrs={"class": "ds-input"}),
+                ),
+                **self.fields,
+            }
+
+    def chosen_municipality(self):
+        """The municipality picked, or the only one the user's services serve."""
+        chosen = self.cleaned_data.get("municipality")
+        return chosen or (self.municipalities[0] if self.municipalities else None)
 
     def offer_siblings(self, children) -> None:
         self.fields["siblings"].widget.choices = [(c.pk, _sibling_label(c)) for c in children]
@@ -161,8 +182,8 @@ GuardianFormSet = forms.formset_factory(GuardianForm, extra=2, max_num=4)
 class AcuteChildForm(ChildForm):
     """The akutt path asks only what identifies the child; guardians are not involved."""
 
-    def __init__(self, *args, services=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, services=None, municipalities=None, **kwargs):
+        super().__init__(*args, municipalities=municipalities, **kwargs)
         del self.fields["siblings"]
         del self.fields["sibling_query"]
         # The report form's key makes the whole akutt submission once-only.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bts.forms import DesignSystemMixin
 from bts.models import Service
+from bts.selectors import serving_q
 from levels.rules import CLOSED, Table, options
 from levels.words import word_lazy
 
@@ -81,10 +82,12 @@ class ReportForm(Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality_ids=(), **kwargs):
+        """`municipality_ids`: the child's (or, before the child is known, those the user's
+        services serve): the barnevern services serving them are offered."""
         super().__init__(*args, **kwargs)
         child_protection = Service.objects.filter(
-            kind=Service.Kind.CHILD_PROTECTION, is_active=True
+            serving_q(list(municipality_ids)), kind=Service.Kind.CHILD_PROTECTION, is_active=True
         ).order_by("name")
         field = self.fields["received_by"]
         field.queryset = child_protection

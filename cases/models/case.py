@@ -14,7 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
-from bts.models import Service
+from bts.models import Municipality, Service
 from levels.words import current_words, word_lazy
 
 from .child import Child
@@ -26,6 +26,15 @@ class Case(ChoiceLabels, models.Model):
         CLOSED = "closed", _("Avsluttet")
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    # The child's home municipality when the case was opened: the case follows its guide,
+    # words and language form, whichever municipality hosts the services working on it.
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("kommune"),
+        db_index=False,  # case_municipality_status_level leads with it
+    )
     owner_service = models.ForeignKey(
         Service, on_delete=models.PROTECT, related_name="owned_cases", verbose_name=_("tjeneste")
     )
@@ -74,8 +83,11 @@ class Case(ChoiceLabels, models.Model):
                 fields=["owner_service", "status", "-last_activity_at", "-id"],
                 name="case_service_activity",
             ),
-            # The municipality's open cases per service and level, from the index alone.
-            models.Index(fields=["status", "owner_service", "level"], name="case_status_level"),
+            # A municipality's open cases per service and level, from the index alone.
+            models.Index(
+                fields=["municipality", "status", "owner_service", "level"],
+                name="case_municipality_status_level",
+            ),
             models.Index(fields=["opened_at"], name="case_opened_at"),  # cases per month
             # Open cases reached through another row (a service's involvements, say) for the
             # case list: their last activity without reading the case.

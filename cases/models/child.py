@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
+from bts.models import Municipality
 
 from ..identity import IdentityKind, mask_identity_number
 
@@ -19,6 +20,10 @@ class Child(ChoiceLabels, models.Model):
     national_id = models.CharField(_("fødselsnummer/D-nummer"), max_length=11, blank=True)
     national_id_kind = models.CharField(
         _("type nummer"), max_length=3, choices=IdentityKind.choices, blank=True
+    )
+    # The folkeregistrert home municipality: the child's cases belong to it.
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("hjemkommune")
     )
     siblings = models.ManyToManyField("self", blank=True, verbose_name=_("søsken"))
     created_at = models.DateTimeField(_("registrert"), auto_now_add=True)

@@ -1,6 +1,7 @@
 """What the case services share: the relay log, the active guide's steps, the checks of who and
 which services may take part, and the case's audit event."""
 
+import functools
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from bts import audit
 from bts.models import Service, User
 from levels import rules
+from levels.language import municipality_language
 from levels.models import Guide
 from levels.selectors import active_guide
 
@@ -60,6 +62,36 @@ def relay_entry_add(*, case: Case, user: User, kind: RelayEntry.Kind, text: str)
     """A relay-log line for work another app does in the case (familiehjelpa's triage, say), in
     that work's transaction."""
     return _log(case, actor=user, kind=kind, text=text.strip())
+
+
+def for_case_municipality(service):
+    """A case service works for the case's municipality (the child's, for a new case): its
+    guide, deadlines, words and language form, whoever calls it and wherever they work."""
+
+    @functools.wraps(service)
+    def run(*args, **kwargs):
+        municipality_id = _municipality_of(kwargs)
+        if municipality_id is None:
+            return service(*args, **kwargs)
+        with municipality_language(municipality_id):
+            return service(*args, **kwargs)
+
+    return run
+
+
+def _municipality_of(kwargs: dict) -> int | None:
+    """The municipality a service's arguments are about: the case's (itself, or a meeting's or
+    a handover's), else the new case's child's or the municipality named."""
+    case = kwargs.get("case")
+    for held in ("meeting", "handover"):
+        if case is None and kwargs.get(held) is not None:
+            case = kwargs[held].case
+    if case is not None:
+        return case.municipality_id
+    if (child := getattr(kwargs.get("child"), "municipality_id", None)) is not None:
+        return child
+    municipality = kwargs.get("municipality")
+    return municipality.pk if municipality is not None else None
 
 
 def _active_guide() -> Guide:

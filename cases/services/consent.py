@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
 from bts.models import Service, User
+from bts.selectors import served_municipality_ids
 from bts.uploads import CheckedUpload, store_upload
 from levels.models import Guide
 
 from ..models import Case, Consent, Guardian, Involvement, RelayEntry
-from ._common import _active_guide, _audit, _log
+from ._common import _active_guide, _audit, _log, for_case_municipality
 from .decisions import progress_advance
 
 
@@ -83,6 +84,17 @@ def _consent_parties(
     return ", ".join(names)[:300]
 
 
+def _check_serve(case: Case, services: list[Service], *, field: str | None = None) -> None:
+    """Only services that serve the child's municipality take part in its case."""
+    outside = sorted(
+        s.name for s in services if case.municipality_id not in served_municipality_ids(s)
+    )
+    if outside:
+        message = _("%(names)s tjener ikke barnets kommune.") % {"names": ", ".join(outside)}
+        raise ValidationError({field: message} if field else message)
+
+
+@for_case_municipality
 def consent_record(
     *,
     case: Case,
@@ -115,6 +127,7 @@ def consent_record(
         )
     if not services:
         raise ValidationError({"services": _("Velg minst én tjeneste.")})
+    _check_serve(case, services, field="services")
     if not refused and not (information or information_other.strip()):
         raise ValidationError({"information": _("Velg hvilke opplysninger som kan deles.")})
     guardians = list(guardians)
@@ -169,6 +182,7 @@ def consent_record(
     return consent
 
 
+@for_case_municipality
 @transaction.atomic
 def consent_withdraw(
     *, case: Case, consent: Consent, user: User, withdrawn_on: date, how: str
@@ -205,6 +219,7 @@ def consent_withdraw(
     return consent
 
 
+@for_case_municipality
 @transaction.atomic
 def service_involve(
     *, case: Case, user: User, service: Service, audited: bool = True
@@ -213,6 +228,7 @@ def service_involve(
     `audited` as for `consent_record`."""
     if service.pk == case.owner_service_id:
         raise ValidationError(_("Tjenesten eier allerede saken."))
+    _check_serve(case, [service])
     # Two clicks at once must not both pass the check below.
     Case.objects.select_for_update().filter(pk=case.pk).get()
     consent = (

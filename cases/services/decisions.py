@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
 from bts.models import Service, User
+from bts.selectors import served_municipality_ids
 from levels import requirements, rules
 from levels.models import Step
 from levels.rules import CLOSED, Move, MoveRefused, check_move
@@ -31,9 +32,10 @@ from ..models import (
     StepCheck,
 )
 from ..selectors import services_with_consent
-from ._common import _active_guide, _audit, _log, _rules
+from ._common import _active_guide, _audit, _log, _rules, for_case_municipality
 
 
+@for_case_municipality
 def note_add(
     *, case: Case, user: User, text: str, idempotency_key: uuid.UUID | None = None
 ) -> RelayEntry:
@@ -90,6 +92,7 @@ def _move_past(case: Case, user: User, step: Step, text: str) -> None:
     case.save(update_fields=["step_code", "status", "closed_at"])
 
 
+@for_case_municipality
 @transaction.atomic
 def step_complete(
     *, case: Case, user: User, step_code: str, summary: str, skip_reason: str = ""
@@ -144,6 +147,7 @@ def step_complete(
     return case
 
 
+@for_case_municipality
 def progress_advance(*, case: Case, user: User) -> None:
     """After an action that adds a fact of the case (a meeting booked, a referat written, a
     measure, an evaluation, a consent, the level's offers): if the current step needed that kind
@@ -164,6 +168,7 @@ def progress_advance(*, case: Case, user: User) -> None:
         _move_past(locked, user, step, text)
 
 
+@for_case_municipality
 @transaction.atomic
 def checklist_save(*, case: Case, user: User, step_code: str, checked: set[str]) -> set[str]:
     """Record which checklist items of the case's current step are done; return that set.
@@ -210,6 +215,7 @@ def _where(to_level: int | None) -> str:
     return _("nivå %(level)s") % {"level": to_level}
 
 
+@for_case_municipality
 def case_decide(
     *,
     case: Case,
@@ -362,6 +368,7 @@ def _apply(
     return decision
 
 
+@for_case_municipality
 @transaction.atomic
 def proposal_answer(
     *, proposal: DecisionProposal, user: User, confirm: bool, answer: str = ""
@@ -402,6 +409,7 @@ def proposal_answer(
     return proposal
 
 
+@for_case_municipality
 def report_file(
     *,
     case: Case,
@@ -417,6 +425,10 @@ def report_file(
     When the barnevern service that received it works in BTS, its leader sees the case."""
     if received_by is not None and received_by.kind != Service.Kind.CHILD_PROTECTION:
         raise ValidationError(_("Meldingen må gå til en barneverntjeneste."))
+    if received_by is not None and case.municipality_id not in served_municipality_ids(received_by):
+        raise ValidationError(
+            _("%(service)s tjener ikke barnets kommune.") % {"service": received_by.name}
+        )
 
     @transaction.atomic
     def create() -> ChildProtectionReport:

@@ -6,12 +6,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
-from bts.models import Service, User
+from bts.models import Municipality, Service, User
+from bts.selectors import home_municipality_id, served_municipality_ids
 from levels.rules import FIRST_LEVEL
 from levels.words import current_words
 
@@ -20,7 +22,7 @@ from ..grants import grants_sync
 from ..identity import identity_kind, validate_identity_number
 from ..models import AnonymousDiscussion, Case, Child, Concern, Guardian, RelayEntry
 from ..selectors import possible_duplicates
-from ._common import _active_guide, _audit, _first_step_code, _log
+from ._common import _active_guide, _audit, _first_step_code, _log, for_case_municipality
 from .decisions import report_file
 
 
@@ -79,11 +81,17 @@ def child_create(
     *,
     user: User,
     child: ChildData,
+    municipality: Municipality | None = None,
     guardians: list[GuardianData] = (),
     siblings: list[Child] = (),
     idempotency_key: uuid.UUID | None = None,
 ) -> Child:
+    """A child, of its home `municipality` (None: the one the registering person works for, as
+    the form has it when their services serve one municipality only)."""
     national_id = validate_identity_number(child.national_id) if child.national_id.strip() else ""
+    municipality_id = municipality.pk if municipality else home_municipality_id(user)
+    if municipality_id is None:
+        raise ValidationError(_("Velg barnets hjemkommune."), code="municipality_missing")
 
     @transaction.atomic
     def create() -> Child:
@@ -93,6 +101,7 @@ def child_create(
             birth_date=child.birth_date,
             national_id=national_id,
             national_id_kind=identity_kind(national_id) if national_id else "",
+            municipality_id=municipality_id,
             created_by=user,
             idempotency_key=idempotency_key,
         )
@@ -116,10 +125,24 @@ def child_create(
     return created
 
 
+def service_serves_child(service: Service, child: Child) -> None:
+    """A case belongs to the child's home municipality: only a service that serves it may open
+    one (nothing is saved otherwise)."""
+    if child.municipality_id not in served_municipality_ids(service):
+        raise ValidationError(
+            _("%(service)s tjener ikke barn fra %(municipality)s.")
+            % {"service": service.name, "municipality": child.municipality.name},
+            code="municipality_not_served",
+        )
+
+
 def _new_case(*, child: Child, service: Service, user: User, **fields) -> Case:
-    """A case at nivå 0, first step, held by the one who registered it."""
+    """A case at nivå 0, first step, held by the one who registered it, belonging to the
+    child's home municipality."""
+    service_serves_child(service, child)
     case = Case.objects.create(
         child=child,
+        municipality_id=child.municipality_id,
         owner_service=service,
         level=FIRST_LEVEL,
         step_code=_first_step_code(FIRST_LEVEL),
@@ -135,6 +158,7 @@ def child_register(
     *,
     user: User,
     child: ChildData,
+    municipality: Municipality | None = None,
     guardians: list[GuardianData] = (),
     siblings: list[Child] = (),
     confirmed_new: bool = False,
@@ -148,12 +172,14 @@ def child_register(
     return child_create(
         user=user,
         child=child,
+        municipality=municipality,
         guardians=guardians,
         siblings=siblings,
         idempotency_key=idempotency_key,
     )
 
 
+@for_case_municipality
 def case_open(
     *,
     user: User,
@@ -195,6 +221,7 @@ def case_open(
     return case
 
 
+@for_case_municipality
 def concern_add(
     *, case: Case, user: User, concern: ConcernData, idempotency_key: uuid.UUID | None = None
 ) -> Concern:
@@ -213,11 +240,13 @@ def concern_add(
     return added
 
 
+@for_case_municipality
 def case_open_with_report(
     *,
     user: User,
     service: Service,
     child: ChildData | Child,
+    municipality: Municipality | None = None,
     reported_at,
     channel: str,
     reason: str,
@@ -226,11 +255,15 @@ def case_open_with_report(
     idempotency_key: uuid.UUID | None = None,
 ) -> Case:
     """The akutt path: a case whose first and only entry is the report, for a child already
-    registered or a new one. Its audit event is the report's."""
+    registered or a new one (of `municipality`). Its audit event is the report's."""
 
     @transaction.atomic
     def create() -> Case:
-        registered = child if isinstance(child, Child) else child_create(user=user, child=child)
+        registered = (
+            child
+            if isinstance(child, Child)
+            else child_create(user=user, child=child, municipality=municipality)
+        )
         # The akutt path sets no nivå 0 deadline: barnevern now assesses the child.
         case = _new_case(
             child=registered, service=service, user=user, idempotency_key=idempotency_key
@@ -255,6 +288,7 @@ def acute_case_open(
     user: User,
     service: Service,
     child: ChildData,
+    municipality: Municipality | None = None,
     existing_child_id: str = "",
     confirmed_new: bool = False,
     reported_at,
@@ -275,6 +309,7 @@ def acute_case_open(
         user=user,
         service=service,
         child=chosen or child,
+        municipality=municipality,
         reported_at=reported_at,
         channel=channel,
         reason=reason,

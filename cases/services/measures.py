@@ -13,10 +13,11 @@ from bts.models import Service, User
 
 from ..grants import grants_sync
 from ..models import Case, Evaluation, Measure, RelayEntry
-from ._common import _audit, _check_active, _check_services, _log, _short
+from ._common import _audit, _check_active, _check_services, _log, _short, for_case_municipality
 from .decisions import child_voice_check, progress_advance
 
 
+@for_case_municipality
 def measure_add(
     *,
     case: Case,
@@ -83,6 +84,7 @@ def measure_add(
     return measure
 
 
+@for_case_municipality
 def evaluation_add(
     *,
     measure: Measure,

@@ -22,6 +22,7 @@ from ._common import (
     _check_people_in_case,
     _check_services,
     _log,
+    for_case_municipality,
 )
 from .decisions import progress_advance
 
@@ -34,6 +35,7 @@ class MinutesConflict(Exception):
         self.current = current
 
 
+@for_case_municipality
 def meeting_invite(
     *,
     case: Case,
@@ -96,6 +98,7 @@ def meeting_invite(
     return meeting
 
 
+@for_case_municipality
 @transaction.atomic
 def minutes_save(*, meeting: Meeting, user: User, data: dict, version: int) -> Minutes:
     """Save the minutes if nobody saved them since `version` was loaded; never overwrite.

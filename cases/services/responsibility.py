@@ -19,10 +19,11 @@ from ..access import led_service_ids
 from ..grants import grants_sync
 from ..models import Case, Coordination, Handover, RelayEntry, Watch, WideCollaboration
 from ..selectors import people_in_services
-from ._common import _active_guide, _audit, _check_services, _log, _rules
+from ._common import _active_guide, _audit, _check_services, _log, _rules, for_case_municipality
 from .decisions import progress_advance
 
 
+@for_case_municipality
 def handover_offer(
     *,
     case: Case,
@@ -74,6 +75,7 @@ def handover_offer(
     return handover
 
 
+@for_case_municipality
 @transaction.atomic
 def handover_answer(*, handover: Handover, user: User, accept: bool, answer: str = "") -> Handover:
     """The offered employee accepts (and becomes responsible) or declines, with a reason.
@@ -115,6 +117,7 @@ def handover_answer(*, handover: Handover, user: User, accept: bool, answer: str
     return handover
 
 
+@for_case_municipality
 @transaction.atomic
 def watch_end(*, case: Case, user: User) -> None:
     """Stop following a case one passed on (the samtidighetsansvar is fulfilled)."""
@@ -129,6 +132,7 @@ def watch_end(*, case: Case, user: User) -> None:
         _audit(user=user, case=case, detail="watch_end")
 
 
+@for_case_municipality
 @transaction.atomic
 def coordination_set(
     *,
@@ -170,6 +174,7 @@ def coordination_set(
     return coordination
 
 
+@for_case_municipality
 @transaction.atomic
 def wide_collaboration_save(
     *,

@@ -19,6 +19,10 @@ def _user_services(request: HttpRequest):
     return selectors.active_services(case_services(request.user))
 
 
+def _municipalities(request: HttpRequest):
+    return selectors.registrable_municipalities(request.user)
+
+
 def _service_choice(request, user_services):
     """The form asks for the service only when the user works in more than one."""
     return user_services if len(user_services) > 1 else None

@@ -101,7 +101,7 @@ def proposal_answer(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk, policy=access.Action.REPORT)
-    form = ReportForm(posted(request))
+    form = ReportForm(posted(request), municipality_ids=[case.municipality_id])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.report_file(

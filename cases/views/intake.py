@@ -26,7 +26,13 @@ from ..forms import (
     sibling_lookup,
 )
 from ..selectors import visible_children
-from ._common import _chosen_service, _concern_data, _service_choice, _user_services
+from ._common import (
+    _chosen_service,
+    _concern_data,
+    _municipalities,
+    _service_choice,
+    _user_services,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,7 +65,11 @@ def child_new(request: HttpRequest) -> HttpResponse:
     may see: those with a guardian in common, and those a search finds ("Finn søsken", which
     shows the form again, or with htmx only the offer, and registers nothing)."""
     _user_services(request)
-    form = ChildForm(posted(request), siblings=visible_children(request.user))
+    form = ChildForm(
+        posted(request),
+        siblings=visible_children(request.user),
+        municipalities=_municipalities(request),
+    )
     guardians = GuardianFormSet(posted(request), prefix="guardians")
     searching = request.method == "POST" and "find_siblings" in request.POST
     duplicates = []
@@ -71,6 +81,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
                 child=services.ChildData(
                     data["first_name"], data["last_name"], data["birth_date"], data["national_id"]
                 ),
+                municipality=form.chosen_municipality(),
                 guardians=[services.GuardianData(**g) for g in guardians.cleaned_data if g],
                 siblings=list(data["siblings"]),
                 confirmed_new=data["confirm_new"],
@@ -111,7 +122,7 @@ def concern_new(request: HttpRequest, child_pk: int) -> HttpResponse:
                 idempotency_key=data["idempotency_key"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error("service" if "service" in form.fields else None, exc)
         else:
             done = _("%(Concern_definite)s er registrert. Saken er på nivå %(level)s.")
             words = guide_words(request_guide(request)).as_dict()
@@ -124,10 +135,19 @@ def concern_new(request: HttpRequest, child_pk: int) -> HttpResponse:
 def acute(request: HttpRequest) -> HttpResponse:
     """Suspected violence, abuse or serious neglect: report to barnevern, guardians not told."""
     user_services = _user_services(request)
+    municipalities = _municipalities(request)
     child_form = AcuteChildForm(
-        posted(request), prefix="child", services=_service_choice(request, user_services)
+        posted(request),
+        prefix="child",
+        services=_service_choice(request, user_services),
+        municipalities=municipalities,
     )
-    report_form = ReportForm(posted(request), prefix="report")
+    report_form = ReportForm(
+        posted(request),
+        prefix="report",
+        municipality_ids=[m.pk for m in municipalities]
+        or {s.municipality_id for s in user_services},
+    )
     duplicates = []
     if request.method == "POST" and child_form.is_valid() and report_form.is_valid():
         c, r = child_form.cleaned_data, report_form.cleaned_data
@@ -138,6 +158,7 @@ def acute(request: HttpRequest) -> HttpResponse:
                 child=services.ChildData(
                     c["first_name"], c["last_name"], c["birth_date"], c["national_id"]
                 ),
+                municipality=child_form.chosen_municipality(),
                 existing_child_id=request.POST.get("existing_child", ""),
                 confirmed_new=c["confirm_new"],
                 reported_at=r["reported_at"],

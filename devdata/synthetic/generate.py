@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from bts.models import Membership, Role, Service, User
+from bts.models import MUNICIPALITY_ROLES, Membership, Municipality, Role, Service, User
 from cases.models import (
     Case,
     CaseUserGrant,
@@ -70,6 +70,7 @@ class _Staff:
     kind: str
     employees: list[int]
     leader: int
+    municipality_id: int  # the service's host: its cases are of its children
 
 
 def seed_synthetic(*, cases: int, seed: int = 2026, now: datetime | None = None) -> dict:
@@ -93,7 +94,7 @@ def seed_synthetic(*, cases: int, seed: int = 2026, now: datetime | None = None)
             except DatabaseError:
                 pass
         writer = _Writer()
-        staff = _services_and_staff(writer, rng, seed)
+        staff = _services_and_staff(writer, rng, seed, guide.municipality_id)
         counts = writer.flush()
         _bench_accounts(staff)
         for start in range(0, cases, 20000):
@@ -109,7 +110,9 @@ def seed_synthetic(*, cases: int, seed: int = 2026, now: datetime | None = None)
     return counts
 
 
-def _services_and_staff(writer: _Writer, rng: random.Random, seed: int) -> dict[str, list[_Staff]]:
+def _services_and_staff(
+    writer: _Writer, rng: random.Random, seed: int, municipality_id: int
+) -> dict[str, list[_Staff]]:
     staff: dict[str, list[_Staff]] = defaultdict(list)
     password = make_password(None)  # unusable: synthetic staff never log in
     names = iter(rng.sample(PLACE_NAMES * 3, len(PLACE_NAMES) * 3))
@@ -123,6 +126,7 @@ def _services_and_staff(writer: _Writer, rng: random.Random, seed: int) -> dict[
                 Service,
                 name=f"{place} {label.lower()}{suffix} (syntetisk {tag})",
                 kind=kind,
+                municipality_id=municipality_id,
                 provider=Service.Provider.PRIVATE if rng.random() < 0.15 else "public",
             )
             members = []
@@ -144,7 +148,7 @@ def _services_and_staff(writer: _Writer, rng: random.Random, seed: int) -> dict[
                     role = Role.FAMILIEHJELPA_LEADER if j == 0 else Role.FAMILY_CONTACT
                 writer.add(Membership, user_id=user_id, service_id=service_id, role=role)
                 members.append(user_id)
-            staff[kind].append(_Staff(service_id, kind, members[1:], members[0]))
+            staff[kind].append(_Staff(service_id, kind, members[1:], members[0], municipality_id))
     return staff
 
 
@@ -169,7 +173,13 @@ def _bench_accounts(staff: dict[str, list[_Staff]]) -> None:
             # the cases that person would have held.
             if role == Role.EMPLOYEE:
                 first.employees[0] = user.pk
-        membership_grant(user=user, role=role, service=service)
+        municipality = None
+        if role in MUNICIPALITY_ROLES:
+            municipality = Municipality.objects.get(
+                pk=staff[Service.Kind.SCHOOL][0].municipality_id
+            )
+        Membership.objects.filter(user=user).delete()
+        membership_grant(user=user, role=role, service=service, municipality=municipality)
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="Benk", key=BENCH_TOTP_KEY, confirmed=True)
 
@@ -213,6 +223,7 @@ def _cases(writer, rng, staff, guide: GuidePlan, permission_id, n, now) -> None:
             birth_date=born,
             national_id=number,
             national_id_kind="syn" if number else "",
+            municipality_id=owner.municipality_id,
             created_at=opened,
             created_by_id=holder,
         )
@@ -244,6 +255,7 @@ def _cases(writer, rng, staff, guide: GuidePlan, permission_id, n, now) -> None:
         case_id = writer.add(
             Case,
             child_id=child_id,
+            municipality_id=owner.municipality_id,
             owner_service_id=owner.service_id,
             level=reached,
             step_code=step,

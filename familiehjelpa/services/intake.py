@@ -285,8 +285,12 @@ def _link(
             .first()
         ) or _open_case(inquiry, user, child)
     else:
+        # A child new to BTS is registered in familiehjelpa's own municipality.
         registered = case_services.child_create(
-            user=user, child=child.child, guardians=list(child.guardians)
+            user=user,
+            child=child.child,
+            municipality=familiehjelpa.municipality,
+            guardians=list(child.guardians),
         )
         case = _open_case(inquiry, user, registered)
     existing = InquiryCase.objects.filter(inquiry=inquiry, case=case).first()

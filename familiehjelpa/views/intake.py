@@ -70,7 +70,7 @@ def _duplicates(request, form) -> list:
 def inquiry_new(request: HttpRequest) -> HttpResponse:
     """The mapping form's first part: who called, about what, which child, and the consent."""
     access.tool(request.user, Action.REGISTER, what="inquiry_new")
-    referring = selectors.referring_services()
+    referring = selectors.referring_services(request.user)
     form = InquiryForm(posted(request), posted_files(request), referring=referring)
     guardians = GuardianFormSet(posted(request), prefix="guardians")
     if request.method == "POST":

@@ -18,7 +18,7 @@ def refer(request: HttpRequest, case_pk: int) -> HttpResponse:
     """A service refers its case at nivå 2–3 to familiehjelpa (with the family's consent)."""
     user = request.user
     case = access.case_to_refer(user, case_pk, audit_get=request.method == "GET")
-    choices = selectors.familiehjelpa_services()
+    choices = selectors.familiehjelpa_services(case.municipality_id)
     form = ReferForm(posted(request), services=choices)
     if request.method == "POST":
         if form.is_valid():

@@ -9,7 +9,10 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 DEMO_USERNAMES = ["ansatt", "leder", "rektor", "familiehjelpa", "familiekontakt",
-                  "kommunalsjef", "admin"]  # fmt: skip
+                  "kommunalsjef", "lokaladmin", "admin",
+                  "barnevern", "barnevernleder", "ppt", "pptleder",
+                  "fjordvik-tilsett", "fjordvik-leiar", "fjordvik-kommunalsjef",
+                  "fjordvik-admin"]  # fmt: skip
 
 
 @pytest.mark.parametrize("username", DEMO_USERNAMES)

@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 
 from bts.models import Membership, Role
 from bts.services import SYSTEM_ADMIN_GROUP, membership_grant
-from tests.factories import ServiceFactory, UserFactory
+from tests.factories import ServiceFactory, UserFactory, home_municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +11,28 @@ pytestmark = pytest.mark.django_db
 def test_municipal_role_cannot_belong_to_a_service():
     user, service = UserFactory(), ServiceFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(user=user, service=service, role=Role.MUNICIPAL_LEADER)
+        Membership.objects.create(
+            user=user,
+            service=service,
+            municipality=home_municipality(),
+            role=Role.MUNICIPAL_LEADER,
+        )
+
+
+@pytest.mark.parametrize("role", [Role.MUNICIPAL_LEADER, Role.LOCAL_ADMIN])
+def test_a_municipality_role_needs_its_municipality(role):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=UserFactory(), role=role)
+    Membership.objects.create(user=UserFactory(), role=role, municipality=home_municipality())
+
+
+@pytest.mark.parametrize("role", [Role.SYSTEM_ADMIN, Role.EMPLOYEE])
+def test_only_the_municipality_roles_name_a_municipality(role):
+    service = ServiceFactory() if role == Role.EMPLOYEE else None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(
+            user=UserFactory(), role=role, service=service, municipality=home_municipality()
+        )
 
 
 def test_service_role_needs_a_service():
@@ -27,10 +48,10 @@ def test_same_role_twice_in_one_service_is_refused():
 
 
 def test_municipal_role_twice_is_refused_too():
-    user = UserFactory()
-    Membership.objects.create(user=user, role=Role.MUNICIPAL_LEADER)
+    user, municipality = UserFactory(), home_municipality()
+    Membership.objects.create(user=user, role=Role.MUNICIPAL_LEADER, municipality=municipality)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(user=user, role=Role.MUNICIPAL_LEADER)
+        Membership.objects.create(user=user, role=Role.MUNICIPAL_LEADER, municipality=municipality)
 
 
 def test_validity_period_cannot_end_before_it_starts():

@@ -13,6 +13,7 @@ from bts.models import Role
 from cases import services
 from levels.loader import load_guide
 from tests.conftest import GUIDES
+from tests.factories import home_municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ GUIDE_WORDS = {
 @pytest.fixture(params=sorted(GUIDE_WORDS))
 def guide(request, db):
     """Each test runs under Øvre Eiker's guide and under Vestby's (make_case uses this one)."""
-    return load_guide(GUIDES / f"{request.param}.toml")
+    return load_guide(GUIDES / f"{request.param}.toml", municipality=home_municipality())
 
 
 @pytest.fixture

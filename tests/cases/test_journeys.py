@@ -19,6 +19,7 @@ from levels.loader import load_guide
 from levels.rules import CLOSED, table
 from levels.selectors import active_guide, guide_step
 from tests.conftest import GUIDES
+from tests.factories import home_municipality
 from tests.journey import leader_of
 
 GUIDE_FILES = sorted(GUIDES.glob("*.toml"))
@@ -27,7 +28,7 @@ assert len(GUIDE_FILES) >= 3, "the guides of fixtures/veiledere/ were not found"
 
 @pytest.fixture(params=GUIDE_FILES, ids=[p.stem for p in GUIDE_FILES])
 def guide(request, db):
-    return load_guide(request.param)
+    return load_guide(request.param, municipality=home_municipality())
 
 
 def _meeting(case, user, service, kind):

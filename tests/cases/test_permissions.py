@@ -23,13 +23,18 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from bts.models import Role
-from bts.services import membership_grant
 from bts.uploads import CheckedUpload
 from cases import services
 from cases import urls as case_urls
 from cases.models import DecisionProposal, Meeting
 from levels.loader import load_guide
-from tests.factories import ServiceFactory, UserFactory
+from tests.factories import (
+    MunicipalityFactory,
+    ServiceFactory,
+    UserFactory,
+    grant,
+    home_municipality,
+)
 from tests.journey import decide
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +153,15 @@ OTHER_LEADER = "other-leader"  # leads the school, which is not in the case
 INVOLVED_LEADER = "involved-leader"  # leads the health station, in the case under consent
 BARNEVERN_LEADER = "barnevern-leader"  # leads the barnevern service a report went to
 MUNICIPAL_LEADER = "municipal-leader"
+LOCAL_ADMIN = "local-admin"  # the case's municipality's local administrator
 SYSTEM_ADMIN = "system-admin"
+# Across municipalities. The case belongs to A; B is the other municipality of the world.
+SHARED_EMPLOYEE = "shared-employee"  # of a PPT hosted by B serving A, at the case's meeting
+SHARED_LEADER = "shared-leader"  # leads that PPT, in the case under consent
+FORMER_PARTNER_LEADER = "former-partner-leader"  # leads a service of B, in the case under
+# consent while it served A; A has since been taken off its list
+OTHER_MUNICIPALITY_LEADER = "other-municipality-leader"  # leads a kindergarten of B
+OTHER_MUNICIPAL_LEADER = "other-municipal-leader"  # B's municipal leader
 RELATIONS = [
     ANONYMOUS,
     OWNER,
@@ -159,12 +172,23 @@ RELATIONS = [
     INVOLVED_LEADER,
     BARNEVERN_LEADER,
     MUNICIPAL_LEADER,
+    LOCAL_ADMIN,
     SYSTEM_ADMIN,
+    SHARED_EMPLOYEE,
+    SHARED_LEADER,
+    FORMER_PARTNER_LEADER,
+    OTHER_MUNICIPALITY_LEADER,
+    OTHER_MUNICIPAL_LEADER,
 ]
 # See the case through their service, but neither hold it nor lead its owner.
-READERS = {RECIPIENT, INVOLVED_LEADER, BARNEVERN_LEADER}
-OUTSIDERS = {COLLEAGUE, OTHER_LEADER, MUNICIPAL_LEADER, SYSTEM_ADMIN}
-MUNICIPAL = {MUNICIPAL_LEADER, SYSTEM_ADMIN}
+READERS = {RECIPIENT, INVOLVED_LEADER, BARNEVERN_LEADER, SHARED_EMPLOYEE, SHARED_LEADER}
+MUNICIPAL = {MUNICIPAL_LEADER, LOCAL_ADMIN, SYSTEM_ADMIN, OTHER_MUNICIPAL_LEADER}
+OUTSIDERS = {
+    COLLEAGUE,
+    OTHER_LEADER,
+    FORMER_PARTNER_LEADER,
+    OTHER_MUNICIPALITY_LEADER,
+} | MUNICIPAL
 LOGIN = "login"  # expected: 302 to the login page
 
 HTMX = {"HX-Request": "true", "HX-Target": "relay-log"}
@@ -182,7 +206,15 @@ def expected(relation: str, name: str, method: str) -> int | str:
     if route.kind == CASE_LIST:
         return 403 if relation in MUNICIPAL else allowed
     if route.kind == LEADER_TOOL:
-        leaders = (OWNER_LEADER, OTHER_LEADER, INVOLVED_LEADER, BARNEVERN_LEADER)
+        leaders = (
+            OWNER_LEADER,
+            OTHER_LEADER,
+            INVOLVED_LEADER,
+            BARNEVERN_LEADER,
+            SHARED_LEADER,
+            FORMER_PARTNER_LEADER,
+            OTHER_MUNICIPALITY_LEADER,
+        )
         return allowed if relation in leaders else 403
     if route.kind == REGISTER:
         if relation in MUNICIPAL:
@@ -240,9 +272,9 @@ def _rows() -> dict[str, int]:
 GUIDE = Path(__file__).resolve().parents[2] / "fixtures" / "veiledere" / "ovre-eiker.toml"
 
 
-def _user(role: Role, service=None, **fields):
+def _user(role: Role, service=None, municipality=None, **fields):
     user = UserFactory(**fields)
-    membership_grant(user=user, role=role, service=service)
+    grant(user, role, service, municipality)
     return user
 
 
@@ -281,7 +313,7 @@ def _proposal(case, user) -> DecisionProposal:
     )
 
 
-def _meeting(case, user, service) -> Meeting:
+def _meeting(case, user, service, also=()) -> Meeting:
     return services.meeting_invite(
         case=case,
         user=user,
@@ -290,7 +322,7 @@ def _meeting(case, user, service) -> Meeting:
         starts_at=timezone.now() - dt.timedelta(days=1),
         place="Solsikken barnehage",
         agenda="Hvordan har barnet det om morgenen?",
-        participants=[user],
+        participants=[user, *also],
         participant_services=[service],
         idempotency_key=uuid.uuid4(),
     )
@@ -314,11 +346,19 @@ def _measure(case, user, service):
 
 def _build_world() -> SimpleNamespace:
     """A kindergarten case at nivå 3 (so every page exists) with a meeting, a measure and an
-    open handover, all made through the services; and one user per relation."""
+    open handover, all made through the services; and one user per relation. The case is of
+    municipality A; a PPT, a barnevern and a BUP hosted by B serve A too."""
     load_guide(GUIDE)
+    home, other = home_municipality(), MunicipalityFactory(number="4699", name="Fjordvik")
     kindergarten = ServiceFactory(name="Solsikken barnehage")
     school = ServiceFactory(name="Eikebakken skole", kind="school")
     health = ServiceFactory(name="Eiker helsestasjon", kind="health_station")
+    ppt, bup = (
+        ServiceFactory(name=name, kind=kind, municipality=other)
+        for name, kind in (("Fjord PPT", "ppt"), ("Fjord BUP", "external"))
+    )
+    for shared in (ppt, bup):
+        shared.partner_municipalities.add(home)
     employee = _user(Role.EMPLOYEE, kindergarten, first_name="Ingrid")
     recipient = _user(Role.EMPLOYEE, kindergarten, first_name="Tone")
     case = _open_case(employee, kindergarten, "Emma", CHILD_LAST_NAME)
@@ -326,7 +366,7 @@ def _build_world() -> SimpleNamespace:
     consent = services.consent_record(
         case=case,
         user=employee,
-        services=[health],
+        services=[health, ppt, bup],
         guardians=list(case.child.guardians.all()),
         information=["wellbeing", "health"],
         form="written",
@@ -334,8 +374,12 @@ def _build_world() -> SimpleNamespace:
         purpose="Samarbeid om Emmas trivsel",
         given_on=timezone.localdate(),
     )
-    services.service_involve(case=case, user=employee, service=health)
-    barnevern = ServiceFactory(name="Eiker barneverntjeneste", kind="child_protection")
+    for service in (health, ppt, bup):
+        services.service_involve(case=case, user=employee, service=service)
+    barnevern = ServiceFactory(name="Fjord barneverntjeneste", kind="child_protection")
+    barnevern.municipality = other  # hosted by B, serving A
+    barnevern.save()
+    barnevern.partner_municipalities.add(home)
     report = services.report_file(
         case=case,
         user=employee,
@@ -346,7 +390,8 @@ def _build_world() -> SimpleNamespace:
     )
     _decide(case, employee, 3)
     assert case.level == 3, "the fixture needs a nivå 3 case for cases:wide_collaboration"
-    meeting = _meeting(case, employee, kindergarten)
+    shared_employee = _user(Role.EMPLOYEE, ppt, first_name="Eva")
+    meeting = _meeting(case, employee, kindergarten, also=[shared_employee])
     services.minutes_save(
         meeting=meeting, user=employee, data={"present": "Mor og Ingrid"}, version=0
     )
@@ -370,9 +415,30 @@ def _build_world() -> SimpleNamespace:
             INVOLVED_LEADER: _user(Role.LEADER, health, first_name="Hilde"),
             BARNEVERN_LEADER: _user(Role.LEADER, barnevern, first_name="Bente"),
             MUNICIPAL_LEADER: _user(Role.MUNICIPAL_LEADER, first_name="Siri"),
+            LOCAL_ADMIN: _user(Role.LOCAL_ADMIN, first_name="Lene"),
             SYSTEM_ADMIN: _user(Role.SYSTEM_ADMIN, first_name="Anders"),
+            SHARED_EMPLOYEE: shared_employee,
+            SHARED_LEADER: _user(Role.LEADER, ppt, first_name="Geir"),
+            FORMER_PARTNER_LEADER: _former_partner_leader(bup, home),
+            OTHER_MUNICIPALITY_LEADER: _user(
+                Role.LEADER,
+                ServiceFactory(name="Fjordvik barnehage", municipality=other),
+                first_name="Eirik",
+            ),
+            OTHER_MUNICIPAL_LEADER: _user(
+                Role.MUNICIPAL_LEADER, municipality=other, first_name="Randi"
+            ),
         },
     )
+
+
+def _former_partner_leader(service, municipality):
+    """The leader of `service`, which took part in the case; then the case's municipality was
+    taken off its list, which ends its access with nothing deleted."""
+    leader = _user(Role.LEADER, service, first_name="Bodil")
+    service.partner_municipalities.remove(municipality)
+    assert service.involvements.exists(), "what it logged stays"
+    return leader
 
 
 @pytest.fixture(scope="module")

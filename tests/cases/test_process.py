@@ -317,13 +317,15 @@ def test_a_guide_that_would_strand_open_cases_is_not_put_in_use(guide, make_case
     # At Øvre Eiker's closing step 2.5: Vestby's nivå 2 has the steps 2.1–2.4 only.
     Case.objects.filter(pk=case.pk).update(level=2, step_code="2.5")
     with pytest.raises(GuideFileError) as refused:
-        load_guide(GUIDES / "vestby.toml")
+        load_guide(GUIDES / "vestby.toml", municipality=case.municipality)
     assert f"sak {case.pk})" in str(refused.value) and "1 åpne saker" in str(refused.value)
     assert Guide.objects.get(is_active=True) == guide
     assert not Guide.objects.filter(slug="vestby").exists()
+    # Only the municipality's own cases count: Vestby has none at 2.5.
+    assert load_guide(GUIDES / "vestby.toml").is_active
 
     Case.objects.filter(pk=case.pk).update(step_code="2.1")  # a step both guides have
-    assert load_guide(GUIDES / "vestby.toml").is_active
+    assert load_guide(GUIDES / "vestby.toml", municipality=case.municipality).is_active
 
 
 # --- What the review found untested -------------------------------------------------------------

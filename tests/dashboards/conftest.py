@@ -9,12 +9,11 @@ import pytest
 from django.utils import timezone
 
 from bts.models import Role, Service
-from bts.services import membership_grant
 from cases import services
 from cases.models import Case, Decision, Measure
 from dashboards.stats import add_months
 from familiehjelpa.models import Inquiry
-from tests.factories import ServiceFactory, UserFactory
+from tests.factories import ServiceFactory, UserFactory, grant
 
 # Names that must never reach a municipal leader.
 CHILD_LAST_NAME = "Fjellstuen"
@@ -23,14 +22,22 @@ GUARDIAN_NAME = "Lise Fjellstuen"
 
 def user_with(role: Role, service: Service | None = None, **fields):
     user = UserFactory(**fields)
-    membership_grant(user=user, role=role, service=service)
+    grant(user, role, service)
     return user
 
 
-def open_case(user, service, *, first_name: str = "Oline", last_name: str = CHILD_LAST_NAME):
+def open_case(
+    user,
+    service,
+    *,
+    first_name: str = "Oline",
+    last_name: str = CHILD_LAST_NAME,
+    municipality=None,
+):
     child = services.child_create(
         user=user,
         child=services.ChildData(first_name, last_name, dt.date(2019, 5, 1)),
+        municipality=municipality,
         guardians=[services.GuardianData(GUARDIAN_NAME, "mor")],
     )
     return services.case_open(

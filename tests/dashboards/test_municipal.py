@@ -15,6 +15,7 @@ from bts.models import AuditEvent, Role, Service
 from dashboards.selectors import municipal_dashboard
 from dashboards.stats import TOTAL, Period, add_months
 from levels.selectors import guide_levels
+from tests.factories import ServiceFactory
 
 from .conftest import CHILD_LAST_NAME, GUARDIAN_NAME, open_case, update, user_with
 
@@ -186,7 +187,7 @@ def test_the_csv_has_the_same_protected_tables(client, municipal_world):
 
 def test_the_csv_neutralises_formula_cells(client, municipal_world):
     # A service kind is stored text: one written outside the form becomes a row label.
-    odd = Service.objects.create(name="Import", kind='=HYPERLINK("x")')
+    odd = ServiceFactory(name="Import", kind='=HYPERLINK("x")')
     for _ in range(5):
         open_case(municipal_world.ingrid, odd, first_name="Ola")
     client.force_login(municipal_world.municipal_leader)

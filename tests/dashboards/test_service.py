@@ -11,6 +11,7 @@ from django.urls import reverse
 from bts.models import AuditEvent, Role, Service
 from dashboards.selectors import LIST_PAGE, led_services, service_overview
 from levels.selectors import guide_levels
+from tests.factories import ServiceFactory
 
 from .conftest import open_case, update, user_with
 
@@ -173,7 +174,7 @@ def test_a_leader_of_two_services_chooses_one_or_sees_both(client, kindergarten_
 
 
 def test_familiehjelpas_team_leader_leads_familiehjelpa(client, guide):
-    familiehjelpa = Service.objects.create(name="Familiehjelpa", kind=Service.Kind.FAMILIEHJELPA)
+    familiehjelpa = ServiceFactory(name="Familiehjelpa", kind=Service.Kind.FAMILIEHJELPA)
     contact = user_with(Role.EMPLOYEE, familiehjelpa)
     open_case(contact, familiehjelpa, first_name="Mia")
     client.force_login(user_with(Role.FAMILIEHJELPA_LEADER, familiehjelpa))

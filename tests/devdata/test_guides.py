@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
 
+from bts.models import Municipality
 from cases.access import led_service_ids
 from cases.models import (
     Case,
@@ -31,7 +32,7 @@ from levels import rules
 from levels.loader import load_guide
 from levels.models import Guide, Step
 from levels.selectors import active_guide
-from levels.words import current_words
+from levels.words import current_words, guide_words
 from tests.conftest import GUIDES, ROOT
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +51,15 @@ def _assert_the_cases_follow_the_guide(guide: Guide, table: rules.Table) -> None
     decision at its level's decision step, by a move the guide allows there, taken by whom it
     says; each log line at a step of the guide on its level."""
     steps = _steps(guide)
-    for case in Case.objects.all():
+    cases = Case.objects.filter(municipality=guide.municipality)
+    for case in cases:
         assert steps[case.step_code].level.number == case.level, case
         if not case.is_open:
             rule = table.rule(case.level)
             assert case.step_code == (rule.closing_steps or (rule.decision_step,))[-1], case
     kinds = set(guide.meeting_kinds.values_list("code", flat=True))
-    assert set(Meeting.objects.values_list("kind", flat=True)) <= kinds
-    for decision in Decision.objects.select_related("case", "decided_by"):
+    assert set(Meeting.objects.filter(case__in=cases).values_list("kind", flat=True)) <= kinds
+    for decision in Decision.objects.filter(case__in=cases).select_related("case", "decided_by"):
         rule = table.rule(decision.from_level)
         assert decision.step_code == rule.decision_step
         assert decision.to_level in rule.to_levels
@@ -66,7 +68,8 @@ def _assert_the_cases_follow_the_guide(guide: Guide, table: rules.Table) -> None
         else:
             assert decision.proposed_by_id is None
         assert decision.child_view or decision.child_not_heard
-    for level, code in RelayEntry.objects.exclude(step_code="").values_list("level", "step_code"):
+    entries = RelayEntry.objects.filter(case__in=cases).exclude(step_code="")
+    for level, code in entries.values_list("level", "step_code"):
         assert steps[code].level.number == level, (level, code)
 
 
@@ -76,12 +79,22 @@ def test_seed_demo_walks_its_stories_through_each_guide(settings, path):
     out = io.StringIO()
     call_command("seed_demo", "--guide", str(path), stdout=out)
 
-    guide = active_guide()
+    # The file is the first demo municipality's guide, whichever municipality it names.
+    first = Municipality.objects.get(number="3314")
+    guide = active_guide(first.pk)
     assert guide.slug == tomllib.loads(path.read_text())["guide"]["slug"]
     assert f"({guide.slug})" in out.getvalue()
     table = rules.table(guide)
     _assert_the_cases_follow_the_guide(guide, table)
-    cases = Case.objects.exclude(owner_service__kind="familiehjelpa").select_related("child")
+    # The second municipality's cases follow its own guide, Fjordvik's.
+    fjordvik = active_guide(Municipality.objects.get(number="4699").pk)
+    assert fjordvik.slug == "fjordvik"
+    _assert_the_cases_follow_the_guide(fjordvik, rules.table(fjordvik))
+    cases = (
+        Case.objects.filter(municipality=first)
+        .exclude(owner_service__kind="familiehjelpa")
+        .select_related("child")
+    )
     story = {case.child.first_name: case for case in cases}
     assert set(story) == {"Emma", "Ali", "Jonas", "Sara", "Maja", "Noah"}
     first = min(table.levels)
@@ -121,7 +134,7 @@ def test_seed_demo_walks_its_stories_through_each_guide(settings, path):
     assert not maja.is_open
     assert maja.measures.filter(evaluations__outcome=Evaluation.Outcome.END).exists()
     close = maja.decisions.get(to_level=None)
-    assert current_words().concern_definite in close.reason
+    assert guide_words(guide).concern_definite in close.reason
     closing = table.rule(maja.level).closing_steps
     if any(rule.closing_steps for rule in table.levels.values()):
         assert closing, "the demo closes on a level with closing steps"

@@ -10,10 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bts.models import Role, Service
-from bts.services import membership_grant
 from cases import services
 from cases.models import Case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, grant
 
 from .helpers import login_with_session
 from .test_accessibility import assert_no_serious_violations
@@ -53,7 +52,7 @@ def open_cases(active_guide, ansatt):
 @pytest.fixture
 def kommunalsjef(transactional_db):
     user = UserFactory(username="kommunalsjef", first_name="Siri")
-    membership_grant(user=user, role=Role.MUNICIPAL_LEADER)
+    grant(user, Role.MUNICIPAL_LEADER)
     return user
 
 

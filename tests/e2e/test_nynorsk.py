@@ -27,14 +27,19 @@ def fjordvik(transactional_db):
 def test_a_step_in_nynorsk_under_fjordviks_guide(
     page: Page, live_server, browser_log, fjordvik, ansatt
 ):
+    # A kindergarten of another municipality that serves Fjordvik too: Emma is a Fjordvik
+    # child, so her case is in Fjordvik's guide and nynorsk.
+    kindergarten = Service.objects.get(name="Solsikken barnehage")
+    kindergarten.partner_municipalities.add(fjordvik.municipality)
     child = services.child_create(
         user=ansatt,
         child=services.ChildData("Emma", "Hansen", timezone.localdate().replace(year=2020)),
+        municipality=fjordvik.municipality,
         guardians=[services.GuardianData("Lise Hansen", "mor")],
     )
     case = services.case_open(
         user=ansatt,
-        service=Service.objects.get(name="Solsikken barnehage"),
+        service=kindergarten,
         child=child,
         concern=services.ConcernData("Emma gret i garderoben.", timezone.localdate(), "Ute", 2),
     )

@@ -19,7 +19,6 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from bts.models import AuditEvent, Role, Service
-from bts.services import membership_grant
 from cases import services as case_services
 from cases.events import CaseAudit
 from familiehjelpa import services
@@ -27,7 +26,7 @@ from familiehjelpa import urls as fh_urls
 from familiehjelpa.events import InquiryAudit
 from familiehjelpa.models import Inquiry
 from levels.loader import load_guide
-from tests.factories import ServiceFactory, UserFactory
+from tests.factories import ServiceFactory, UserFactory, grant
 from tests.journey import decide
 
 from .conftest import to_decision_step
@@ -162,7 +161,7 @@ GUIDE = Path(__file__).resolve().parents[2] / "fixtures" / "veiledere" / "ovre-e
 
 def _user(role, service=None, **fields):
     user = UserFactory(**fields)
-    membership_grant(user=user, role=role, service=service)
+    grant(user, role, service)
     return user
 
 

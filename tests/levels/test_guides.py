@@ -39,7 +39,12 @@ def rules(fjordvik):
 
 def test_fjordvik_is_a_nynorsk_bti_guide_with_its_own_words(fjordvik):
     assert fjordvik.is_active
-    assert (fjordvik.slug, fjordvik.municipality) == ("fjordvik", "Fjordvik kommune")
+    municipality = fjordvik.municipality
+    assert (fjordvik.slug, municipality.number, municipality.name) == (
+        "fjordvik",
+        "4699",
+        "Fjordvik kommune",
+    )
     assert (fjordvik.model, fjordvik.language) == (Guide.Model.BTI, "nn")
     assert guide_words(fjordvik) == Words(
         product="BTI",

@@ -20,6 +20,7 @@ MINIMAL = """\
 [guide]
 slug = "testby"
 municipality = "Testby kommune"
+municipality_number = "3314"
 name = "Handlingsveileder"
 model = "BTI"
 
@@ -89,7 +90,7 @@ def test_ovre_eiker_loads_every_step_of_the_seed():
     guide = load_guide(GUIDES / "ovre-eiker.toml")
 
     assert guide.is_active
-    assert guide.municipality == "Øvre Eiker kommune"
+    assert (guide.municipality.number, guide.municipality.name) == ("3314", "Øvre Eiker kommune")
     assert list(guide.levels.values_list("number", flat=True)) == [0, 1, 2, 3]
     assert (
         list(Step.objects.filter(level__guide=guide).values_list("code", flat=True))
@@ -109,13 +110,19 @@ def test_ovre_eiker_loads_every_step_of_the_seed():
 
 @pytest.mark.django_db
 def test_vestby_loads_with_no_code_change_and_becomes_the_active_guide():
-    load_guide(GUIDES / "ovre-eiker.toml")
+    ovre_eiker = load_guide(GUIDES / "ovre-eiker.toml")
     vestby = load_guide(GUIDES / "vestby.toml")
 
-    assert vestby.municipality == "Vestby kommune"
+    assert (vestby.municipality.number, vestby.municipality.name) == ("3216", "Vestby kommune")
     assert vestby.model == Guide.Model.BTI
-    assert Guide.objects.get(is_active=True) == vestby
+    # Each municipality has its own guide in use.
+    assert set(Guide.objects.filter(is_active=True)) == {ovre_eiker, vestby}
     assert Guide.objects.count() == 2
+    # A municipality that takes Vestby's guide as its own: it replaces the one in use there,
+    # and Vestby keeps its own.
+    adopted = load_guide(GUIDES / "vestby.toml", municipality=ovre_eiker.municipality)
+    assert adopted.pk != vestby.pk
+    assert set(Guide.objects.filter(is_active=True)) == {adopted, vestby}
     assert "64 98 02 12" in vestby.acute_contacts.values_list("phone", flat=True)
     assert vestby.levels.count() == 4
     assert Step.objects.filter(level__guide=vestby).count() >= 4
@@ -154,90 +161,90 @@ EXTRA_STEP = (
     '[[levels.steps]]\ncode = "0.1"\ntitle = "Igjen"\nwhat_to_do = "x"\nresponsible = "y"\n\n'
 )
 MALFORMED = {
-    "toml syntax": (MINIMAL.replace('model = "BTI"', 'model = "BTI'), 5, "ugyldig TOML"),
+    "toml syntax": (MINIMAL.replace('model = "BTI"', 'model = "BTI'), 6, "ugyldig TOML"),
     "missing required key": (
         MINIMAL.replace('responsible = "Den som undrer seg."\n', ""),
-        21,
+        22,
         r"levels\[0\]\.steps\[0\]\.responsible».*mangler",
     ),
     "empty required text": (
         MINIMAL.replace('what_to_do = "Inviter foresatte."', 'what_to_do = "  "'),
-        40,
+        41,
         r"levels\[1\]\.steps\[0\]\.what_to_do».*tom",
     ),
     "wrong type": (
         MINIMAL.replace("number = 1", 'number = "1"'),
-        32,
+        33,
         r"levels\[1\]\.number».*heltall",
     ),
     "unknown key (typo)": (
         MINIMAL.replace('what_to_do = "Skriv', 'what_todo = "Skriv'),
-        24,
+        25,
         "what_todo».*ukjent nøkkel",
     ),
     "unknown colour": (
         MINIMAL.replace('colour = "yellow"', 'colour = "blue"'),
-        35,
+        36,
         r"levels\[1\]\.colour».*blue",
     ),
     "step code on the wrong level": (
         MINIMAL.replace('code = "1.1"', 'code = "2.1"'),
-        38,
+        39,
         "2.1.*nivå 1",
     ),
     "duplicate step code": (
         MINIMAL.replace("[[levels]]\nnumber = 1", EXTRA_STEP + "[[levels]]\nnumber = 1"),
-        32,
+        33,
         "«0.1» er brukt før",
     ),
     "gap in level numbers": (
         MINIMAL.replace("number = 1", "number = 2").replace('code = "1.1"', 'code = "2.1"'),
-        32,
+        33,
         "uten hull, fant 0, 2",
     ),
     "bad phone number": (
         MINIMAL.replace('phone = "12 34 56 78"', 'phone = "ring meg"'),
-        13,
+        14,
         "telefonnummer.*ring meg",
     ),
-    "bad model": (MINIMAL.replace('model = "BTI"', 'model = "XYZ"'), 5, "guide.model».*XYZ"),
+    "bad model": (MINIMAL.replace('model = "BTI"', 'model = "XYZ"'), 6, "guide.model».*XYZ"),
     "bad slug": (MINIMAL.replace('slug = "testby"', 'slug = "Test By"'), 2, "guide.slug"),
     "no contacts": (
         MINIMAL.replace('[[acute.contacts]]\nname = "Barnevern"\nphone = "12 34 56 78"\n', ""),
-        7,
+        8,
         "acute.contacts».*mangler",
     ),
     "tool that is not text": (
         MINIMAL.replace('tools = ["Møtemal"]', "tools = [3]"),
-        42,
+        43,
         r"tools\[0\]",
     ),
-    "unknown table": (MINIMAL + "\n[extra]\nfoo = 1\n", 53, "ukjent tabell"),
+    "unknown table": (MINIMAL + "\n[extra]\nfoo = 1\n", 54, "ukjent tabell"),
     "deadline out of range": (
         MINIMAL.replace("[acute]", "[deadlines]\nlevel0_decision_days = 0\n\n[acute]"),
-        8,
+        9,
         r"deadlines\.level0_decision_days».*1 til 365",
     ),
     "inactivity period out of range": (
         MINIMAL.replace("[acute]", "[deadlines]\ninactive_days = 400\n\n[acute]"),
-        8,
+        9,
         r"deadlines\.inactive_days».*1 til 365, fant 400",
     ),
     "follow-up window upside down": (
         MINIMAL.replace(
             "[acute]", "[deadlines]\nfollow_up_min_days = 30\nfollow_up_max_days = 20\n\n[acute]"
         ),
-        8,
+        9,
         "kan ikke være større",
     ),
     "consent age out of range": (
         MINIMAL.replace("[acute]", "[consent]\nchild_consent_age = 30\n\n[acute]"),
-        8,
+        9,
         r"consent\.child_consent_age».*0 til 18 år, fant 30",
     ),
     "consent age not a number": (
         MINIMAL.replace("[acute]", '[consent]\nchild_heard_age = "sju"\n\n[acute]'),
-        8,
+        9,
         r"consent\.child_heard_age",
     ),
 }
@@ -282,84 +289,84 @@ LEVEL_1_DECISION = 'to_levels = [1]\ntaken_by = "leader"\n'
 CONTRADICTIONS = {
     "move to a level that does not exist": (
         MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION.replace("[1]", "[1, 4]")),
-        46,
+        47,
         r"levels\[1\]\.decision\.to_levels».*nivå 4 finnes ikke",
     ),
     "the same level twice": (
         MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION.replace("[1]", "[1, 1]")),
-        46,
+        47,
         r"levels\[1\]\.decision\.to_levels».*samme nivå står flere ganger",
     ),
     "level without a decision step": (
         MINIMAL.replace('tools = ["Møtemal"]\ndecision = true\n', 'tools = ["Møtemal"]\n'),
-        31,
+        32,
         r"levels\[1\]\.steps».*nivå 1 har ikke noe beslutningstrinn",
     ),
     "two decision steps": (
         with_step_after_decision("decision = true", decision=""),
-        31,
+        32,
         r"levels\[1\]\.steps».*flere beslutningstrinn: 1\.1, 1\.2",
     ),
     "closing step not in the level": (
         MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION + 'closing_steps = ["0.1"]\n'),
-        48,
+        49,
         r"levels\[1\]\.decision\.closing_steps».*«0\.1» er ikke et trinn på nivå 1",
     ),
     "closing step that is the decision step": (
         MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION + 'closing_steps = ["1.1"]\n'),
-        48,
+        49,
         r"closing_steps».*«1\.1» er nivåets beslutningstrinn",
     ),
     "the same closing step twice": (
         with_step_after_decision(decision='closing_steps = ["1.2", "1.2"]'),
-        54,
+        55,
         r"closing_steps».*samme trinn står flere ganger",
     ),
     "closing steps while the decision cannot close": (
         with_step_after_decision(decision='closing_steps = ["1.2"]\nclose = false'),
-        54,
+        55,
         r"levels\[1\]\.decision\.closing_steps».*beslutningen kan ikke avslutte saken",
     ),
     "a step after the decision step that is not a closing step": (
         with_step_after_decision(decision=""),
-        46,
+        47,
         r"levels\[1\]\.steps\[1\]\.code».*«1\.2» kommer etter beslutningstrinnet «1\.1»",
     ),
     "continue_to not in the level": (
         MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION + 'continue_to = "0.1"\n'),
-        48,
+        49,
         r"levels\[1\]\.decision\.continue_to».*«0\.1» er ikke et trinn på nivå 1",
     ),
     "continue_to the decision step": (
         MINIMAL.replace(LEVEL_1_DECISION, LEVEL_1_DECISION + 'continue_to = "1.1"\n'),
-        48,
+        49,
         r"continue_to».*«1\.1» er nivåets beslutningstrinn",
     ),
     "continue_to a closing step": (
         with_step_after_decision(decision='closing_steps = ["1.2"]\ncontinue_to = "1.2"'),
-        55,
+        56,
         r"continue_to».*«1\.2» er et avslutningstrinn",
     ),
     "continue_to where the decision cannot continue": (
         MINIMAL.replace(
             "to_levels = [1]\n\n[[levels]]", 'to_levels = [1]\ncontinue_to = "0.1"\n\n[[levels]]'
         ),
-        30,
+        31,
         r"levels\[0\]\.decision\.continue_to».*kan ikke fortsette på nivå 0",
     ),
     "unknown step requirement": (
         with_step_after_decision('requires = ["referat"]'),
-        50,
+        51,
         r"levels\[1\]\.steps\[1\]\.requires».*ukjent krav «referat»",
     ),
     "requirement that is not a list": (
         with_step_after_decision('requires = "checklist"'),
-        50,
+        51,
         r"levels\[1\]\.steps\[1\]\.requires».*skal være liste",
     ),
     "checklist required without a checklist": (
         with_step_after_decision('requires = ["checklist"]'),
-        50,
+        51,
         r"levels\[1\]\.steps\[1\]\.requires».*ingen «checklist»",
     ),
     "requires on a decision step": (
@@ -367,69 +374,69 @@ CONTRADICTIONS = {
             'tools = ["Møtemal"]\ndecision = true\n',
             'tools = ["Møtemal"]\ndecision = true\nrequires = ["meeting"]\n',
         ),
-        44,
+        45,
         r"levels\[1\]\.steps\[0\]\.requires».*beslutningstrinn",
     ),
     "unknown level requirement": (
         MINIMAL.replace('colour = "yellow"', 'colour = "yellow"\nrequires = ["ip"]'),
-        36,
+        37,
         r"levels\[1\]\.requires».*ukjent krav «ip»",
     ),
     "step meeting_kind not among the meeting kinds": (
         with_step_after_decision('meeting_kind = "nettverksmote"'),
-        50,
+        51,
         r"levels\[1\]\.steps\[1\]\.meeting_kind».*«nettverksmote» finnes ikke",
     ),
     "step meeting_kind that may not be booked at the step": (
         with_step_after_decision('meeting_kind = "samarbeidsmote"') + "levels = [0]\n",
-        50,
+        51,
         r"meeting_kind».*«samarbeidsmote» hører ikke til nivå 1 eller trinnet «1\.2»",
     ),
     "meeting kind for an unknown step": (
         MINIMAL + 'steps = ["1.9"]\n',
-        52,
+        53,
         r"meeting_kinds\[0\]\.steps».*trinnet «1\.9», som ikke finnes",
     ),
     "meeting kind for an unknown level": (
         MINIMAL + "levels = [1, 5]\n",
-        52,
+        53,
         r"meeting_kinds\[0\]\.levels».*nivå 5, som ikke finnes",
     ),
     "meeting kind level that is not a number": (
         MINIMAL + 'levels = ["1"]\n',
-        52,
+        53,
         r"meeting_kinds\[0\]\.levels\[0\]».*nivånummer",
     ),
     "meeting kind levels that are not a list": (
         MINIMAL + "levels = 1\n",
-        52,
+        53,
         r"meeting_kinds\[0\]\.levels».*skal være liste",
     ),
     "collaboration from a level that does not exist": (
         MINIMAL.replace("[acute]", "[rules]\ncollaboration_from_level = 9\n\n[acute]"),
-        8,
+        9,
         r"rules\.collaboration_from_level».*nivåer over 0, fant 9",
     ),
     "collaboration from nivå 0": (
         MINIMAL.replace("[acute]", "[rules]\ncollaboration_from_level = 0\n\n[acute]"),
-        8,
+        9,
         r"rules\.collaboration_from_level».*nivåer over 0, fant 0",
     ),
     "unknown language": (
         MINIMAL.replace('model = "BTI"', 'model = "BTI"\nlanguage = "se"'),
-        6,
+        7,
         r"guide\.language».*nb, nn, fant «se»",
     ),
     "unknown taken_by": (
         MINIMAL.replace('taken_by = "leader"', 'taken_by = "rektor"'),
-        47,
+        48,
         r"levels\[1\]\.decision\.taken_by».*holder, holder_with_leader, leader, fant «rektor»",
     ),
     "decision line when an earlier level has no decision": (
         MINIMAL.replace("[levels.decision]\nto_levels = [1]\n\n[[levels]]", "[[levels]]").replace(
             'taken_by = "leader"', 'taken_by = "rektor"'
         ),
-        44,
+        45,
         r"levels\[1\]\.decision\.taken_by».*rektor",
     ),
 }
@@ -493,7 +500,7 @@ def test_file_that_is_not_utf8(tmp_path):
     path = tmp_path / "latin1.toml"
     path.write_bytes(MINIMAL.replace("Møte", "M\xf8te").encode("latin-1"))
     problems = problems_of(path)
-    assert re.search(r"linje 23.*UTF-8", problems[0]), problems  # "oppstår"
+    assert re.search(r"linje 24.*UTF-8", problems[0]), problems  # "oppstår"
 
 
 def test_missing_file(tmp_path):

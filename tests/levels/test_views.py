@@ -1,9 +1,12 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from bts.models import Role
 from levels.loader import load_guide
 from levels.models import Step
 from tests.conftest import GUIDES
+from tests.factories import ServiceFactory
 from tests.levels.test_loader import OVRE_EIKER_STEPS
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +24,20 @@ def test_guide_page_lists_the_levels_and_every_step(employee_client, guide):
     assert html.count('<polygon points="') == 4, "the pyramid has one band per level"
 
 
-def test_guide_page_shows_vestby_once_vestby_is_loaded(employee_client, guide):
-    load_guide(GUIDES / "vestby.toml")
+def test_guide_page_shows_vestby_once_vestby_is_loaded(employee_client, guide, make_user):
+    vestby = load_guide(GUIDES / "vestby.toml")
+    school = ServiceFactory(name="Vestby skole", kind="school", municipality=vestby.municipality)
+    client = Client()
+    client.force_login(make_user(Role.EMPLOYEE, service=school))
 
-    html = employee_client.get(reverse("levels:guide")).text
+    html = client.get(reverse("levels:guide")).text
 
     assert "Vestby kommune" in html
     assert "64 98 02 12" in html  # Vestby's barnevern number in the akutt box
     assert "Øvre Eiker kommune" not in html
+    # Each municipality's staff see their own municipality's guide.
+    html = employee_client.get(reverse("levels:guide")).text
+    assert "Øvre Eiker kommune" in html and "Vestby kommune" not in html
 
 
 def test_step_page_shows_the_guidance_of_the_step(employee_client, guide):

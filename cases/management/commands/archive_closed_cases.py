@@ -27,10 +27,10 @@ class Command(BaseCommand):
             .order_by("closed_at")[:limit]
         )
         made = 0
-        # The documents are written in the municipality's language form (no request sets it).
-        with municipality_language():
-            for case in due:
+        # Each case's documents in its own municipality's language form (no request sets it).
+        for case in due:
+            with municipality_language(case.municipality_id):
                 # Made by the daily run, not by a person: audited without an actor.
                 archive_package_make(case=case, user=case.responsible, daily_run=True)
-                made += 1
+            made += 1
         self.stdout.write(f"{made} arkivpakker laget.")

@@ -35,13 +35,17 @@ def _open(
     seen: str,
     where: str,
     worry: int,
+    *,
+    parents: tuple[str, str] = ("Anne", "Tor"),
 ) -> Case:
+    """A child of the service's host municipality, with two parents, and its undring."""
     child = services.child_create(
         user=user,
         child=services.ChildData(first, last, born),
+        municipality=service.municipality,
         guardians=[
-            services.GuardianData(f"Anne {last}", "mor"),
-            services.GuardianData(f"Tor {last}", "far"),
+            services.GuardianData(f"{parents[0]} {last}", "mor"),
+            services.GuardianData(f"{parents[1]} {last}", "far"),
         ],
     )
     return services.case_open(

@@ -1,6 +1,7 @@
-"""Demo data: a made-up municipality with services and one login per role (password "demo"),
-and its cases, walked through the guide in use (`--guide FILE` loads one and takes it into use;
-`make demo` loads Øvre Eiker's unless told another)."""
+"""Demo data: two municipalities, each with its guide (Øvre Eiker with the guide of
+`--guide FILE`, its own in `make demo`; Fjordvik with its own, in nynorsk), their services, a
+barnevern and a PP-tjeneste hosted by the first and serving both, one login per role in each
+(password "demo"), and their cases, walked through each municipality's guide."""
 
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from bts.models import Role, Service, User
+from bts.models import Municipality, Role, Service, User
 from bts.services import membership_grant
 from cases.models import Case
 from familiehjelpa.models import Inquiry
@@ -22,30 +23,52 @@ from toolbox.services import catalogue_import_apply, catalogue_import_prepare, c
 
 from ._demo_cases import create_demo_cases
 from ._demo_familiehjelpa import create_demo_inquiries
+from ._demo_fjordvik import create_fjordvik_cases
 
 K = Service.Kind
+FIRST, SECOND = "first", "second"  # the municipality of the --guide file, and Fjordvik
+SECOND_GUIDE = Path(settings.BASE_DIR) / "fixtures" / "veiledere" / "fjordvik.toml"
+# The municipalities the demo has before a guide says more (as their guide files name them).
+FIRST_MUNICIPALITY = ("3314", "Øvre Eiker kommune")
+SECOND_MUNICIPALITY = ("4699", "Fjordvik kommune")
+# name, kind, provider, host municipality, the other municipalities it serves
 SERVICES = [
-    ("Solsikken barnehage", K.KINDERGARTEN, Service.Provider.PUBLIC),
-    ("Trollskogen barnehage", K.KINDERGARTEN, Service.Provider.PRIVATE),
-    ("Eikebakken skole", K.SCHOOL, Service.Provider.PUBLIC),
-    ("Fjellstad ungdomsskole", K.SCHOOL, Service.Provider.PUBLIC),
-    ("Helsestasjon og skolehelsetjeneste", K.HEALTH_STATION, Service.Provider.PUBLIC),
-    ("PP-tjenesten", K.PPT, Service.Provider.PUBLIC),
-    ("Barneverntjenesten", K.CHILD_PROTECTION, Service.Provider.PUBLIC),
-    ("NAV", K.NAV, Service.Provider.PUBLIC),
-    ("Familiehjelpa", K.FAMILIEHJELPA, Service.Provider.PUBLIC),
-    ("Psykisk helse og rus voksne", K.ADULT_SERVICE, Service.Provider.PUBLIC),
-    ("BUP", K.EXTERNAL, Service.Provider.PUBLIC),
+    ("Solsikken barnehage", K.KINDERGARTEN, Service.Provider.PUBLIC, FIRST, ()),
+    ("Trollskogen barnehage", K.KINDERGARTEN, Service.Provider.PRIVATE, FIRST, ()),
+    ("Eikebakken skole", K.SCHOOL, Service.Provider.PUBLIC, FIRST, ()),
+    ("Fjellstad ungdomsskole", K.SCHOOL, Service.Provider.PUBLIC, FIRST, ()),
+    ("Helsestasjon og skolehelsetjeneste", K.HEALTH_STATION, Service.Provider.PUBLIC, FIRST, ()),
+    ("PP-tjenesten", K.PPT, Service.Provider.PUBLIC, FIRST, (SECOND,)),
+    ("Barneverntjenesten", K.CHILD_PROTECTION, Service.Provider.PUBLIC, FIRST, (SECOND,)),
+    ("NAV", K.NAV, Service.Provider.PUBLIC, FIRST, ()),
+    ("Familiehjelpa", K.FAMILIEHJELPA, Service.Provider.PUBLIC, FIRST, ()),
+    ("Psykisk helse og rus voksne", K.ADULT_SERVICE, Service.Provider.PUBLIC, FIRST, ()),
+    ("BUP", K.EXTERNAL, Service.Provider.PUBLIC, FIRST, (SECOND,)),
+    ("Fjordvik barnehage", K.KINDERGARTEN, Service.Provider.PUBLIC, SECOND, ()),
+    ("Fjordvik skule", K.SCHOOL, Service.Provider.PUBLIC, SECOND, ()),
+    ("Helsestasjonen i Fjordvik", K.HEALTH_STATION, Service.Provider.PUBLIC, SECOND, ()),
 ]
-# username, first name, last name, job title, role, service (None for municipal roles)
+# username, first name, last name, job title, role, service or municipality (None: the
+# installation's system administrator)
 USERS = [
     ("ansatt", "Ingrid", "Berg", "Pedagogisk leder", Role.EMPLOYEE, "Solsikken barnehage"),
     ("leder", "Marius", "Dahl", "Styrer", Role.LEADER, "Solsikken barnehage"),
     ("rektor", "Hanne", "Lie", "Rektor", Role.LEADER, "Eikebakken skole"),
     ("familiehjelpa", "Siri", "Haugen", "Teamleder", Role.FAMILIEHJELPA_LEADER, "Familiehjelpa"),
     ("familiekontakt", "Ole", "Bakke", "Familiekontakt", Role.FAMILY_CONTACT, "Familiehjelpa"),
-    ("kommunalsjef", "Tone", "Moen", "Kommunalsjef oppvekst", Role.MUNICIPAL_LEADER, None),
+    ("kommunalsjef", "Tone", "Moen", "Kommunalsjef oppvekst", Role.MUNICIPAL_LEADER, FIRST),
+    ("lokaladmin", "Lene", "Vik", "Lokal administrator", Role.LOCAL_ADMIN, FIRST),
     ("admin", "Per", "Strand", "Systemadministrator", Role.SYSTEM_ADMIN, None),
+    # The shared services' staff (hosted by the first municipality, serving both).
+    ("barnevern", "Kari", "Nilsen", "Barnevernkonsulent", Role.EMPLOYEE, "Barneverntjenesten"),
+    ("barnevernleder", "Arne", "Holm", "Barnevernleder", Role.LEADER, "Barneverntjenesten"),
+    ("ppt", "Eva", "Strand", "PP-rådgiver", Role.EMPLOYEE, "PP-tjenesten"),
+    ("pptleder", "Geir", "Lund", "Leder PP-tjenesten", Role.LEADER, "PP-tjenesten"),
+    # Fjordvik's own.
+    ("fjordvik-tilsett", "Sigrid", "Nes", "Pedagogisk leiar", Role.EMPLOYEE, "Fjordvik barnehage"),
+    ("fjordvik-leiar", "Eirik", "Myklebust", "Styrar", Role.LEADER, "Fjordvik barnehage"),
+    ("fjordvik-kommunalsjef", "Randi", "Vatne", "Kommunalsjef", Role.MUNICIPAL_LEADER, SECOND),
+    ("fjordvik-admin", "Ola", "Fjell", "Lokal administrator", Role.LOCAL_ADMIN, SECOND),
 ]
 DEMO_PASSWORD = "demo"  # noqa: S105 - refused whenever DEBUG is off (bts.auth)
 
@@ -65,22 +88,27 @@ class Command(BaseCommand):
             "(lastes inn og tas i bruk). Uten: veilederen som er i bruk.",
         )
 
-    # The demo's log lines and documents are written in the guide's language form.
+    # The demo's log lines and documents are written in each municipality's language form.
     @transaction.atomic
     def handle(self, *args, guide: Path | None = None, **options):
         if not settings.DEMO_MODE:
             raise CommandError("Demodata kan bare lastes i demomodus (DJANGO_DEBUG=1).")
-        in_use = self._guide(guide)
-        with municipality_language():  # of the guide just loaded, if one was
-            self._seed(in_use)
+        first = self._municipality(*FIRST_MUNICIPALITY)
+        in_use = self._guide(guide, first)
+        municipalities = {FIRST: first, SECOND: self._second(in_use)}
+        with municipality_language(first.pk):
+            self._seed(in_use, municipalities)
 
-    def _seed(self, in_use: Guide | None) -> None:
+    def _seed(self, in_use: Guide | None, municipalities: dict[str, Municipality]) -> None:
         services = {}
-        for name, kind, provider in SERVICES:
+        for name, kind, provider, host, partners in SERVICES:
             services[name], _ = Service.objects.update_or_create(
-                name=name, defaults={"kind": kind, "provider": provider, "is_active": True}
+                municipality=municipalities[host],
+                name=name,
+                defaults={"kind": kind, "provider": provider, "is_active": True},
             )
-        for username, first, last, title, role, service in USERS:
+            services[name].partner_municipalities.set([municipalities[p] for p in partners])
+        for username, first, last, title, role, where in USERS:
             user, created = User.objects.update_or_create(
                 username=username,
                 defaults={
@@ -95,7 +123,12 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
             user.is_demo = True
             user.save()
-            membership_grant(user=user, role=role, service=services.get(service))
+            membership_grant(
+                user=user,
+                role=role,
+                service=services.get(where),
+                municipality=municipalities.get(where),
+            )
         users = {u.username: u for u in User.objects.filter(username__in=[u[0] for u in USERS])}
         cases = ""
         made = Case.objects.filter(created_by__in=users.values())
@@ -104,10 +137,14 @@ class Command(BaseCommand):
                 "Ingen handlingsveileder er i bruk: hopper over demosakene (velg en med --guide)."
             )
         elif not made.exists():
-            cases = f", {create_demo_cases(users, services)} demosaker"
-        elif made.exclude(
-            step_code__in=Step.objects.filter(level__guide=in_use).values("code")
-        ).exists():
+            made_now = create_demo_cases(users, services)
+            made_now += create_fjordvik_cases(users, services)
+            cases = f", {made_now} demosaker"
+        elif (
+            made.filter(municipality=in_use.municipality)
+            .exclude(step_code__in=Step.objects.filter(level__guide=in_use).values("code"))
+            .exists()
+        ):
             self.stdout.write(
                 self.style.WARNING(
                     f"Demosakene finnes fra før og følger ikke «{in_use.name}» ({in_use.slug}): "
@@ -123,22 +160,41 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demodata klar: {len(SERVICES)} tjenester, {len(USERS)} demobrukere "
+                f"Demodata klar: {len(municipalities)} kommuner, {len(SERVICES)} tjenester, "
+                f"{len(USERS)} demobrukere "
                 f"({', '.join(u[0] for u in USERS)}) med passordet «{DEMO_PASSWORD}»{cases}"
                 f"{catalogue}, {len(EXAMPLE_CONTACTS)} kontakter."
                 + (f" Veileder: {in_use} ({in_use.slug})." if in_use else "")
             )
         )
 
-    def _guide(self, path: Path | None) -> Guide | None:
-        """The guide the demo follows: the named file (loaded and taken into use), else the
-        guide in use (None when there is none)."""
+    def _guide(self, path: Path | None, first: Municipality) -> Guide | None:
+        """The guide the first municipality's demo cases follow: the named file (loaded as its
+        guide and taken into use, whichever municipality the file is written for), else the
+        guide it has in use (None when it has none)."""
         if path is None:
-            return Guide.objects.filter(is_active=True).first()
+            return Guide.objects.filter(municipality=first, is_active=True).first()
         try:
-            return load_guide(path)
+            return load_guide(path, municipality=first)
         except GuideFileError as exc:
             raise CommandError(str(exc)) from exc
+
+    def _municipality(self, number: str, name: str) -> Municipality:
+        municipality, _ = Municipality.objects.get_or_create(number=number, defaults={"name": name})
+        return municipality
+
+    def _second(self, first: Guide | None) -> Municipality:
+        """Fjordvik, with its guide (loaded once) when the demo follows guides: the demo's
+        second municipality."""
+        if first is None:
+            return self._municipality(*SECOND_MUNICIPALITY)
+        municipality = self._municipality(*SECOND_MUNICIPALITY)
+        if not Guide.objects.filter(municipality=municipality, is_active=True).exists():
+            try:
+                load_guide(SECOND_GUIDE, municipality=municipality)
+            except GuideFileError as exc:
+                raise CommandError(str(exc)) from exc
+        return municipality
 
     def _catalogue(self, admin: User) -> str:
         """The example tiltaksoversikt, through the real import, once: a catalogue that is

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bts.models import Municipality
 from levels.loader import GuideFileError, load_guide
 
 
@@ -11,14 +12,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="f.eks. fixtures/veiledere/ovre-eiker.toml")
         parser.add_argument(
+            "--municipality",
+            default=None,
+            help="kommunenummeret til kommunen veilederen lastes for, når det ikke er den "
+            "fila selv nevner (en kommune som tar en annens veileder i bruk)",
+        )
+        parser.add_argument(
             "--no-activate",
             action="store_true",
             help="last inn uten å ta veilederen i bruk",
         )
 
-    def handle(self, *args, path: Path, no_activate: bool, **options):
+    def handle(self, *args, path: Path, no_activate: bool, municipality: str | None, **options):
+        chosen = None
+        if municipality is not None:
+            chosen = Municipality.objects.filter(number=municipality).first()
+            if chosen is None:
+                raise CommandError(f"Ingen kommune har kommunenummeret {municipality}.")
         try:
-            guide = load_guide(path, activate=not no_activate)
+            guide = load_guide(path, activate=not no_activate, municipality=chosen)
         except GuideFileError as exc:
             raise CommandError(str(exc)) from exc
         steps = sum(level.steps.count() for level in guide.levels.all())

@@ -1,0 +1,104 @@
+"""A case belongs to the child's home municipality and follows its guide, words and language
+form, whichever municipality hosts the services working on it."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bts.models import Role
+from cases import services
+from cases.models import Case, Child
+from levels.loader import load_guide
+from tests.conftest import GUIDES
+from tests.factories import ServiceFactory, home_municipality
+
+pytestmark = pytest.mark.django_db
+
+CONCERN = services.ConcernData(
+    observation="Kom uten matpakke.", observed_on=dt.date(2026, 12, 1), setting="Lunsj", worry=2
+)
+
+
+@pytest.fixture
+def fjordvik(guide):
+    return load_guide(GUIDES / "fjordvik.toml").municipality
+
+
+def test_no_case_for_a_child_of_a_municipality_the_service_does_not_serve(
+    employee, kindergarten, fjordvik
+):
+    child = services.child_create(
+        user=employee, child=services.ChildData("Lea", "Hauge", dt.date(2021, 3, 2)),
+        municipality=fjordvik,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="tjener ikke barn fra Fjordvik kommune"):
+        services.case_open(user=employee, service=kindergarten, child=child, concern=CONCERN)
+    assert not Case.objects.exists()
+
+
+def test_the_concern_form_says_so_at_the_service_field(make_user, kindergarten, fjordvik):
+    other = ServiceFactory(name="Fjordvik barnehage", municipality=fjordvik)
+    user = make_user(Role.EMPLOYEE)
+    from bts.services import membership_grant
+
+    membership_grant(user=user, role=Role.EMPLOYEE, service=other)
+    child = services.child_create(
+        user=user, child=services.ChildData("Lea", "Hauge", dt.date(2021, 3, 2)),
+        municipality=fjordvik,
+    )  # fmt: skip
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        reverse("cases:concern_new", args=[child.pk]),
+        {
+            "service": kindergarten.pk,
+            "observation": "Kom uten matpakke.",
+            "observed_on": timezone.localdate().isoformat(),
+            "setting": "Lunsj",
+            "worry": 2,
+            "idempotency_key": str(uuid.uuid4()),
+        },
+    )
+    assert response.status_code == 200
+    # At the service field, in the page's language form (the child's municipality's).
+    error = response.text.split('id="id_service_error">')[1].split("</div>")[0]
+    assert "Solsikken barnehage" in error and "Fjordvik kommune" in error
+    assert not Case.objects.exists()
+
+
+def test_a_shared_service_works_on_each_case_in_its_municipalitys_guide_and_language(
+    make_user, fjordvik
+):
+    """A barnevern hosted by Øvre Eiker (bokmål) serving Fjordvik (nynorsk): its case of a
+    Fjordvik child is at Fjordvik's first step, in Fjordvik's words, and its page in nynorsk;
+    its case of an Øvre Eiker child in Øvre Eiker's."""
+    shared = ServiceFactory(name="Barnevernet", kind="child_protection")
+    shared.partner_municipalities.add(fjordvik)
+    worker = make_user(Role.EMPLOYEE, service=shared)
+    cases = {}
+    for municipality in (fjordvik, home_municipality()):
+        child = services.child_create(
+            user=worker, child=services.ChildData("Nora", "Sæle", dt.date(2018, 1, 23)),
+            municipality=municipality,
+        )  # fmt: skip
+        cases[municipality.number] = services.case_open(
+            user=worker, service=shared, child=child, concern=CONCERN
+        )
+    nn, nb = cases["4699"], cases["3314"]
+    assert (nn.municipality_id, nb.municipality_id) == (fjordvik.pk, home_municipality().pk)
+    assert nn.relay_entries.first().text.startswith("Uro")
+    assert nb.relay_entries.first().text.startswith("Undring")
+    client = Client()
+    client.force_login(worker)
+    page = client.get(reverse("cases:detail", args=[nn.pk]))
+    assert page["Content-Language"] == "nn" and '<html lang="nn"' in page.text
+    page = client.get(reverse("cases:detail", args=[nb.pk]))
+    assert page["Content-Language"] == "nb"
+    # The start page is in the worker's own municipality's language form.
+    assert client.get(reverse("start"))["Content-Language"] == "nb"
+    assert Child.objects.filter(municipality=fjordvik).count() == 1
