@@ -9,12 +9,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Membership, Service, User
+from .models import Membership, Municipality, Service, User
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    fields = ["number", "name", "retention_days", "is_active"]
+    list_display = ["number", "name", "is_active"]
+    search_fields = ["number", "name"]
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
-    fields = ["service", "role", "valid_from", "valid_to"]
+    fields = ["service", "municipality", "role", "valid_from", "valid_to"]
     autocomplete_fields = ["service"]
     extra = 0
 
@@ -33,18 +40,29 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    fields = ["name", "kind", "provider", "phone", "email", "is_active"]
-    list_display = ["name", "kind", "provider", "is_active"]
-    list_filter = ["kind", "provider", "is_active"]
+    fields = [
+        "name",
+        "kind",
+        "provider",
+        "municipality",
+        "partner_municipalities",
+        "phone",
+        "email",
+        "is_active",
+    ]
+    list_display = ["name", "municipality", "kind", "provider", "is_active"]
+    list_filter = ["municipality", "kind", "provider", "is_active"]
+    list_select_related = ["municipality"]
+    filter_horizontal = ["partner_municipalities"]
     search_fields = ["name"]
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    fields = ["user", "service", "role", "valid_from", "valid_to"]
-    list_display = ["user", "service", "role", "valid_from", "valid_to"]
-    list_filter = ["role", "service"]
-    list_select_related = ["user", "service"]
+    fields = ["user", "service", "municipality", "role", "valid_from", "valid_to"]
+    list_display = ["user", "service", "municipality", "role", "valid_from", "valid_to"]
+    list_filter = ["role", "municipality", "service"]
+    list_select_related = ["user", "service", "municipality"]
     autocomplete_fields = ["user", "service"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "service__name"]
 

@@ -38,9 +38,11 @@ def _load_active_guide(municipality_id: int | None) -> Guide | None:
     else:
         only = list(active.values_list("pk", flat=True)[:2])
         active = active.filter(pk__in=only if len(only) == 1 else [])
-    guide = active.prefetch_related(
-        "acute_contacts", "meeting_kinds", Prefetch("levels", queryset=levels)
-    ).first()
+    guide = (
+        active.select_related("municipality")
+        .prefetch_related("acute_contacts", "meeting_kinds", Prefetch("levels", queryset=levels))
+        .first()
+    )
     if guide is not None:
         for level in guide.levels.all():
             for step in level.steps.all():
@@ -62,6 +64,14 @@ def active_guide(municipality_id: int | None = None) -> Guide | None:
     with _cache_lock:
         _cache[municipality_id] = (now, guide)
     return guide
+
+
+def municipality_id_by_number(number: str) -> int | None:
+    """The municipality with this kommunenummer that has a guide in use, else None."""
+    if not (len(number) == 4 and number.isdigit()):
+        return None
+    found = Guide.objects.filter(is_active=True, municipality__number=number)
+    return found.values_list("municipality_id", flat=True).first()
 
 
 def case_guide(case) -> Guide | None:

@@ -15,8 +15,42 @@ def test_system_admin_can_open_the_user_and_service_admin(client, guide, make_us
         "admin:bts_service_changelist",
         "admin:bts_membership_changelist",
         "admin:levels_guide_changelist",
+        "admin:bts_municipality_changelist",
     ):
         assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_system_admin_adds_a_shared_service_and_a_municipal_leader(client, guide, make_user):
+    """A barnevern hosted by one municipality serving another, and a municipal leader of the
+    other: the admin's forms ask for the municipalities the models need."""
+    from bts.models import Membership, Municipality, Service
+    from tests.factories import UserFactory
+
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    host = guide.municipality
+    other = Municipality.objects.create(number="4699", name="Fjordvik kommune")
+    response = client.post(
+        reverse("admin:bts_service_add"),
+        {
+            "name": "Interkommunal barnevern",
+            "kind": "child_protection",
+            "provider": "public",
+            "municipality": host.pk,
+            "partner_municipalities": [other.pk],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.text[:2000]
+    shared = Service.objects.get(name="Interkommunal barnevern")
+    assert list(shared.partner_municipalities.all()) == [other]
+    user = UserFactory()
+    # A municipal leader without a municipality: refused at the form, nothing saved.
+    data = {"user": user.pk, "role": Role.MUNICIPAL_LEADER}
+    assert client.post(reverse("admin:bts_membership_add"), data).status_code == 200
+    assert not Membership.objects.filter(user=user).exists()
+    data["municipality"] = other.pk
+    assert client.post(reverse("admin:bts_membership_add"), data).status_code == 302
+    assert Membership.objects.get(user=user).municipality == other
 
 
 def test_security_headers_on_an_authenticated_page(employee_client, guide):

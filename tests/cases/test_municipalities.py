@@ -36,7 +36,8 @@ def test_no_case_for_a_child_of_a_municipality_the_service_does_not_serve(
         user=employee, child=services.ChildData("Lea", "Hauge", dt.date(2021, 3, 2)),
         municipality=fjordvik,
     )  # fmt: skip
-    with pytest.raises(ValidationError, match="tjener ikke barn fra Fjordvik kommune"):
+    # Refused in the words of the child's municipality (nynorsk: Fjordvik's guide).
+    with pytest.raises(ValidationError, match="Solsikken barnehage tener ikkje born frå Fjordvik"):
         services.case_open(user=employee, service=kindergarten, child=child, concern=CONCERN)
     assert not Case.objects.exists()
 
@@ -97,6 +98,12 @@ def test_a_shared_service_works_on_each_case_in_its_municipalitys_guide_and_lang
     client.force_login(worker)
     page = client.get(reverse("cases:detail", args=[nn.pk]))
     assert page["Content-Language"] == "nn" and '<html lang="nn"' in page.text
+    # Its step links to Fjordvik's guide, in nynorsk, not the worker's own municipality's.
+    step = reverse("levels:step", args=[nn.step_code]) + "?kommune=4699"
+    assert step in page.text
+    guide_page = client.get(step)
+    assert guide_page["Content-Language"] == "nn" and "Fjordvik kommune" in guide_page.text
+    assert client.get(reverse("levels:step", args=["0.1"]) + "?kommune=9998").status_code == 404
     page = client.get(reverse("cases:detail", args=[nb.pk]))
     assert page["Content-Language"] == "nb"
     # The start page is in the worker's own municipality's language form.
