@@ -37,7 +37,7 @@ $(VENV)/.installed: requirements.lock .python-version
 # manage.py starts (or reuses) the project-local PostgreSQL in .pgdata/ when BTS_LOCAL_DB is set
 # and DATABASE_URL is not; the settings themselves never start a server.
 DEMO := DJANGO_DEBUG=1 BTS_LOCAL_DB=persistent $(PY) manage.py
-# The guide the demo's cases follow (any file in fixtures/veiledere/).
+# The guide the first demo municipality's cases follow (any file in fixtures/veiledere/).
 DEMO_GUIDE ?= fixtures/veiledere/ovre-eiker.toml
 
 demo: $(VENV)/.installed system-libs

@@ -276,17 +276,29 @@ def handover_candidates(case: Case) -> QuerySet[User]:
     return people_in_services(services_in_case(case), roles=roles).exclude(pk=case.responsible_id)
 
 
+def _served_through(user: User, services=None) -> set[int]:
+    """The municipalities the user's services (of `services`, else all) serve, from their
+    memberships: no query."""
+    return {
+        m
+        for membership in user_memberships(user)
+        if membership.service is not None
+        and (services is None or membership.service_id in services)
+        for m in served_municipality_ids(membership.service)
+    }
+
+
+def serves_several_municipalities(user: User) -> bool:
+    """Whether the user's services between them serve more than one municipality (their
+    lists then say whose each case is)."""
+    return len(_served_through(user)) > 1
+
+
 def registrable_municipalities(user: User) -> QuerySet[Municipality]:
     """The home municipalities a child may be registered with, when there is a choice: those
     the services the user registers for serve (read from their memberships, so no query when
     they serve one municipality; none then, and the child is of that one)."""
-    registering = set(case_services(user))
-    ids = {
-        m
-        for membership in user_memberships(user)
-        if membership.service_id in registering
-        for m in served_municipality_ids(membership.service)
-    }
+    ids = _served_through(user, set(case_services(user)))
     if len(ids) < 2:
         return Municipality.objects.none()
     return Municipality.objects.filter(pk__in=ids).order_by("name")
@@ -420,7 +432,7 @@ def case_list(
     )
     ids = [pk for pk, _at in page]
     rows = Case.objects.filter(pk__in=ids[:CASE_LIST_PAGE]).select_related(
-        "child", "owner_service", "responsible"
+        "child", "owner_service", "responsible", "municipality"
     )
     by_id = {case.pk: case for case in rows}
     cases = [by_id[pk] for pk in ids[:CASE_LIST_PAGE]]

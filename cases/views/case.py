@@ -56,6 +56,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "today": timezone.localdate(),
         "first_page": not request.GET.get("etter"),
+        "with_municipality": selectors.serves_several_municipalities(request.user),
     }
     if request.htmx and request.htmx.target == "case-list-more":
         return render(request, "cases/list.html#rows", context)

@@ -106,6 +106,35 @@ def test_a_shared_service_works_on_each_case_in_its_municipalitys_guide_and_lang
     assert client.get(reverse("levels:step", args=["0.1"]) + "?kommune=9998").status_code == 404
     page = client.get(reverse("cases:detail", args=[nb.pk]))
     assert page["Content-Language"] == "nb"
+    # The worker's list says whose each case is.
+    listed = client.get(reverse("cases:list")).text
+    assert "<td>Fjordvik kommune</td>" in listed and "<td>Øvre Eiker kommune</td>" in listed
     # The start page is in the worker's own municipality's language form.
     assert client.get(reverse("start"))["Content-Language"] == "nb"
     assert Child.objects.filter(municipality=fjordvik).count() == 1
+
+
+def test_a_shared_services_worker_names_the_childs_home_municipality(make_user, fjordvik):
+    from tests.cases.test_siblings import child_post
+
+    shared = ServiceFactory(name="PP-tjenesten", kind="ppt")
+    shared.partner_municipalities.add(fjordvik)
+    client = Client()
+    client.force_login(make_user(Role.EMPLOYEE, service=shared))
+    url = reverse("cases:child_new")
+    assert 'name="municipality"' in client.get(url).text
+    # Asked, and required: without it nothing is registered.
+    assert client.post(url, child_post()).status_code == 200
+    assert not Child.objects.exists()
+    response = client.post(url, child_post(municipality=fjordvik.pk))
+    assert response.status_code == 302
+    assert Child.objects.get().municipality == fjordvik
+
+
+def test_one_municipality_is_not_asked(employee_client, guide):
+    from tests.cases.test_siblings import child_post
+
+    url = reverse("cases:child_new")
+    assert 'name="municipality"' not in employee_client.get(url).text
+    assert employee_client.post(url, child_post()).status_code == 302
+    assert Child.objects.get().municipality == guide.municipality
