@@ -14,7 +14,7 @@ from .models import Membership, Municipality, Service, User
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    fields = ["number", "name", "retention_days", "is_active"]
+    fields = ["number", "name", "is_active"]
     list_display = ["number", "name", "is_active"]
     search_fields = ["number", "name"]
 

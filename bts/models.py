@@ -38,8 +38,6 @@ class Municipality(ChoiceLabels, models.Model):
         validators=[RegexValidator(r"^\d{4}$", _("Kommunenummeret har fire sifre."))],
     )
     name = models.CharField(_("navn"), max_length=120)
-    # Days an archived case keeps its personal data before it is anonymised (cases.retention).
-    retention_days = models.PositiveIntegerField(_("dager før anonymisering"), default=365)
     is_active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:

@@ -60,12 +60,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("name", models.CharField(max_length=120, verbose_name="navn")),
-                (
-                    "retention_days",
-                    models.PositiveIntegerField(
-                        default=365, verbose_name="dager før anonymisering"
-                    ),
-                ),
                 ("is_active", models.BooleanField(default=True, verbose_name="aktiv")),
             ],
             options={
