@@ -4,12 +4,61 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Membership, Municipality, Service, User
+from .audit import refuse
+from .models import Membership, Municipality, Role, Service, User
+from .selectors import user_memberships
+
+
+def administered_municipalities(request) -> list[int] | None:
+    """The municipalities the person administers: None for the installation's administrator
+    (all), else those of their local administrator roles."""
+    memberships = user_memberships(request.user)
+    if request.user.is_superuser or any(m.role == Role.SYSTEM_ADMIN for m in memberships):
+        return None
+    return [m.municipality_id for m in memberships if m.role == Role.LOCAL_ADMIN]
+
+
+class MunicipalityScoped:
+    """A ModelAdmin a local administrator uses for their own municipality: lists, choices and
+    objects are theirs only, and another municipality's object reached by its id is a 404,
+    noted as a refused attempt."""
+
+    def scope(self, ids: list[int]) -> Q:
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        rows = super().get_queryset(request)
+        ids = administered_municipalities(request)
+        return rows if ids is None else rows.filter(self.scope(ids)).distinct()
+
+    def get_object(self, request, object_id, from_field=None):
+        found = super().get_object(request, object_id, from_field)
+        if found is None and administered_municipalities(request) is not None:
+            refuse(detail=f"admin:{self.model._meta.model_name}")
+            raise Http404
+        return found
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ids = administered_municipalities(request)
+        if ids is not None and db_field.related_model is Municipality:
+            kwargs["queryset"] = Municipality.objects.filter(pk__in=ids)
+        elif ids is not None and db_field.related_model is Service:
+            kwargs["queryset"] = Service.objects.filter(municipality__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # A local administrator gives the roles of their municipality, not the installation's.
+        field = super().formfield_for_choice_field(db_field, request, **kwargs)
+        if db_field.name == "role" and administered_municipalities(request) is not None:
+            field.choices = [c for c in field.choices if c[0] != Role.SYSTEM_ADMIN]
+        return field
 
 
 @admin.register(Municipality)
@@ -19,15 +68,19 @@ class MunicipalityAdmin(admin.ModelAdmin):
     search_fields = ["number", "name"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(MunicipalityScoped, admin.TabularInline):
     model = Membership
     fields = ["service", "municipality", "role", "valid_from", "valid_to"]
+
+    def scope(self, ids):
+        return Q(service__municipality__in=ids) | Q(municipality__in=ids)
+
     autocomplete_fields = ["service"]
     extra = 0
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(MunicipalityScoped, DjangoUserAdmin):
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (_("Arbeid"), {"fields": ["job_title", "phone"]}),
@@ -37,9 +90,29 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
 
+    def scope(self, ids):
+        # Their municipality's people, and accounts with no role anywhere yet (a new one);
+        # never the installation's administrators.
+        return (
+            (
+                Q(memberships__service__municipality__in=ids)
+                | Q(memberships__municipality__in=ids)
+                | Q(memberships__isnull=True)
+            )
+            & ~Q(is_superuser=True)
+            & ~Q(memberships__role=Role.SYSTEM_ADMIN)
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if administered_municipalities(request) is None:
+            return fieldsets
+        # A local administrator gives roles, not the admin's own powers.
+        return [(name, opts) for name, opts in fieldsets if "is_superuser" not in opts["fields"]]
+
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(MunicipalityScoped, admin.ModelAdmin):
     fields = [
         "name",
         "kind",
@@ -54,17 +127,24 @@ class ServiceAdmin(admin.ModelAdmin):
     list_filter = ["municipality", "kind", "provider", "is_active"]
     list_select_related = ["municipality"]
     filter_horizontal = ["partner_municipalities"]
+
+    def scope(self, ids):
+        return Q(municipality__in=ids)
+
     search_fields = ["name"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(MunicipalityScoped, admin.ModelAdmin):
     fields = ["user", "service", "municipality", "role", "valid_from", "valid_to"]
     list_display = ["user", "service", "municipality", "role", "valid_from", "valid_to"]
     list_filter = ["role", "municipality", "service"]
     list_select_related = ["user", "service", "municipality"]
     autocomplete_fields = ["user", "service"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "service__name"]
+
+    def scope(self, ids):
+        return Q(service__municipality__in=ids) | Q(municipality__in=ids)
 
 
 # The authenticator's secret never leaves the server: the administrator sees who has one and

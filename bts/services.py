@@ -26,17 +26,38 @@ SYSTEM_ADMIN_MODELS = {
 }
 
 
-def system_admin_models_register(app_label: str, models: list[str]) -> None:
-    """An app names the models the system administrator manages (from its AppConfig.ready), so
-    the foundation need not know the apps above it."""
+LOCAL_ADMIN_GROUP = "Lokale administratorer"
+# The local administrator manages their own municipality's users, their roles and services, and
+# what the apps above register (the guide); bts.admin.MunicipalityScoped keeps every list and
+# object to their municipality.
+LOCAL_ADMIN_MODELS = {"bts": ["user", "service", "membership"]}
+
+
+def system_admin_models_register(
+    app_label: str, models: list[str], *, local: list[str] = ()
+) -> None:
+    """An app names the models the system administrator manages, and of them those a local
+    administrator manages for their municipality (from its AppConfig.ready), so the foundation
+    need not know the apps above it."""
     SYSTEM_ADMIN_MODELS[app_label] = list(models)
+    if local:
+        LOCAL_ADMIN_MODELS[app_label] = list(local)
 
 
 @transaction.atomic
 def system_admin_group_ensure() -> Group:
-    group, _ = Group.objects.get_or_create(name=SYSTEM_ADMIN_GROUP)
+    return _group_ensure(SYSTEM_ADMIN_GROUP, SYSTEM_ADMIN_MODELS)
+
+
+@transaction.atomic
+def local_admin_group_ensure() -> Group:
+    return _group_ensure(LOCAL_ADMIN_GROUP, LOCAL_ADMIN_MODELS)
+
+
+def _group_ensure(name: str, managed: dict[str, list[str]]) -> Group:
+    group, _ = Group.objects.get_or_create(name=name)
     perms = Permission.objects.none()
-    for app_label, models in SYSTEM_ADMIN_MODELS.items():
+    for app_label, models in managed.items():
         perms |= Permission.objects.filter(
             content_type__app_label=app_label, content_type__model__in=models
         )
@@ -62,10 +83,13 @@ def membership_grant(
     membership, _ = Membership.objects.get_or_create(
         user=user, role=role, service=service, municipality=municipality
     )
-    if role == Role.SYSTEM_ADMIN:
+    if role in (Role.SYSTEM_ADMIN, Role.LOCAL_ADMIN):
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-        user.groups.add(system_admin_group_ensure())
+        ensure = (
+            system_admin_group_ensure if role == Role.SYSTEM_ADMIN else local_admin_group_ensure
+        )
+        user.groups.add(ensure())
     return membership
 
 

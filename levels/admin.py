@@ -1,16 +1,22 @@
 from django.contrib import admin
+from django.db.models import Q
+
+from bts.admin import MunicipalityScoped
 
 from .models import AcuteContact, Guide, Level, Step
 
 
-class AcuteContactInline(admin.TabularInline):
+class AcuteContactInline(MunicipalityScoped, admin.TabularInline):
     model = AcuteContact
     fields = ["position", "name", "phone", "hours", "note"]
     extra = 0
 
+    def scope(self, ids):
+        return Q(guide__municipality__in=ids)
+
 
 @admin.register(Guide)
-class GuideAdmin(admin.ModelAdmin):
+class GuideAdmin(MunicipalityScoped, admin.ModelAdmin):
     fields = [
         "slug",
         "municipality",
@@ -27,6 +33,9 @@ class GuideAdmin(admin.ModelAdmin):
     readonly_fields = ["file_sha256", "loaded_at"]
     list_display = ["municipality", "name", "model", "is_active", "loaded_at"]
     inlines = [AcuteContactInline]
+
+    def scope(self, ids):
+        return Q(municipality__in=ids)
 
 
 class StepInline(admin.StackedInline):

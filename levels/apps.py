@@ -14,7 +14,9 @@ class LevelsConfig(AppConfig):
         from .selectors import guide_cache_clear
 
         # The system administrator keeps the guide and its akutt numbers up to date.
-        system_admin_models_register("levels", ["guide", "level", "step", "acutecontact"])
+        system_admin_models_register(
+            "levels", ["guide", "level", "step", "acutecontact"], local=["guide", "acutecontact"]
+        )
 
         for model in ("Guide", "Level", "Step", "AcuteContact"):
             sender = self.get_model(model)

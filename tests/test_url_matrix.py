@@ -22,7 +22,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bts.models import Membership, Role, Service, User
-from bts.services import SYSTEM_ADMIN_MODELS
+from bts.services import LOCAL_ADMIN_MODELS, SYSTEM_ADMIN_MODELS
 from levels.loader import load_guide
 from tests.cases.test_permissions import ROUTES as CASE_ROUTES
 from tests.conftest import GUIDES, ROOT
@@ -161,6 +161,10 @@ PAGES: dict[str, Page] = {
 # The admin: only for the system administrator, and for them only the models of
 # SYSTEM_ADMIN_MODELS (never a case: no model of the cases app is registered).
 MANAGED = {f"{app}_{model}" for app, models in SYSTEM_ADMIN_MODELS.items() for model in models}
+# The local administrator: these, scoped to their municipality (tests/bts/test_local_admin.py);
+# the first object of each, which the URLs below open, is of their municipality.
+LOCALLY_MANAGED = {f"{app}_{m}" for app, models in LOCAL_ADMIN_MODELS.items() for m in models}
+STAFF = (SYSTEM_ADMIN, LOCAL_ADMIN)
 ADMIN_MODEL_URL = re.compile(
     r"^admin:(?P<model>[a-z_]+?)_(?P<action>changelist|add|change|delete|history)$"
 )
@@ -190,8 +194,8 @@ def admin_expected(name: str, method: str, relation: str) -> int | str | None:
     if name == "admin:logout":
         if method == POST:
             return 302  # logged out, to the login page
-        return 405 if relation == SYSTEM_ADMIN else 302
-    if relation != SYSTEM_ADMIN:
+        return 405 if relation in STAFF else 302
+    if relation not in STAFF:
         return ADMIN_LOGIN  # signed in, but not staff: the admin asks for a login
     if method == POST:
         return None  # not requested: the administrator's writes are the admin's own business
@@ -205,7 +209,7 @@ def admin_expected(name: str, method: str, relation: str) -> int | str | None:
     if match is None:
         return None
     model, action = match["model"], match["action"]
-    if model not in MANAGED:
+    if model not in (MANAGED if relation == SYSTEM_ADMIN else LOCALLY_MANAGED):
         return 403
     if model == "otp_totp_totpdevice" and action == "add":
         return 403  # an authenticator is set up by its owner, never by the administrator
