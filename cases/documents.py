@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bts.pdf import DocumentMeta, render_pdf
-from levels.models import Guide
+from levels.selectors import active_guide
 from levels.words import current_words
 
 from .models import (
@@ -27,12 +27,13 @@ from .models import (
 
 
 def _meta(case: Case, title: str, *, author: str = "", created=None) -> DocumentMeta:
-    guide = Guide.objects.filter(is_active=True).only("municipality").first()
+    # The case's municipality, named as its guide has it (the process's copy: no query).
+    guide = active_guide(case.municipality_id)
     return DocumentMeta(
         title=title,
         author=author or case.owner_service.name,
         subject=case.reference,
-        municipality=guide.municipality if guide else "",
+        municipality=guide.municipality.name if guide else "",
         created=created or timezone.now(),
         generator=current_words().product,
     )
@@ -100,7 +101,7 @@ def consent_form_pdf(case: Case, request: ConsentRequest, *, responsible_guardia
             "request": request,
             "information": [labels[k] for k in request.information],
             "guardians": responsible_guardians,
-            "guide": Guide.objects.filter(is_active=True).first(),
+            "guide": active_guide(case.municipality_id),
         },
         meta=_meta(case, _("Samtykke til samarbeid og utveksling av opplysninger")),
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from bts.models import User
 from bts.selectors import home_municipality_id
 from levels.language import municipality_language
-from levels.models import Guide
+from levels.selectors import active_guide
 from levels.words import current_words
 
 from .models import Case, Measure, ReminderSent, Watch
@@ -52,10 +52,10 @@ def due_items(today: date) -> dict[User, list[tuple[str, str]]]:
                 % {"id": measure.case_id, "when": _when(measure.evaluation_due, today)},
             )
         )
-    guide = Guide.objects.filter(is_active=True).first()
-    max_days = guide.follow_up_max_days if guide else 28
     for case in my_cases_annotated(open_cases.filter(measures__isnull=False).distinct()):
-        due = follow_up_due(case, max_days=max_days)
+        # The case's municipality's deadline (the process's copy of its guide: no query).
+        guide = active_guide(case.municipality_id)
+        due = follow_up_due(case, max_days=guide.follow_up_max_days if guide else 28)
         if due and due <= horizon:
             items[case.responsible].append(
                 (

@@ -55,12 +55,12 @@ def archive_documents(case: Case) -> list:
     """For the case's archive package: every DUKEN version and the reply letter, of every
     inquiry linked to the case."""
     from cases.archive import ArchiveDocument
-    from levels.models import Guide
+    from levels.selectors import active_guide
 
     from . import documents
 
-    guide = Guide.objects.filter(is_active=True).only("municipality").first()
-    municipality = guide.municipality if guide else ""
+    guide = active_guide(case.municipality_id)
+    municipality = guide.municipality.name if guide else ""
     docs = []
     inquiries = Inquiry.objects.filter(links__case=case).select_related("service").distinct()
     for inquiry in inquiries.order_by("pk"):

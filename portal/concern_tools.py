@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cases.concern_tools import ConcernTools, FactorList, ToolLink, WorryStep
 from levels.models import Step
+from levels.selectors import active_guide
 from toolbox.loader import normalise_name
 from toolbox.models import Tool
 
@@ -28,7 +29,8 @@ def from_toolbox() -> ConcernTools:
     with_factors = [t for t in tools if t.factors]
     names = {normalise_name(n): t for t in tools for n in (t.title, *t.aliases)}
     first_step = (
-        Step.objects.filter(level__guide__is_active=True)
+        # The guide of the municipality the person works for.
+        Step.objects.filter(level__guide=active_guide())
         .order_by("level__number", "position")
         .values_list("tools", flat=True)
         .first()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from levels.models import Step
+from levels.selectors import active_guide
 
 from .loader import normalise_name
 from .models import CatalogueEntry, CatalogueImport, Contact, Level, Tool, Toolbox, ToolGroup
@@ -90,7 +91,8 @@ def steps_recommending(tool: Tool) -> list[StepUse]:
     """The steps of the guide in use that name this tool among their tools or guidance."""
     names = {normalise_name(n) for n in (tool.title, *tool.aliases)}
     steps = (
-        Step.objects.filter(level__guide__is_active=True)
+        # The guide of the municipality the person works for.
+        Step.objects.filter(level__guide=active_guide())
         .order_by("level__number", "position")
         .values_list("code", "title", "tools", "guidance")
     )

@@ -50,7 +50,7 @@ def form_page(request, inquiry, form, *, title, intro="", submit):
 
 def municipality(request) -> str:
     guide = request_guide(request)
-    return guide.municipality if guide else ""
+    return guide.municipality.name if guide else ""
 
 
 def conflict_rows(model, names, current, own: dict) -> list[dict]:

@@ -138,3 +138,18 @@ def test_one_municipality_is_not_asked(employee_client, guide):
     assert 'name="municipality"' not in employee_client.get(url).text
     assert employee_client.post(url, child_post()).status_code == 302
     assert Child.objects.get().municipality == guide.municipality
+
+
+def test_a_cases_documents_name_its_own_municipality(make_user, fjordvik):
+    """With two guides in use, a document names the case's municipality, not any guide's."""
+    from cases.documents import _meta
+
+    shared = ServiceFactory(name="Barnevernet", kind="child_protection")
+    shared.partner_municipalities.add(fjordvik)
+    worker = make_user(Role.EMPLOYEE, service=shared)
+    child = services.child_create(
+        user=worker, child=services.ChildData("Nora", "Sæle", dt.date(2018, 1, 23)),
+        municipality=fjordvik,
+    )  # fmt: skip
+    case = services.case_open(user=worker, service=shared, child=child, concern=CONCERN)
+    assert _meta(case, "Sak").municipality == "Fjordvik kommune"
