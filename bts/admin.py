@@ -30,8 +30,15 @@ class MunicipalityScoped:
     objects are theirs only, and another municipality's object reached by its id is a 404,
     noted as a refused attempt."""
 
+    # The lookups from the model to a municipality: an object is the administrator's when one
+    # of them is one of theirs.
+    municipality_paths: tuple[str, ...] = ()
+
     def scope(self, ids: list[int]) -> Q:
-        raise NotImplementedError
+        q = Q(pk__in=[])
+        for path in self.municipality_paths:
+            q |= Q(**{f"{path}__in": ids})
+        return q
 
     def get_queryset(self, request):
         rows = super().get_queryset(request)
@@ -71,9 +78,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 class MembershipInline(MunicipalityScoped, admin.TabularInline):
     model = Membership
     fields = ["service", "municipality", "role", "valid_from", "valid_to"]
-
-    def scope(self, ids):
-        return Q(service__municipality__in=ids) | Q(municipality__in=ids)
+    municipality_paths = ("service__municipality", "municipality")
 
     autocomplete_fields = ["service"]
     extra = 0
@@ -127,9 +132,7 @@ class ServiceAdmin(MunicipalityScoped, admin.ModelAdmin):
     list_filter = ["municipality", "kind", "provider", "is_active"]
     list_select_related = ["municipality"]
     filter_horizontal = ["partner_municipalities"]
-
-    def scope(self, ids):
-        return Q(municipality__in=ids)
+    municipality_paths = ("municipality",)
 
     search_fields = ["name"]
 
@@ -142,9 +145,7 @@ class MembershipAdmin(MunicipalityScoped, admin.ModelAdmin):
     list_select_related = ["user", "service", "municipality"]
     autocomplete_fields = ["user", "service"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "service__name"]
-
-    def scope(self, ids):
-        return Q(service__municipality__in=ids) | Q(municipality__in=ids)
+    municipality_paths = ("service__municipality", "municipality")
 
 
 # The authenticator's secret never leaves the server: the administrator sees who has one and

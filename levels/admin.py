@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import Q
 
 from bts.admin import MunicipalityScoped
 
@@ -10,9 +9,7 @@ class AcuteContactInline(MunicipalityScoped, admin.TabularInline):
     model = AcuteContact
     fields = ["position", "name", "phone", "hours", "note"]
     extra = 0
-
-    def scope(self, ids):
-        return Q(guide__municipality__in=ids)
+    municipality_paths = ("guide__municipality",)
 
 
 @admin.register(Guide)
@@ -33,9 +30,7 @@ class GuideAdmin(MunicipalityScoped, admin.ModelAdmin):
     readonly_fields = ["file_sha256", "loaded_at"]
     list_display = ["municipality", "name", "model", "is_active", "loaded_at"]
     inlines = [AcuteContactInline]
-
-    def scope(self, ids):
-        return Q(municipality__in=ids)
+    municipality_paths = ("municipality",)
 
 
 class StepInline(admin.StackedInline):

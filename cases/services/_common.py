@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bts import audit
 from bts.models import Service, User
+from bts.selectors import served_municipality_ids
 from levels import rules
 from levels.language import municipality_language
 from levels.models import Guide
@@ -120,6 +121,16 @@ def _check_services(case: Case, chosen: list[Service]) -> None:
         raise ValidationError(
             _("%(names)s er ikke med i saken.") % {"names": ", ".join(outside)},
         )
+
+
+def _check_serve(case: Case, services: list[Service], *, field: str | None = None) -> None:
+    """Only services that serve the child's municipality take part in its case."""
+    outside = sorted(
+        s.name for s in services if case.municipality_id not in served_municipality_ids(s)
+    )
+    if outside:
+        message = _("%(names)s tjener ikke barnets kommune.") % {"names": ", ".join(outside)}
+        raise ValidationError({field: message} if field else message)
 
 
 def _check_active(users: list[User]) -> None:

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
 from bts.models import Service, User
-from bts.selectors import served_municipality_ids
 from bts.uploads import CheckedUpload, store_upload
 from levels.models import Guide
 
 from ..models import Case, Consent, Guardian, Involvement, RelayEntry
-from ._common import _active_guide, _audit, _log, for_case_municipality
+from ._common import _active_guide, _audit, _check_serve, _log, for_case_municipality
 from .decisions import progress_advance
 
 
@@ -82,16 +81,6 @@ def _consent_parties(
     if others.strip():
         names.append(others.strip())
     return ", ".join(names)[:300]
-
-
-def _check_serve(case: Case, services: list[Service], *, field: str | None = None) -> None:
-    """Only services that serve the child's municipality take part in its case."""
-    outside = sorted(
-        s.name for s in services if case.municipality_id not in served_municipality_ids(s)
-    )
-    if outside:
-        message = _("%(names)s tjener ikke barnets kommune.") % {"names": ", ".join(outside)}
-        raise ValidationError({field: message} if field else message)
 
 
 @for_case_municipality

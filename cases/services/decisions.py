@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from bts.idempotency import create_once
 from bts.models import Service, User
-from bts.selectors import served_municipality_ids
 from levels import requirements, rules
 from levels.models import Step
 from levels.rules import CLOSED, Move, MoveRefused, check_move
@@ -32,7 +31,7 @@ from ..models import (
     StepCheck,
 )
 from ..selectors import services_with_consent
-from ._common import _active_guide, _audit, _log, _rules, for_case_municipality
+from ._common import _active_guide, _audit, _check_serve, _log, _rules, for_case_municipality
 
 
 @for_case_municipality
@@ -425,10 +424,8 @@ def report_file(
     When the barnevern service that received it works in BTS, its leader sees the case."""
     if received_by is not None and received_by.kind != Service.Kind.CHILD_PROTECTION:
         raise ValidationError(_("Meldingen må gå til en barneverntjeneste."))
-    if received_by is not None and case.municipality_id not in served_municipality_ids(received_by):
-        raise ValidationError(
-            _("%(service)s tjener ikke barnets kommune.") % {"service": received_by.name}
-        )
+    if received_by is not None:
+        _check_serve(case, [received_by])
 
     @transaction.atomic
     def create() -> ChildProtectionReport:

@@ -153,3 +153,20 @@ def test_a_cases_documents_name_its_own_municipality(make_user, fjordvik):
     )  # fmt: skip
     case = services.case_open(user=worker, service=shared, child=child, concern=CONCERN)
     assert _meta(case, "Sak").municipality == "Fjordvik kommune"
+
+
+def test_a_report_goes_only_to_a_barnevern_serving_the_childs_municipality(
+    make_case, employee, fjordvik
+):
+    from cases.models import ChildProtectionReport
+
+    case = make_case()
+    elsewhere = ServiceFactory(
+        name="Fjord barnevern", kind="child_protection", municipality=fjordvik
+    )
+    with pytest.raises(ValidationError, match="Fjord barnevern"):
+        services.report_file(
+            case=case, user=employee, reported_at=timezone.now(), channel="phone",
+            reason="Meldt.", received_by=elsewhere,
+        )  # fmt: skip
+    assert not ChildProtectionReport.objects.exists()
