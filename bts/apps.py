@@ -8,6 +8,7 @@ class BtsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_login_failed
+        from django.db.models.signals import post_migrate
 
         from . import events  # noqa: F401  (registers the foundation's audit event kinds)
         from .auth import audit_login_failed
@@ -19,3 +20,11 @@ class BtsConfig(AppConfig):
 
         user_login_failed.connect(audit_login_failed, dispatch_uid="bts.audit_login_failed")
         user_logged_in.connect(session_start, dispatch_uid="bts.session_start")
+        # Once per migrate, when every table exists: the app's role gets its privileges.
+        post_migrate.connect(_grant_app_role, sender=self, dispatch_uid="bts.grant_app_role")
+
+
+def _grant_app_role(sender, using, **kwargs) -> None:
+    from .isolation import grant_app_role
+
+    grant_app_role(using)

@@ -24,6 +24,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 DB_NAME = "bts"
+# The role the app connects as: it owns nothing and row-level security holds it (bts.isolation).
+# The server's superuser, which owns the tables, runs the migrations and the seeding.
+APP_ROLE = "bts_app"
 
 
 def repair_pid_list(pgdata: Path) -> None:
@@ -53,8 +56,9 @@ def _server(pgdata: Path, *, throwaway: bool):
 MODES = ("persistent", "bench", "throwaway")
 
 
-def start(base_dir: Path, mode: str) -> str:
-    """Start (or reuse) the local server and return its DATABASE_URL.
+def start(base_dir: Path, mode: str, *, role: str = "owner") -> str:
+    """Start (or reuse) the local server and return its DATABASE_URL, for the owner of the
+    tables (role "owner") or for the app's own role ("app").
 
     mode "persistent": data under `<base_dir>/.pgdata/data`, left running for the next command.
     mode "bench": the same under `<base_dir>/.pgdata-bench/`, the benchmark's own database,
@@ -73,16 +77,17 @@ def start(base_dir: Path, mode: str) -> str:
     server = _server(pgdata, throwaway=mode == "throwaway")
     info = server.get_postmaster_info()
     params = {"USER": "postgres", "HOST": str(info.socket_dir), "PORT": str(info.port)}
-    if mode != "throwaway":
-        _ensure_database(params)
+    _ensure_database(params, create=mode != "throwaway")
+    if role == "app":
+        params["USER"] = APP_ROLE
     return database_url(params)
 
 
-def use(base_dir: Path, mode: str) -> None:
+def use(base_dir: Path, mode: str, *, role: str = "owner") -> None:
     """Point DATABASE_URL at the local server of `mode`, started if need be, unless the
     environment already names a database (which then wins)."""
     if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = start(base_dir, mode)
+        os.environ["DATABASE_URL"] = start(base_dir, mode, role=role)
 
 
 def database_url(params: dict) -> str:
@@ -92,7 +97,7 @@ def database_url(params: dict) -> str:
     return f"postgres://{params['USER']}@/{DB_NAME}?{query}"
 
 
-def _ensure_database(params: dict) -> None:
+def _ensure_database(params: dict, *, create: bool) -> None:
     import psycopg
     from psycopg import sql
 
@@ -103,6 +108,16 @@ def _ensure_database(params: dict) -> None:
         port=params["PORT"],
         autocommit=True,
     ) as conn:
+        role = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE]).fetchone()
+        if not role:
+            conn.execute(
+                sql.SQL(
+                    "CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION"
+                    " NOBYPASSRLS"
+                ).format(sql.Identifier(APP_ROLE))
+            )
+        if not create:
+            return
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB_NAME)))
@@ -128,17 +143,19 @@ def stop(base_dir: Path, folder: str = ".pgdata") -> None:
 
 
 def main(argv: list[str]) -> None:
-    """`start [--bench]` prints `export DATABASE_URL=…` for a shell; `stop [--bench]` stops."""
+    """`start [--bench] [--app]` prints `export DATABASE_URL=…` for a shell (the owner's, or
+    with --app the app's role); `stop [--bench]` stops."""
     base_dir = Path(__file__).resolve().parent.parent
     command = argv[0] if argv else "stop"
     bench = "--bench" in argv[1:]
     if command == "start":
-        url = start(base_dir, "bench" if bench else "persistent")
+        role = "app" if "--app" in argv[1:] else "owner"
+        url = start(base_dir, "bench" if bench else "persistent", role=role)
         print(f"export DATABASE_URL={shlex.quote(url)}")
     elif command == "stop":
         stop(base_dir, ".pgdata-bench" if bench else ".pgdata")
     else:
-        sys.exit("Bruk: python -m bts.localdb start|stop [--bench]")
+        sys.exit("Bruk: python -m bts.localdb start [--bench] [--app] | stop [--bench]")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "levels.middleware.UserMunicipalityMiddleware",
+    # The database's wall: the request sees only its person's municipalities' case data.
+    "bts.isolation.RowSecurityMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "bts.middleware.SecondFactorMiddleware",
     "bts.middleware.TwoFactorRequiredMiddleware",
@@ -113,6 +115,9 @@ else:
     DATABASES = {"default": {"ENGINE": "bts.no_database"}}
 # A view's writes and the audit events that record them commit together, or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# The role the app connects as in production (DATABASE_URL); `migrate`, run as the owner of the
+# tables, grants it what it needs and nothing more (bts.isolation.grant_app_role).
+BTS_DB_APP_ROLE = os.environ.get("BTS_DB_APP_ROLE", "bts_app")
 # Persistent connections: a request does not pay for a new connection (the project-local
 # server too). A worker keeps its connection for a minute, checked before it is reused.
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)

@@ -17,6 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
+from bts.isolation import MunicipalityKey
 from bts.models import Service
 from levels.words import word_lazy
 
@@ -50,6 +51,7 @@ class Inquiry(ChoiceLabels, models.Model):
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("familiehjelpa")
     )
+    municipality = MunicipalityKey(parent="service")
     received_at = models.DateTimeField(_("mottatt"), default=timezone.now)
     channel = models.CharField(_("kanal"), max_length=12, choices=Channel.choices)
     source = models.CharField(_("fra"), max_length=12, choices=Source.choices)
@@ -118,6 +120,7 @@ class InquiryCase(ChoiceLabels, models.Model):
     """The inquiry is about this child, whose case it created or joined."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="links")
+    municipality = MunicipalityKey(parent="inquiry")
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="familiehjelpa_links"
     )
@@ -151,6 +154,7 @@ class InquiryEvent(ChoiceLabels, models.Model):
         REPLY = "reply", _("Svarbrev")
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
+    municipality = MunicipalityKey(parent="inquiry")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -186,6 +190,7 @@ class Mapping(ChoiceLabels, models.Model):
     )
 
     inquiry = models.OneToOneField(Inquiry, on_delete=models.CASCADE, related_name="mapping")
+    municipality = MunicipalityKey(parent="inquiry")
     family_situation = models.TextField(_("Familiens situasjon"), blank=True)
     help_wanted = models.TextField(_("Hva familien ønsker hjelp til"), blank=True)
     services_involved = models.TextField(_("Tjenester som er inne i dag"), blank=True)
@@ -219,6 +224,7 @@ class Conversation(ChoiceLabels, models.Model):
     and each must be covered by the family's consent."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="conversations")
+    municipality = MunicipalityKey(parent="inquiry")
     starts_at = models.DateTimeField(_("tidspunkt"))
     place = models.CharField(_("sted"), max_length=200)
     family_attendees = models.CharField(_("fra familien"), max_length=300)
@@ -273,6 +279,7 @@ class DukenVersion(ChoiceLabels, models.Model):
     FIELDS = HEAD + LIFE_AREAS + REFLECTIONS + PLAN
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="duken_versions")
+    municipality = MunicipalityKey(parent="inquiry")
     number = models.PositiveIntegerField(_("versjon"))
     plan_for = models.CharField(_("Planen til"), max_length=200)
     held_on = models.DateField(_("Dato"))
@@ -331,6 +338,7 @@ class ChildTeamItem(ChoiceLabels, models.Model):
     The barneteam meeting itself is the case's `Meeting` of kind barneteam."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="child_team_items")
+    municipality = MunicipalityKey(parent="inquiry")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
     meeting = models.OneToOneField(
         "cases.Meeting", on_delete=models.PROTECT, related_name="child_team_item"
@@ -395,6 +403,7 @@ class AdviceCall(ChoiceLabels, models.Model):
         OTHER = "other", _("Annet")
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    municipality = MunicipalityKey(parent="service")
     received_at = models.DateTimeField(_("mottatt"), default=timezone.now)
     channel = models.CharField(
         _("kanal"),

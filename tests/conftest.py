@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -5,6 +6,7 @@ from django.core.management import call_command
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from bts.localdb import APP_ROLE
 from bts.models import Role
 from bts.services import membership_grant
 from levels.loader import load_guide
@@ -30,6 +32,75 @@ def _force_login_with_second_factor(self, user, backend=None):
 
 
 Client.force_login = _force_login_with_second_factor
+
+
+def _as_app_role(sender, connection, **kwargs):
+    """Each connection of the test run acts as the app's own role, which owns nothing and
+    which row-level security holds. Outside a request the test itself is installation-wide
+    work (its factories write every municipality's rows); inside one, the middleware narrows
+    it to the person's municipalities, as in production."""
+    with connection.connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {APP_ROLE}")
+        cursor.execute("SELECT set_config('bts.municipalities', '*', false)")
+
+
+@contextmanager
+def as_owner():
+    """For a block of bulk loading (the synthetic seeder), which is the owner's work, as
+    `manage.py seed_synthetic` is: this connection, and any opened meanwhile (its workers'),
+    act as the owner."""
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    connection_created.disconnect(dispatch_uid="tests.as_app_role")
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+    try:
+        yield
+    finally:
+        connection_created.connect(_as_app_role, dispatch_uid="tests.as_app_role")
+        connection.ensure_connection()
+        _as_app_role(None, connection)
+
+
+def _flush_as_owner(original):
+    """Emptying the tables between transactional tests is the harness's job, not the app's:
+    the owner does it."""
+
+    def flush(self, sql_list):
+        with self.connection.connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+        try:
+            original(self, sql_list)
+        finally:
+            with self.connection.connection.cursor() as cursor:
+                cursor.execute(f"SET ROLE {APP_ROLE}")
+
+    return flush
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database is made and migrated by the owner of its tables (as `migrate` is in
+    production); every test then runs as the app's role."""
+    from django.db import connections
+    from django.db.backends.postgresql.operations import DatabaseOperations
+    from django.db.backends.signals import connection_created
+
+    original_flush = DatabaseOperations.execute_sql_flush
+    connection_created.connect(_as_app_role, dispatch_uid="tests.as_app_role")
+    DatabaseOperations.execute_sql_flush = _flush_as_owner(original_flush)
+    with django_db_blocker.unblock():
+        connections.close_all()
+    yield
+    # The owner drops the test database at the end.
+    connection_created.disconnect(dispatch_uid="tests.as_app_role")
+    DatabaseOperations.execute_sql_flush = original_flush
+    with django_db_blocker.unblock():
+        connections.close_all()
+
+
 GUIDES = ROOT / "fixtures" / "veiledere"
 
 

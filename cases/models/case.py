@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
+from bts.isolation import MunicipalityKey
 from bts.models import Municipality, Service
 from levels.words import current_words, word_lazy
 
@@ -131,6 +132,7 @@ class Concern(ChoiceLabels, models.Model):
         VERY = 4, _("Svært bekymret")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="concerns")
+    municipality = MunicipalityKey(parent="case")
     observation = models.TextField(_("hva du har sett eller hørt"))
     observed_on = models.DateField(_("når"))
     setting = models.CharField(_("i hvilken situasjon"), max_length=300)
@@ -171,6 +173,7 @@ class AnonymousDiscussion(ChoiceLabels, models.Model):
     """An undring discussed without any identifying data (with familiehjelpa, barnevern …)."""
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    municipality = MunicipalityKey(parent="service")
     discussed_with = models.CharField(_("drøftet med"), max_length=200)
     discussed_on = models.DateField(_("dato"))
     summary = models.TextField(_("hva ble drøftet, og råd"))
@@ -207,6 +210,7 @@ class RelayEntry(ChoiceLabels, models.Model):
         ARCHIVED = "archived", _("Arkivert")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="relay_entries")
+    municipality = MunicipalityKey(parent="case")
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -230,6 +234,7 @@ class StepCheck(ChoiceLabels, models.Model):
     """A checklist item of a step ticked off in this case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="step_checks")
+    municipality = MunicipalityKey(parent="case")
     step_code = models.CharField(max_length=8)
     item = models.CharField(max_length=200)
     checked_by = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
+from bts.isolation import MunicipalityKey
 from bts.models import Municipality
 
 from ..identity import IdentityKind, mask_identity_number
@@ -59,6 +60,7 @@ class Child(ChoiceLabels, models.Model):
 
 class Guardian(ChoiceLabels, models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")
+    municipality = MunicipalityKey(parent="child")
     name = models.CharField(_("navn"), max_length=200)
     relation = models.CharField(_("relasjon til barnet"), max_length=60, blank=True)
     # Only guardians with parental responsibility consent on the child's behalf.

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
+from bts.isolation import MunicipalityKey
 from bts.models import Service
 
 from .case import Case
@@ -32,6 +33,7 @@ class Consent(ChoiceLabels, models.Model):
         MEASURES = "measures", _("Tiltak, vurderinger og referater")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    municipality = MunicipalityKey(parent="case")
     services = models.ManyToManyField(Service, related_name="+", verbose_name=_("tjenester"))
     # Who consented, as one line for the log and the page (built from the fields below).
     given_by = models.CharField(_("gitt av"), max_length=300)
@@ -109,6 +111,7 @@ class Involvement(ChoiceLabels, models.Model):
     """Another service taking part in the case (nivå 1 with others, 2, 3)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements")
+    municipality = MunicipalityKey(parent="case")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="involvements")
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="involvements")
     joined_at = models.DateTimeField(default=timezone.now)

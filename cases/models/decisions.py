@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
+from bts.isolation import MunicipalityKey
 from bts.models import Service
 
 from .case import Case
@@ -23,6 +24,7 @@ class Decision(ChoiceLabels, models.Model):
     """A decision at a decision step (0.4, 1.4, 2.4, 3.5): always with the reason why."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    municipality = MunicipalityKey(parent="case")
     from_level = models.PositiveSmallIntegerField()
     to_level = models.PositiveSmallIntegerField(null=True)  # null: the case was closed
     move = models.CharField(max_length=10)
@@ -60,6 +62,7 @@ class DecisionProposal(ChoiceLabels, models.Model):
         REJECTED = "rejected", _("Ikke bekreftet")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proposals")
+    municipality = MunicipalityKey(parent="case")
     from_level = models.PositiveSmallIntegerField()
     to_level = models.PositiveSmallIntegerField(null=True)  # null: close the case
     step_code = models.CharField(max_length=8)
@@ -113,6 +116,7 @@ class ChildProtectionReport(ChoiceLabels, models.Model):
         IN_PERSON = "in_person", _("Møte")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reports")
+    municipality = MunicipalityKey(parent="case")
     reported_at = models.DateTimeField(_("meldt"))
     channel = models.CharField(_("hvordan"), max_length=10, choices=Channel.choices)
     reason = models.TextField(_("hva meldingen gjelder"))

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
+from bts.isolation import MunicipalityKey
 from bts.models import Service
 
 from .case import Case
@@ -21,6 +22,7 @@ class Measure(ChoiceLabels, models.Model):
         ENDED = "ended", _("Avsluttet")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="measures")
+    municipality = MunicipalityKey(parent="case")
     description = models.TextField(_("tiltak"))
     goal = models.TextField(_("mål"))
     location = models.CharField(_("hvor"), max_length=200)
@@ -85,6 +87,7 @@ class Evaluation(ChoiceLabels, models.Model):
         END = "end", _("Avslutt tiltaket")
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="evaluations")
+    municipality = MunicipalityKey(parent="measure")
     effect = models.TextField(_("effekt"))
     child_experience = models.TextField(_("Barnets egen opplevelse"), blank=True)
     child_not_heard = models.CharField(

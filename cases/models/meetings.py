@@ -7,6 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
+from bts.isolation import MunicipalityKey
 from bts.models import Service
 from levels.selectors import meeting_kind_name
 from levels.words import word_lazy
@@ -18,6 +19,7 @@ class Meeting(ChoiceLabels, models.Model):
     """A meeting in the case. Guardians and the child are invited, never summoned."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="meetings")
+    municipality = MunicipalityKey(parent="case")
     # A meeting kind of the guide (levels.MeetingKind.code); its name comes from the guide.
     kind = models.CharField(_("type møte"), max_length=40)
     starts_at = models.DateTimeField(_("tidspunkt"))
@@ -83,6 +85,7 @@ class Minutes(ChoiceLabels, models.Model):
     )
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    municipality = MunicipalityKey(parent="meeting")
     present = models.TextField(_("Til stede"), blank=True)
     child_voice = models.TextField(_("Barnets stemme"), blank=True)
     concern = models.TextField(

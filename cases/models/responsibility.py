@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from bts.choices import ChoiceLabels
+from bts.isolation import MunicipalityKey
 from bts.models import Service
 
 from .case import Case
@@ -23,6 +24,7 @@ class Handover(ChoiceLabels, models.Model):
         DECLINED = "declined", _("Avslått")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="handovers")
+    municipality = MunicipalityKey(parent="case")
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -55,6 +57,7 @@ class Coordination(ChoiceLabels, models.Model):
     """Which service holds the coordinating responsibility, and since when (history kept)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="coordinations")
+    municipality = MunicipalityKey(parent="case")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField(null=True, blank=True)
@@ -78,6 +81,7 @@ class Watch(ChoiceLabels, models.Model):
     """Samtidighetsansvar: one who passed the case on still follows it, with a reminder date."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="watches")
+    municipality = MunicipalityKey(parent="case")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
     )
@@ -100,6 +104,7 @@ class WideCollaboration(ChoiceLabels, models.Model):
         DECLINED = "declined", _("Tilbudt, familien takket nei")
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="wide_collaboration")
+    municipality = MunicipalityKey(parent="case")
     familiehjelpa = models.CharField(
         _("Familiehjelpa"), max_length=10, choices=Answer.choices, default=Answer.NOT_YET
     )
@@ -141,6 +146,7 @@ class CaseUserGrant(UserObjectPermissionBase):
     """
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="user_grants")
+    municipality = MunicipalityKey(parent="content_object")
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("tilgang til sak (person)")
@@ -153,6 +159,7 @@ class CaseGroupGrant(GroupObjectPermissionBase):
     generic tables. BTS grants to persons, not groups; this table stays empty."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    municipality = MunicipalityKey(parent="content_object")
 
     class Meta(GroupObjectPermissionBase.Meta):
         verbose_name = _("tilgang til sak (gruppe)")

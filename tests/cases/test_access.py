@@ -16,6 +16,7 @@ from cases import access
 from cases.access import RULES, Action, Who, may, visible_cases
 from cases.events import CaseAudit
 from cases.models import Case
+from tests.conftest import as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ def test_may_agrees_with_visible_cases_for_every_relation_on_realistic_data(guid
     from cases.models import Consent
     from devdata.synthetic import seed_synthetic
 
-    seed_synthetic(cases=200, seed=5)
+    with as_owner():
+        seed_synthetic(cases=200, seed=5)
     consents = list(Consent.objects.order_by("pk").values_list("pk", flat=True))
     Consent.objects.filter(pk__in=consents[::3]).update(withdrawn_on=dt.date(2026, 1, 1))
     Consent.objects.filter(pk__in=consents[1::5]).update(expires_on=dt.date(2026, 1, 1))

@@ -33,7 +33,7 @@ from levels.loader import load_guide
 from levels.models import Guide, Step
 from levels.selectors import active_guide
 from levels.words import current_words, guide_words
-from tests.conftest import GUIDES, ROOT
+from tests.conftest import GUIDES, ROOT, as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +157,8 @@ def test_seed_demo_walks_its_stories_through_each_guide(settings, path):
 @pytest.mark.parametrize("path", GUIDE_FILES, ids=lambda path: path.stem)
 def test_seed_synthetic_follows_each_guide(path):
     guide = load_guide(path)
-    counts = seed_synthetic(cases=150, seed=7, now=datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    with as_owner():
+        counts = seed_synthetic(cases=150, seed=7, now=datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
     assert counts["cases_case"] == 150
     guide = active_guide()
     table = rules.table(guide)

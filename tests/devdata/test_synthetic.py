@@ -15,6 +15,7 @@ from cases.grants import grants_rebuild
 from cases.identity import IdentityKind, identity_kind, validate_identity_number
 from cases.models import Case, CaseUserGrant, Child, Involvement, RelayEntry
 from devdata.synthetic import BENCH_USERS, seed_synthetic, synthetic_identity_number
+from tests.conftest import as_owner
 
 pytestmark = pytest.mark.django_db
 N = 400
@@ -28,7 +29,8 @@ NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 @pytest.fixture
 def seeded(guide):
-    return seed_synthetic(cases=N, seed=16, now=NOW)
+    with as_owner():
+        return seed_synthetic(cases=N, seed=16, now=NOW)
 
 
 def test_the_numbers_are_valid_synthetic_identity_numbers():
@@ -93,7 +95,7 @@ def test_the_bench_accounts_see_their_cases(seeded, django_user_model):
 def test_the_same_seed_gives_the_same_data(guide):
     def generate() -> list:
         try:
-            with transaction.atomic():
+            with transaction.atomic(), as_owner():
                 seed_synthetic(cases=60, seed=5)
                 made = list(
                     Case.objects.order_by("pk").values_list(
@@ -113,5 +115,36 @@ def test_the_command_needs_demo_mode_or_the_setting(settings, guide):
         call_command("seed_synthetic", "--cases", "5")
     settings.BTS_SYNTHETIC = True
     out = io.StringIO()
-    call_command("seed_synthetic", "--cases", "5", stdout=out)
+    with as_owner():  # as `manage.py seed_synthetic` runs
+        call_command("seed_synthetic", "--cases", "5", stdout=out)
     assert out.getvalue().startswith("5 saker,")
+
+
+def test_every_row_has_its_parents_municipality(seeded):
+    """The load writes the municipality key itself (its triggers are off): as the trigger
+    would, from the parent; a row keyed to another municipality would be shown to the wrong
+    one (bts.isolation)."""
+    from django.apps import apps
+    from django.db import connection
+
+    from bts.isolation import MunicipalityKey
+
+    pairs = [
+        (m._meta.db_table, f.model._meta.get_field(f.parent))
+        for m in apps.get_models()
+        for f in m._meta.concrete_fields
+        if isinstance(f, MunicipalityKey)
+    ]
+    links = [("cases_consent_services", "cases_consent", "consent_id")]
+    links += [("cases_consent_guardians", "cases_consent", "consent_id")]
+    links += [("cases_meeting_participants", "cases_meeting", "meeting_id")]
+    checks = [(t, p.related_model._meta.db_table, p.column) for t, p in pairs] + links
+    with connection.cursor() as cursor:
+        for table, parent, column in checks:
+            cursor.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE t.municipality_id <> p.municipality_id)"  # noqa: S608
+                f" FROM {table} t JOIN {parent} p ON p.id = t.{column}"
+            )
+            assert cursor.fetchone()[1] == 0, table
+        cursor.execute("SELECT count(*) FROM cases_consent_services")
+        assert cursor.fetchone()[0] > 0

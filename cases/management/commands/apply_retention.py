@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from bts.isolation import unrestricted
 from cases.retention import retention_apply
 
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
         "ute (BTS_RETENTION_DAYS). Trygt å kjøre flere ganger; kjøres daglig."
     )
 
+    @unrestricted()  # installation-wide work: every municipality's cases
     def handle(self, *args, **options):
         run = retention_apply()
         days = settings.BTS_RETENTION_DAYS

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import F, Q
 
+from bts.isolation import unrestricted
 from cases.archive import archive_package_make
 from cases.models import Case
 from levels.language import municipality_language
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             "--limit", type=int, default=200, help="høyst så mange saker per kjøring"
         )
 
+    @unrestricted()  # installation-wide work: every municipality's closed cases
     def handle(self, *args, limit, **options):
         if limit < 1:
             raise CommandError("--limit må være minst 1.")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from bts.isolation import unrestricted
 from bts.models import Municipality, Role, Service, User
 from bts.services import membership_grant
 from cases.models import Case
@@ -90,6 +91,7 @@ class Command(BaseCommand):
 
     # The demo's log lines and documents are written in each municipality's language form.
     @transaction.atomic
+    @unrestricted()  # installation-wide work: both demo municipalities
     def handle(self, *args, guide: Path | None = None, **options):
         if not settings.DEMO_MODE:
             raise CommandError("Demodata kan bare lastes i demomodus (DJANGO_DEBUG=1).")

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bts.isolation import unrestricted
 from bts.models import Municipality
 from levels.loader import GuideFileError, load_guide
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             help="last inn uten å ta veilederen i bruk",
         )
 
+    @unrestricted()  # installation-wide work: the cases of the guide's municipality
     def handle(self, *args, path: Path, no_activate: bool, municipality: str | None, **options):
         chosen = None
         if municipality is not None:
