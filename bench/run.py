@@ -1,6 +1,7 @@
 """`make bench`: the pages at municipal size, over loopback, as real logged-in users.
 
     .venv/bin/python bench/run.py [--cases 200000] [--requests 200] [--concurrency 1,2] [--keep]
+    .venv/bin/python bench/run.py --national     # 356 municipalities, 2 000 000 cases
 
 1. A fresh project-local PostgreSQL (`.pgdata-bench/`, deleted at the end), migrated, with
    Øvre Eiker's guide and toolbox and `seed_synthetic --cases N`, then VACUUM ANALYZE (what
@@ -53,6 +54,7 @@ def env() -> dict:
 
 
 ENV = env()
+APP_ENV = dict(ENV)
 
 
 def manage(*args: str) -> str:
@@ -69,6 +71,8 @@ def start_database() -> None:
     from bts.localdb import start
 
     ENV["DATABASE_URL"] = start(ROOT, "bench")
+    # The app itself connects as its own role, which row-level security holds (decision 0064).
+    APP_ENV["DATABASE_URL"] = start(ROOT, "bench", role="app")
 
 
 def stop_database() -> None:
@@ -204,46 +208,86 @@ def measure(label, browser, path, *, requests, concurrency, headers=None) -> Res
     return Result(label, times, queries)
 
 
-def targets() -> dict:
-    """Ids of the bench employee's busiest open case with minutes, and its meeting."""
+def targets(employees: tuple[str, ...]) -> dict:
+    """For each bench employee: the id of their busiest open case with minutes (`{case}`, or
+    `{case_<n>}` for the n-th employee), and its meeting's."""
     import django
 
     os.environ.update(ENV)
     django.setup()
     from django.db.models import Count
 
+    from bts.isolation import unrestricted
     from cases.models import Case, Meeting
 
-    case = (
-        Case.objects.filter(
-            responsible__username="bench-ansatt", status="open", meetings__minutes__isnull=False
-        )
-        .annotate(n=Count("relay_entries", distinct=True))
-        .order_by("-n")
-        .first()
-    )
-    if case is None:
-        sys.exit("The bench employee holds no open case with minutes: seed more cases.")
-    meeting = Meeting.objects.filter(case=case, minutes__isnull=False).first()
-    return {"case": case.pk, "meeting": meeting.pk}
+    ids = {}
+    with unrestricted():  # the bench process reads as the owner, whose rows the wall lets by
+        for n, username in enumerate(employees):
+            case = (
+                Case.objects.filter(
+                    responsible__username=username, status="open", meetings__minutes__isnull=False
+                )
+                .annotate(n=Count("relay_entries", distinct=True))
+                .order_by("-n")
+                .first()
+            )
+            if case is None:
+                sys.exit(f"{username} holds no open case with minutes: seed more cases.")
+            meeting = Meeting.objects.filter(case=case, minutes__isnull=False).first()
+            suffix = f"_{n}" if n else ""
+            ids |= {f"case{suffix}": case.pk, f"meeting{suffix}": meeting.pk}
+    return ids
 
 
-PAGES = [
-    # label, user, path, extra headers
-    ("gulv: /status/", None, "/status/", None),
-    ("start (ansatt)", "bench-ansatt", "/", None),
-    ("saksliste (leder)", "bench-leder", "/saker/", None),
-    ("saksside (ansatt)", "bench-ansatt", "/saker/{case}/", None),
-    (
-        "stafettlogg-fragment",
-        "bench-ansatt",
-        "/saker/{case}/?type=note",
-        {"HX-Request": "true", "HX-Target": "relay-log"},
-    ),
-    ("tjenesteoversikt (leder)", "bench-leder", "{service_dashboard}", None),
-    ("kommuneoversikt", "bench-kommunalsjef", "{municipal_dashboard}", None),
-    ("referat (PDF)", "bench-ansatt", "/saker/{case}/moter/{meeting}/referat.pdf", None),
-]
+def pages(national: bool) -> list[tuple]:
+    """(label, user, path, extra headers): the floor, then each page as its user sees it; in
+    the national mode for a large and a small municipality, a shared service's leader and
+    the municipal leaders."""
+    found = [("gulv: /status/", None, "/status/", None)]
+    # (", stor" inside a label's brackets, " (stor)" after a label without)
+    groups = [("", "", "bench-ansatt", "bench-leder", "bench-kommunalsjef", "")]
+    if national:
+        groups = [
+            (", stor", " (stor)", "bench-ansatt", "bench-leder", "bench-kommunalsjef", ""),
+            (
+                ", liten",
+                " (liten)",
+                "bench-liten-ansatt",
+                "bench-liten-leder",
+                "bench-liten-kommunalsjef",
+                "_1",
+            ),
+        ]
+    for inside, after, employee, leader, municipal, n in groups:
+        case = "/saker/{case" + n + "}/"
+        minutes = case + "moter/{meeting" + n + "}/referat.pdf"
+        found += [
+            (f"start (ansatt{inside})", employee, "/", None),
+            (f"saksliste (leder{inside})", leader, "/saker/", None),
+            (f"saksside (ansatt{inside})", employee, case, None),
+            (
+                f"stafettlogg-fragment{after}",
+                employee,
+                case + "?type=note",
+                {"HX-Request": "true", "HX-Target": "relay-log"},
+            ),
+            (f"tjenesteoversikt (leder{inside})", leader, "{service_dashboard}", None),
+            (f"kommuneoversikt{after}", municipal, "{municipal_dashboard}", None),
+            (f"referat (PDF{inside})", employee, minutes, None),
+        ]
+    if national:
+        found += [
+            ("saksliste (leder, delt)", "bench-delt-leder", "/saker/", None),
+            ("tjenesteoversikt (leder, delt)", "bench-delt-leder", "{service_dashboard}", None),
+        ]
+    return found
+
+
+DATABASE_SIZE = (
+    "from django.db import connection; c = connection.cursor(); "
+    "c.execute('SELECT pg_size_pretty(pg_database_size(current_database()))'); "
+    "print('Database size:', c.fetchone()[0])"
+)
 
 
 def dashboard_urls() -> dict:
@@ -259,17 +303,23 @@ def table(results: list[Result], *, cases: int, concurrency: int) -> None:
     floor = results[0].p50
     print()
     print(f"{cases} saker, {concurrency} samtidige, {os.cpu_count()} kjerner, gunicorn 2 arbeidere")
-    print(f"{'side':<26} {'p50 ms':>8} {'p95 ms':>8} {'× gulv':>7} {'spørringer':>11} {'n':>5}")
+    print(f"{'side':<34} {'p50 ms':>8} {'p95 ms':>8} {'× gulv':>7} {'spørringer':>11} {'n':>5}")
     for r in results:
         print(
-            f"{r.label:<26} {r.p50:>8.1f} {r.p95:>8.1f} {r.p50 / floor:>7.1f} "
+            f"{r.label:<34} {r.p50:>8.1f} {r.p95:>8.1f} {r.p50 / floor:>7.1f} "
             f"{r.queries:>11} {len(r.times):>5}"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", 200000)))
+    parser.add_argument("--cases", type=int, default=None)
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="356 municipalities and 2 000 000 cases (unless --cases), shared barnevern and "
+        "PPT; the pages for a large and a small municipality and a shared service",
+    )
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument(
         "--concurrency",
@@ -281,6 +331,12 @@ def main() -> None:
         "--keep", action="store_true", help="keep the database, and measure a kept one again"
     )
     args = parser.parse_args()
+    if args.cases is None:
+        args.cases = 2_000_000 if args.national else int(os.environ.get("BENCH_CASES", 200000))
+    seeding = ["--cases", str(args.cases)]
+    if args.national:
+        seeding += ["--municipalities", "356", "--workers", "2"]
+    page_list = pages(args.national)
 
     stop_database()
     kept = args.keep and (ROOT / ".pgdata-bench" / "seeded").exists()
@@ -295,7 +351,9 @@ def main() -> None:
         if not kept:
             manage("load_guide", "fixtures/veiledere/ovre-eiker.toml")
             manage("load_toolbox", "fixtures/verktoy/ovre-eiker.toml")
-            print(manage("seed_synthetic", "--cases", str(args.cases)))
+            seeded = time.monotonic()
+            print(manage("seed_synthetic", *seeding))
+            print(f"Seeding took {time.monotonic() - seeded:.0f} s.")
             (ROOT / ".pgdata-bench" / "seeded").write_text(f"{args.cases}\n")
         manage(
             "shell",
@@ -304,7 +362,9 @@ def main() -> None:
             "c.execute('VACUUM ANALYZE'); c.execute('CHECKPOINT')",
         )
         print(f"Database ready in {time.monotonic() - started:.0f} s.")
-        ids = targets() | dashboard_urls()
+        print(manage("shell", "--no-imports", "-c", DATABASE_SIZE))
+        employees = tuple(dict.fromkeys(u for _l, u, p, _h in page_list if "{case" in p))
+        ids = targets(employees) | dashboard_urls()
 
         server = subprocess.Popen(  # noqa: S603 - our own server and arguments
             [
@@ -318,7 +378,7 @@ def main() -> None:
                 "warning",
             ],
             cwd=ROOT,
-            env=ENV,
+            env=APP_ENV,
         )
         for _ in range(100):
             try:
@@ -327,13 +387,13 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.2)
-        browsers = {"bench-ansatt": None, "bench-leder": None, "bench-kommunalsjef": None}
-        browsers = {name: log_in(name) for name in browsers}
+        users = dict.fromkeys(user for _label, user, _path, _headers in page_list if user)
+        browsers = {name: log_in(name) for name in users}
         browsers[None] = Browser()
 
         for concurrency in args.concurrency:
             results = []
-            for label, user, path, headers in PAGES:
+            for label, user, path, headers in page_list:
                 url = path.format(**ids)
                 pdf = url.endswith(".pdf")
                 results.append(

@@ -8,10 +8,10 @@ from familiehjelpa.models import AdviceCall, Inquiry, InquiryCase, InquiryEvent
 from .words import ADULT_NAMES, LAST_NAMES, YEARS
 
 
-def _inquiry(writer, rng, staff, case_id, owner, holder, opened, end, participants) -> None:
-    """Familiehjelpa's inquiry about the case: from the service on the family's behalf, or from
-    the family itself; triaged, mostly with a family contact connected."""
-    fh = staff[Service.Kind.FAMILIEHJELPA][0]
+def _inquiry(writer, rng, fh, case_id, owner, holder, opened, end, participants) -> None:
+    """Familiehjelpa's inquiry about the case (`fh` the child's municipality's): from the
+    service on the family's behalf, or from the family itself; triaged, mostly with a family
+    contact connected."""
     received = opened + (end - opened) * rng.random() * 0.5
     from_service = rng.random() < 0.6
     state = rng.choices([s.value for s in Inquiry.State], [0.05, 0.1, 0.1, 0.45, 0.05, 0.25])[0]
@@ -55,11 +55,14 @@ def _inquiry(writer, rng, staff, case_id, owner, holder, opened, end, participan
         participants.add(contact)
 
 
-def _advice_calls(writer, rng, staff, n: int, now: datetime) -> None:
-    """Anonymous drøftingstelefon calls, about one for every twenty cases."""
-    fh = staff[Service.Kind.FAMILIEHJELPA][0]
+def _advice_calls(writer, rng, areas, n: int, now: datetime) -> None:
+    """Anonymous drøftingstelefon calls, about one for every twenty cases, to each
+    municipality's familiehjelpa by its size."""
     kinds = [Service.Kind.KINDERGARTEN, Service.Kind.SCHOOL, Service.Kind.HEALTH_STATION]
+    weights = [a.weight for a in areas]
     for _ in range(n):
+        area = rng.choices(areas, weights)[0] if len(areas) > 1 else areas[0]
+        fh = area.serving(Service.Kind.FAMILIEHJELPA)
         when = now - timedelta(days=YEARS * 365 * rng.random())
         writer.add(
             AdviceCall,

@@ -1,12 +1,10 @@
 """seed_synthetic: services, staff, bench accounts and cases, written by COPY."""
 
 import random
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -37,16 +35,15 @@ from levels import rules
 from levels.rules import CLOSED
 from levels.selectors import active_guide
 
+from .country import Area, country, one_municipality
 from .families import _advice_calls, _inquiry
 from .paths import GuidePlan, plan
 from .words import (
     ADULT_NAMES,
     FIRST_NAMES,
-    KIND_OF_SERVICES,
     LAST_NAMES,
     NOTES,
     OBSERVATIONS,
-    PLACE_NAMES,
     SETTINGS,
     YEARS,
 )
@@ -60,49 +57,56 @@ BENCH_USERS = {
     "bench-kommunalsjef": (Role.MUNICIPAL_LEADER, None),
     "bench-familiehjelpa": (Role.FAMILIEHJELPA_LEADER, Service.Kind.FAMILIEHJELPA),
 }
+# With a country of municipalities, also: in a small municipality, and the leader of the
+# barnevern it shares with its neighbours.
+NATIONAL_BENCH_USERS = {
+    "bench-liten-ansatt": (Role.EMPLOYEE, Service.Kind.KINDERGARTEN),
+    "bench-liten-leder": (Role.LEADER, Service.Kind.KINDERGARTEN),
+    "bench-liten-kommunalsjef": (Role.MUNICIPAL_LEADER, None),
+    "bench-delt-leder": (Role.LEADER, Service.Kind.CHILD_PROTECTION),
+}
+BATCH = 20_000  # cases generated, then written, at a time
 BENCH_PASSWORD = "bench-passord-langt-nok"  # noqa: S105 - synthetic bench accounts only
 BENCH_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test key
 
 
-@dataclass
-class _Staff:
-    service_id: int
-    kind: str
-    employees: list[int]
-    leader: int
-    municipality_id: int  # the service's host: its cases are of its children
-
-
-def seed_synthetic(*, cases: int, seed: int = 2026, now: datetime | None = None) -> dict:
-    """Write `cases` synthetic cases (and the services, staff and bench accounts they need)."""
+def seed_synthetic(
+    *,
+    cases: int,
+    seed: int = 2026,
+    now: datetime | None = None,
+    municipalities: int = 1,
+    workers: int = 1,
+) -> dict:
+    """Write `cases` synthetic cases (and the services, staff and bench accounts they need):
+    in the guide's municipality, or spread over a country of `municipalities`; the cases by
+    `workers` processes at once (more than one only outside a transaction: each commits its
+    own)."""
     guide = active_guide()
     if guide is None:
         raise ValueError("Ingen handlingsveileder er lastet inn.")
-    ways = plan(guide)
+    if workers > 1 and connection.in_atomic_block:
+        raise ValueError("Flere arbeidere kan bare brukes utenfor en transaksjon.")
     rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible by its seed
     now = now or timezone.now()
     permission_id = Permission.objects.get(content_type__app_label="cases", codename="view_case").pk
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            # A bulk load of rows that are consistent by construction: foreign-key triggers
-            # off for this transaction makes it several times faster. That needs a superuser
-            # (the project's own server has one); without, it loads with the checks.
-            cursor.execute("SET LOCAL synchronous_commit = off")
-            try:
-                with transaction.atomic():
-                    cursor.execute("SET LOCAL session_replication_role = replica")
-            except DatabaseError:
-                pass
+        bulk_load()
         writer = _Writer()
-        staff = _services_and_staff(writer, rng, seed, guide.municipality_id)
+        tag = f"{seed:x}"
+        if municipalities > 1:
+            areas = country(writer, rng, tag, municipalities)
+        else:
+            areas = one_municipality(writer, rng, tag, guide.municipality_id, plan(guide))
         counts = writer.flush()
-        _bench_accounts(staff)
-        for start in range(0, cases, 20000):
-            batch = min(20000, cases - start)
-            _cases(writer, rng, staff, ways, permission_id, batch, now)
-            _advice_calls(writer, rng, staff, batch // 20, now)
-            for name, n in writer.flush().items():
-                counts[name] = counts.get(name, 0) + n
+        _bench_accounts(areas)
+        if workers == 1:
+            _add(counts, cases_in_batches(writer, rng, areas, permission_id, cases, now))
+    if workers > 1:
+        from .parallel import in_parallel
+
+        _add(counts, in_parallel(writer, seed, areas, permission_id, cases, now, workers))
+    with transaction.atomic():
         # The dashboard's monthly figures, which the triggers off did not mark.
         from dashboards import figures
 
@@ -110,55 +114,48 @@ def seed_synthetic(*, cases: int, seed: int = 2026, now: datetime | None = None)
     return counts
 
 
-def _services_and_staff(
-    writer: _Writer, rng: random.Random, seed: int, municipality_id: int
-) -> dict[str, list[_Staff]]:
-    staff: dict[str, list[_Staff]] = defaultdict(list)
-    password = make_password(None)  # unusable: synthetic staff never log in
-    names = iter(rng.sample(PLACE_NAMES * 3, len(PLACE_NAMES) * 3))
-    tag = f"{seed:x}"
-    for kind, count, per_service, _share in KIND_OF_SERVICES:
-        label = Service.Kind(kind).label
-        for i in range(count):
-            place = next(names)
-            suffix = f" {i + 1}" if count > 1 else ""
-            service_id = writer.add(
-                Service,
-                name=f"{place} {label.lower()}{suffix} (syntetisk {tag})",
-                kind=kind,
-                municipality_id=municipality_id,
-                provider=Service.Provider.PRIVATE if rng.random() < 0.15 else "public",
-            )
-            members = []
-            for j in range(per_service + 1):
-                user_id = writer.add(
-                    User,
-                    password=password,
-                    username=f"syn-{tag}-{service_id}-{j}",
-                    first_name=rng.choice(ADULT_NAMES),
-                    last_name=rng.choice(LAST_NAMES),
-                    email="",
-                    date_joined=datetime(2020, 1, 1, tzinfo=UTC),
-                    is_superuser=False,
-                    is_staff=False,
-                    is_active=True,
-                )
-                role = Role.LEADER if j == 0 else Role.EMPLOYEE
-                if kind == Service.Kind.FAMILIEHJELPA:
-                    role = Role.FAMILIEHJELPA_LEADER if j == 0 else Role.FAMILY_CONTACT
-                writer.add(Membership, user_id=user_id, service_id=service_id, role=role)
-                members.append(user_id)
-            staff[kind].append(_Staff(service_id, kind, members[1:], members[0], municipality_id))
-    return staff
+def bulk_load() -> None:
+    """For the transaction: a bulk load of rows that are consistent by construction, with
+    foreign-key (and the municipality key's) triggers off, which makes it several times
+    faster. That needs a superuser (the project's own server has one); without, it loads with
+    the checks, and the triggers fill what the writer left empty."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        try:
+            with transaction.atomic():
+                cursor.execute("SET LOCAL session_replication_role = replica")
+        except DatabaseError:
+            pass
 
 
-def _bench_accounts(staff: dict[str, list[_Staff]]) -> None:
-    """The benchmark's own logins, each in the service that owns the most cases of its kind."""
+def cases_in_batches(writer, rng, areas: list[Area], permission_id, cases: int, now) -> dict:
+    counts: dict[str, int] = {}
+    for start in range(0, cases, BATCH):
+        batch = min(BATCH, cases - start)
+        _cases(writer, rng, areas, permission_id, batch, now)
+        _advice_calls(writer, rng, areas, batch // 20, now)
+        _add(counts, writer.flush())
+    return counts
+
+
+def _add(counts: dict[str, int], more: dict[str, int]) -> None:
+    for name, n in more.items():
+        counts[name] = counts.get(name, 0) + n
+
+
+def _bench_accounts(areas: list[Area]) -> None:
+    """The benchmark's own logins, each in the service that owns the most cases of its kind:
+    in the largest municipality, and in a country also in a small one and its shared
+    barnevern."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from bts.services import membership_grant
 
-    for username, (role, kind) in BENCH_USERS.items():
+    accounts = {name: (*how, areas[0]) for name, how in BENCH_USERS.items()}
+    if len(areas) > 1:
+        small = areas[len(areas) * 3 // 4]
+        accounts |= {name: (*how, small) for name, how in NATIONAL_BENCH_USERS.items()}
+    for username, (role, kind, area) in accounts.items():
         user, _created = User.objects.update_or_create(
             username=username,
             defaults={"first_name": username.split("-")[1].title(), "is_active": True},
@@ -167,7 +164,7 @@ def _bench_accounts(staff: dict[str, list[_Staff]]) -> None:
         user.save()
         service = None
         if kind is not None:
-            first = staff[kind][0]  # the biggest service of its kind (see _owners)
+            first = area.serving(kind)  # the biggest service of its kind (see Area.settle)
             service = Service.objects.get(pk=first.service_id)
             # The bench employee takes the place of its first synthetic employee, and so holds
             # the cases that person would have held.
@@ -175,33 +172,22 @@ def _bench_accounts(staff: dict[str, list[_Staff]]) -> None:
                 first.employees[0] = user.pk
         municipality = None
         if role in MUNICIPALITY_ROLES:
-            municipality = Municipality.objects.get(
-                pk=staff[Service.Kind.SCHOOL][0].municipality_id
-            )
+            municipality = Municipality.objects.get(pk=area.municipality_id)
         Membership.objects.filter(user=user).delete()
         membership_grant(user=user, role=role, service=service, municipality=municipality)
         TOTPDevice.objects.filter(user=user).delete()
         TOTPDevice.objects.create(user=user, name="Benk", key=BENCH_TOTP_KEY, confirmed=True)
 
 
-def _owners(staff: dict[str, list[_Staff]]) -> tuple[list[_Staff], list[float]]:
-    owners, weights = [], []
-    for kind, count, _per, share in KIND_OF_SERVICES:
-        if share:
-            for s in staff[kind]:
-                owners.append(s)
-                # The first service of a kind is the bench's, and the biggest: twice the share.
-                weights.append(share / count * (2 if s is staff[kind][0] else 1))
-    return owners, weights
-
-
-def _cases(writer, rng, staff, guide: GuidePlan, permission_id, n, now) -> None:
-    owners, weights = _owners(staff)
-    collaborators = [s for kind in staff for s in staff[kind]]
+def _cases(writer, rng, areas: list[Area], permission_id, n, now) -> None:
+    area_weights = [a.weight for a in areas]
     span = YEARS * 365
-    words = guide.words
     for _ in range(n):
-        owner = rng.choices(owners, weights)[0]
+        # (One municipality draws nothing here, so its data stays what it was.)
+        area = rng.choices(areas, area_weights)[0] if len(areas) > 1 else areas[0]
+        guide, collaborators = area.guide, area.collaborators
+        words = guide.words
+        owner = rng.choices(area.owners, area.owner_weights)[0]
         holder = rng.choice(owner.employees)
         opened = now - timedelta(days=span * rng.random() ** 1.3, minutes=rng.randrange(1440))
         reached = rng.choices(guide.reachable, guide.shares)[0]
@@ -307,7 +293,7 @@ def _cases(writer, rng, staff, guide: GuidePlan, permission_id, n, now) -> None:
         # few others: it is then in the case under the family's consent, with its inquiry.
         together = guide.collaboration(route)
         with_fh = (together and rng.random() < 0.35) or (not together and rng.random() < 0.03)
-        fh = staff[Service.Kind.FAMILIEHJELPA][0]
+        fh = area.serving(Service.Kind.FAMILIEHJELPA)
         if with_fh or together or (len(route) > 1 and rng.random() < 0.2):
             others = rng.sample(
                 [s for s in collaborators if s is not owner and s is not fh], rng.randint(1, 2)
@@ -435,7 +421,7 @@ def _cases(writer, rng, staff, guide: GuidePlan, permission_id, n, now) -> None:
                 )
 
         if rng.random() < 0.03:
-            barnevern = staff[Service.Kind.CHILD_PROTECTION][0]
+            barnevern = area.serving(Service.Kind.CHILD_PROTECTION)
             when = opened + (end - opened) * rng.random()
             writer.add(
                 ChildProtectionReport,
@@ -462,7 +448,7 @@ def _cases(writer, rng, staff, guide: GuidePlan, permission_id, n, now) -> None:
             )
             participants.add(successor)
         if with_fh:
-            _inquiry(writer, rng, staff, case_id, owner, holder, opened, end, participants)
+            _inquiry(writer, rng, fh, case_id, owner, holder, opened, end, participants)
         if final.offers:
             writer.add(
                 WideCollaboration,
