@@ -331,16 +331,21 @@ def open_cases_table(
     open_cases = Case.objects.filter(status=Case.Status.OPEN)
     if municipality_id is not None:
         open_cases = open_cases.filter(municipality_id=municipality_id)
-    # Grouped by service, not kind: an index-only scan of (status, owner_service, level), where
-    # a join to each case's service first would read every open case's row.
-    kind_of = dict(Service.objects.values_list("pk", "kind"))
-    counts: dict[tuple[str, str], int] = {}
-    for service_id, level, n in (
+    # Grouped by service, not kind: an index-only scan of (municipality, status, owner_service,
+    # level), where a join to each case's service first would read every open case's row.
+    # COUNT(*), not COUNT(id): the id is not in that index, and asking for it made the planner
+    # read every open case of the installation instead (250 ms at national size, not 13).
+    rows = list(
         open_cases.values("owner_service_id", "level")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
         .values_list("owner_service_id", "level", "n")
-    ):
+    )
+    # The kinds of those services only (an installation has thousands).
+    owners = {service_id for service_id, _level, _n in rows}
+    kind_of = dict(Service.objects.filter(pk__in=owners).values_list("pk", "kind"))
+    counts: dict[tuple[str, str], int] = {}
+    for service_id, level, n in rows:
         key = (kind_of[service_id], str(level))
         counts[key] = counts.get(key, 0) + n
     kinds = KINDS + sorted({k for k, _lv in counts} - set(KINDS))

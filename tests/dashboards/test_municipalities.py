@@ -72,3 +72,21 @@ def test_the_start_pages_pyramid_is_the_municipalitys_too(two, client, guide):
     page = client.get(reverse("start")).text
     pyramid = page.split('<desc id="pyramid-desc">')[1].split("</desc>")[0]
     assert ": 6." in pyramid and ": 8." not in pyramid
+
+
+def test_open_cases_are_counted_from_the_index_alone(two):
+    """COUNT(*) over (municipality, status, owner_service, level): asking for the id (not in
+    that index) made the planner read every open case of the installation at national size;
+    and only the owning services' kinds are read, not every service's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dashboards.selectors import open_cases_table
+    from levels.selectors import active_guide
+
+    a, _b = two
+    with CaptureQueriesContext(connection) as ctx:
+        open_cases_table(guide_levels(active_guide(a.pk)), a.pk)
+    counting, kinds = (q["sql"] for q in ctx.captured_queries)
+    assert "COUNT(*)" in counting and '"cases_case"."municipality_id" = ' in counting
+    assert '"bts_service"."id" IN' in kinds
