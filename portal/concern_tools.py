@@ -8,16 +8,17 @@ from levels.models import Step
 from levels.selectors import active_guide
 from toolbox.loader import normalise_name
 from toolbox.models import Tool
+from toolbox.selectors import toolbox_municipality_id
 
 
 def from_toolbox() -> ConcernTools:
     """The first worry scale of the toolbox (by the municipality's numbering: Øvre Eiker's
     "Bekymringsskala barn"), every tool's factor lists, and the tools the guide names for its
     first step (where an undring is written down), each with the link to its guidance page."""
+    # The toolbox of the municipality the work is for (the case's, in a case's forms).
+    own = Tool.objects.filter(toolbox__municipality_id=toolbox_municipality_id())
     tools = list(
-        Tool.objects.only("slug", "number", "title", "aliases", "scale", "factors").order_by(
-            "number"
-        )
+        own.only("slug", "number", "title", "aliases", "scale", "factors").order_by("number")
     )
     if not tools:
         return ConcernTools()

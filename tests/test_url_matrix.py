@@ -26,7 +26,7 @@ from bts.services import LOCAL_ADMIN_MODELS, SYSTEM_ADMIN_MODELS
 from levels.loader import load_guide
 from tests.cases.test_permissions import ROUTES as CASE_ROUTES
 from tests.conftest import GUIDES, ROOT
-from tests.factories import ServiceFactory, UserFactory, grant
+from tests.factories import ServiceFactory, UserFactory, grant, home_municipality
 from tests.familiehjelpa.test_permissions import ROUTES as FAMILIEHJELPA_ROUTES
 from toolbox.examples import example_workbook
 from toolbox.models import CatalogueEntry, CatalogueImport, Contact, Tool
@@ -112,10 +112,6 @@ def with_a_role(status: int) -> dict[str, int]:
     return dict.fromkeys(SIGNED_IN, status) | {NO_ROLE: 403}
 
 
-def only_the_administrator(status: int) -> dict[str, int]:
-    return dict.fromkeys(SIGNED_IN, 403) | {SYSTEM_ADMIN: status}
-
-
 def only(*relations: str, status: int = 200) -> dict[str, int]:
     return dict.fromkeys(SIGNED_IN, 403) | dict.fromkeys(relations, status)
 
@@ -138,17 +134,21 @@ PAGES: dict[str, Page] = {
     "status": Page(200, public=True, anonymous=(200, 405)),
     # The admin's login page is ours: it sends everyone to the product's login.
     "admin_login": Page(302, public=True, anonymous=(302, 405)),
-    # The toolbox, the service catalogue and the contacts: for everyone with a role; the
-    # catalogue's spreadsheet import for the system administrator (toolbox.access).
-    "toolbox:tools": Page(with_a_role(200)),
-    "toolbox:tool": Page(with_a_role(200)),
+    # The toolbox, the service catalogue and the contacts: each municipality's, for everyone
+    # with a role; the catalogue's spreadsheet import for its local administrator
+    # (toolbox.access). With two municipalities, the system administrator (of none) has no
+    # toolbox (an empty catalogue and contact list), and no catalogue to import into.
+    "toolbox:tools": Page(with_a_role(200) | {SYSTEM_ADMIN: 404}),
+    "toolbox:tool": Page(with_a_role(200) | {SYSTEM_ADMIN: 404}),
     "toolbox:catalogue": Page(with_a_role(200)),
     "toolbox:contacts": Page(with_a_role(200)),
-    "toolbox:catalogue_import": Page(only_the_administrator(200), post=only_the_administrator(200)),
-    "toolbox:catalogue_example": Page(only_the_administrator(200)),
-    "toolbox:catalogue_preview": Page(only_the_administrator(200)),
+    "toolbox:catalogue_import": Page(
+        only(LOCAL_ADMIN) | {SYSTEM_ADMIN: 404}, post=only(LOCAL_ADMIN) | {SYSTEM_ADMIN: 404}
+    ),
+    "toolbox:catalogue_example": Page(only(LOCAL_ADMIN, SYSTEM_ADMIN)),
+    "toolbox:catalogue_preview": Page(only(LOCAL_ADMIN) | {SYSTEM_ADMIN: 404}),
     # An empty confirmation goes back to the preview; nothing is applied.
-    "toolbox:catalogue_apply": Page(405, post=only_the_administrator(302)),
+    "toolbox:catalogue_apply": Page(405, post=only(LOCAL_ADMIN, status=302) | {SYSTEM_ADMIN: 404}),
     # The dashboards (dashboards.access): a service's numbers and the lists of children behind
     # them for its leader; the municipality's aggregates and their CSV for the municipal leader.
     "dashboards:service": Page(only(LEADER)),
@@ -281,12 +281,22 @@ def world(django_db_setup, django_db_blocker):
             grant(users[relation], role, service, municipality)
         Group.objects.create(name="Ei gruppe")
         toolbox_load(path=ROOT / "fixtures" / "verktoy" / "ovre-eiker.toml")
+        # The other municipality takes the same file for its own toolbox.
+        toolbox_load(path=ROOT / "fixtures" / "verktoy" / "ovre-eiker.toml", municipality=other)
         catalogue_import_prepare(
-            file_name="tiltak.xlsx", data=example_workbook(), user=users[SYSTEM_ADMIN]
+            municipality_id=home_municipality().pk,
+            file_name="tiltak.xlsx",
+            data=example_workbook(),
+            user=users[SYSTEM_ADMIN],
         )
-        CatalogueEntry.objects.create(key="T1", name="Åpen barnehage", level=0)
+        CatalogueEntry.objects.create(
+            municipality=home_municipality(), key="T1", name="Åpen barnehage", level=0
+        )
         contact_ensure(
-            category=Contact.Category.CHILD_PROTECTION, name="Barnevernvakta", phone="02800"
+            municipality=home_municipality(),
+            category=Contact.Category.CHILD_PROTECTION,
+            name="Barnevernvakta",
+            phone="02800",
         )
         AccessAttempt.objects.create(username="noen", failures_since_start=1)
         AccessLog.objects.create(username="noen")

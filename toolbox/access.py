@@ -21,8 +21,10 @@ ANY_ROLE = frozenset(Role)
 RULES: dict[Action, frozenset[str]] = {
     # Everyone who works in a service or holds a municipal role needs the tools and numbers.
     Action.READ: ANY_ROLE,
-    Action.IMPORT_CATALOGUE: frozenset({Role.SYSTEM_ADMIN}),
-    Action.MANAGE: frozenset({Role.SYSTEM_ADMIN}),
+    # Each municipality's own, by its local administrator (the installation's administrator
+    # too); which municipality's is the selectors' (the one the work is for).
+    Action.IMPORT_CATALOGUE: frozenset({Role.SYSTEM_ADMIN, Role.LOCAL_ADMIN}),
+    Action.MANAGE: frozenset({Role.SYSTEM_ADMIN, Role.LOCAL_ADMIN}),
 }
 
 
@@ -40,5 +42,5 @@ def require(user: User, action: Action) -> None:
         detail=f"toolbox:{action}",
         message=_("Du har ikke tilgang til dette.")
         if action == Action.READ
-        else _("Bare systemadministrator kan importere tiltaksoversikten."),
+        else _("Bare kommunens administrator kan importere tiltaksoversikten."),
     )

@@ -1,11 +1,17 @@
 from django.contrib import admin
 
+from bts.admin import MunicipalityScoped
+
 from .models import CatalogueEntry, CatalogueImport, Contact, Tool, Toolbox
+
+# Each municipality's own: a local administrator sees and edits their municipality's only.
 
 
 @admin.register(CatalogueEntry)
-class CatalogueEntryAdmin(admin.ModelAdmin):
+class CatalogueEntryAdmin(MunicipalityScoped, admin.ModelAdmin):
+    municipality_paths = ("municipality",)
     fields = [
+        "municipality",
         "key",
         "name",
         "description",
@@ -20,11 +26,11 @@ class CatalogueEntryAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["changed_at"]
     list_display = ["name", "key", "level", "age_from", "age_to", "provider", "is_active"]
-    list_filter = ["level", "is_active", "referral_required"]
+    list_filter = ["municipality", "level", "is_active", "referral_required"]
     search_fields = ["key", "name", "provider", "description"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(MunicipalityScoped, admin.ModelAdmin):
     """Shown, never edited here: the toolbox comes from its file (manage.py load_toolbox) and
     imports are made on the import page."""
 
@@ -42,7 +48,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class CatalogueImportAdmin(ReadOnlyAdmin):
     """The history of imports."""
 
+    municipality_paths = ("municipality",)
     fields = [
+        "municipality",
         "file_name",
         "sheet",
         "status",
@@ -61,23 +69,28 @@ class CatalogueImportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
-    fields = ["category", "name", "phone", "hours", "email", "web", "note", "position", "is_active"]
+class ContactAdmin(MunicipalityScoped, admin.ModelAdmin):
+    municipality_paths = ("municipality",)
+    fields = ["municipality", "category", "name", "phone", "hours", "email", "web", "note"]
+    fields += ["position", "is_active"]
     list_display = ["name", "category", "phone", "hours", "position", "is_active"]
     list_editable = ["position", "is_active"]
-    list_filter = ["category", "is_active"]
+    list_filter = ["municipality", "category", "is_active"]
     search_fields = ["name", "phone", "email"]
 
 
 @admin.register(Toolbox)
 class ToolboxAdmin(ReadOnlyAdmin):
-    fields = ["slug", "municipality", "name", "source", "file_sha256", "loaded_at"]
+    municipality_paths = ("municipality",)
+    fields = ["slug", "municipality", "municipality_name", "name", "source", "file_sha256"]
+    fields += ["loaded_at"]
     readonly_fields = fields
     list_display = ["municipality", "name", "loaded_at"]
 
 
 @admin.register(Tool)
 class ToolAdmin(ReadOnlyAdmin):
+    municipality_paths = ("toolbox__municipality",)
     fields = ["number", "title", "slug", "group", "levels", "aliases", "summary"]
     readonly_fields = fields
     list_display = ["number", "title", "group", "levels"]

@@ -4,14 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _refresh_system_admin_group(sender, using="default", **kwargs) -> None:
-    """The system administrators' group gets the permissions for the catalogue and contacts
-    as soon as they exist (after this app's migrations), not only at the next role grant."""
+    """The administrators' groups get the permissions for the catalogue and contacts as soon as
+    they exist (after this app's migrations), not only at the next role grant."""
     from django.contrib.auth.models import Group
 
-    from bts.services import SYSTEM_ADMIN_GROUP, system_admin_group_ensure
+    from bts import services
 
-    if Group.objects.using(using).filter(name=SYSTEM_ADMIN_GROUP).exists():
-        system_admin_group_ensure()
+    groups = set(Group.objects.using(using).values_list("name", flat=True))
+    if services.SYSTEM_ADMIN_GROUP in groups:
+        services.system_admin_group_ensure()
+    if services.LOCAL_ADMIN_GROUP in groups:
+        services.local_admin_group_ensure()
 
 
 class ToolboxConfig(AppConfig):
@@ -23,11 +26,10 @@ class ToolboxConfig(AppConfig):
     def ready(self) -> None:
         from bts.services import system_admin_models_register
 
-        # The system administrator manages the catalogue and the contacts. The toolbox itself
-        # comes from its file: the admin may only view it.
-        system_admin_models_register(
-            "toolbox", ["catalogueentry", "catalogueimport", "contact", "toolbox", "tool"]
-        )
+        # The administrators manage the catalogue and the contacts (a local administrator their
+        # municipality's). The toolbox itself comes from its file: the admin may only view it.
+        managed = ["catalogueentry", "catalogueimport", "contact", "toolbox", "tool"]
+        system_admin_models_register("toolbox", managed, local=managed)
         post_migrate.connect(
             _refresh_system_admin_group, sender=self, dispatch_uid="toolbox.refresh_admin_group"
         )

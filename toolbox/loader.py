@@ -19,6 +19,7 @@ FACTOR_KINDS = {"risk", "protective"}
 TOOLBOX_FIELDS = {
     "slug": Field(max_length=50),
     "municipality": Field(max_length=120),
+    "municipality_number": Field(max_length=4),
     "name": Field(max_length=200),
     "source": Field(required=False, max_length=300),
     "introduction": Field(required=False),
@@ -102,6 +103,7 @@ class _Validator(Validator):
         line = self.loc.table("[toolbox]")
         self.table(toolbox, TOOLBOX_FIELDS, "toolbox", line)
         self.slug(toolbox, "slug", "toolbox", line)
+        self.municipality_number(toolbox, "municipality_number", "toolbox", line)
         for name in ("catalogue_aliases", "contacts_aliases"):
             self._aliases(toolbox, name, f"toolbox.{name}", line)
 

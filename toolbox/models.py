@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bts.choices import ChoiceLabels
+from bts.models import Municipality
 from bts.tomlfile import PHONE_RE
 
 # The traffic light of the BTS pyramid: nivå 0 green for everyone up to nivå 3 red.
@@ -19,11 +20,15 @@ MAX_AGE = 24  # the model covers pregnancy and children and young people up to 2
 
 
 class Toolbox(ChoiceLabels, models.Model):
-    """The municipality's verktøykasse, loaded from fixtures/verktoy/<slug>.toml. One per
-    deployment: loading a file replaces it."""
+    """A municipality's verktøykasse, loaded from fixtures/verktoy/<slug>.toml. One per
+    municipality: loading a file for it replaces it."""
 
-    slug = models.SlugField(_("kortnavn"), unique=True)
-    municipality = models.CharField(_("kommune"), max_length=120)
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommune")
+    )
+    slug = models.SlugField(_("kortnavn"))
+    # The municipality's name as the file writes it (shown on the toolbox page).
+    municipality_name = models.CharField(_("kommunens navn i filen"), max_length=120)
     name = models.CharField(_("navn"), max_length=200)
     source = models.CharField(_("kilde"), max_length=300, blank=True)
     introduction = models.TextField(_("innledning"), blank=True)
@@ -43,7 +48,7 @@ class Toolbox(ChoiceLabels, models.Model):
         verbose_name_plural = _("verktøykasser")
 
     def __str__(self) -> str:
-        return f"{self.municipality}: {self.name}"
+        return f"{self.municipality_name}: {self.name}"
 
 
 class ToolGroup(ChoiceLabels, models.Model):
@@ -150,7 +155,10 @@ class CatalogueEntry(ChoiceLabels, models.Model):
     """A service or measure in the tiltaksoversikt. Matched on import by `key` (the «ID» column);
     rows no longer in the spreadsheet are deactivated, never deleted."""
 
-    key = models.CharField(_("ID"), max_length=50, unique=True)
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommune")
+    )
+    key = models.CharField(_("ID"), max_length=50)
     name = models.CharField(_("navn"), max_length=200)
     description = models.TextField(_("beskrivelse"), blank=True)
     level = models.PositiveSmallIntegerField(_("nivå"), choices=Level.choices)
@@ -172,6 +180,7 @@ class CatalogueEntry(ChoiceLabels, models.Model):
         verbose_name_plural = _("tiltaksoversikt")
         ordering = ["level", "name", "key"]
         constraints = [
+            models.UniqueConstraint(fields=["municipality", "key"], name="catalogueentry_key"),
             models.CheckConstraint(
                 condition=Q(level__gte=0, level__lte=3),
                 name="catalogueentry_level",
@@ -209,6 +218,9 @@ class CatalogueImport(ChoiceLabels, models.Model):
         PENDING = "pending", _("Venter på bekreftelse")
         APPLIED = "applied", _("Importert")
 
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommune")
+    )
     file_name = models.CharField(_("filnavn"), max_length=200)
     file_sha256 = models.CharField(_("filens SHA-256"), max_length=64)
     sheet = models.CharField(_("ark"), max_length=100)
@@ -235,7 +247,7 @@ class CatalogueImport(ChoiceLabels, models.Model):
         ordering = ["-uploaded_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["file_sha256"],
+                fields=["municipality", "file_sha256"],
                 condition=Q(status="pending"),
                 name="catalogueimport_one_pending_per_file",
             )
@@ -261,6 +273,9 @@ class Contact(ChoiceLabels, models.Model):
         HEALTH = "health", _("Helse")
         OTHER = "other", _("Andre hjelpetjenester")
 
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("kommune")
+    )
     category = models.CharField(_("gruppe"), max_length=32, choices=Category.choices)
     name = models.CharField(_("navn"), max_length=120)
     phone = models.CharField(_("telefon"), max_length=32, blank=True, validators=[phone_validator])
@@ -284,7 +299,7 @@ class Contact(ChoiceLabels, models.Model):
                 violation_error_message=_("Fyll ut minst ett av telefon, e-post og nettside."),
             ),
             models.UniqueConstraint(
-                fields=["category", "name", "phone"], name="contact_unique_number"
+                fields=["municipality", "category", "name", "phone"], name="contact_unique_number"
             ),
         ]
 

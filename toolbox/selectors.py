@@ -1,5 +1,6 @@
-"""Reads for the toolbox, the catalogue and the contact list. Nothing here is about a child, so
-nothing is scoped further than `policies.may` decides (everyone with a role reads it all)."""
+"""Reads for the toolbox, the catalogue and the contact list: each municipality's own, that of
+the municipality the work is for (bts.tenancy). Nothing here is about a child, so nothing is
+scoped further than `access.may` decides (everyone with a role reads their municipality's)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bts.models import Municipality
+from bts.tenancy import current_municipality_id
 from levels.models import Step
 from levels.selectors import active_guide
 
@@ -22,8 +25,22 @@ from .spreadsheet import FIELD_LABELS
 # --- The toolbox --------------------------------------------------------------------------------
 
 
+def toolbox_municipality_id() -> int | None:
+    """The municipality whose toolbox, catalogue and contacts the work reads: the one it is for;
+    with none in context (the installation's administrator), that of the installation's guide
+    if it has only one."""
+    municipality_id = current_municipality_id()
+    if municipality_id is None:
+        guide = active_guide()
+        municipality_id = guide.municipality_id if guide is not None else None
+    if municipality_id is None:  # no guide yet: the installation's one municipality, if so
+        only = list(Municipality.objects.values_list("pk", flat=True)[:2])
+        municipality_id = only[0] if len(only) == 1 else None
+    return municipality_id
+
+
 def current_toolbox() -> Toolbox | None:
-    return Toolbox.objects.first()
+    return Toolbox.objects.filter(municipality_id=toolbox_municipality_id()).first()
 
 
 def toolbox_groups(toolbox: Toolbox) -> list[tuple[ToolGroup, list[Tool]]]:
@@ -38,7 +55,8 @@ def toolbox_groups(toolbox: Toolbox) -> list[tuple[ToolGroup, list[Tool]]]:
 
 
 def tool_by_slug(slug: str) -> Tool | None:
-    return Tool.objects.select_related("toolbox", "group").filter(slug=slug).first()
+    tools = Tool.objects.select_related("toolbox", "group")
+    return tools.filter(toolbox__municipality_id=toolbox_municipality_id(), slug=slug).first()
 
 
 @dataclass(frozen=True)
@@ -52,7 +70,7 @@ class NamedLink:
 def _link_map() -> dict[str, str]:
     """Every name of a tool, the catalogue and the contact list, normalised, to its page."""
     mapping: dict[str, str] = {}
-    rows = Tool.objects.values_list(
+    rows = Tool.objects.filter(toolbox__municipality_id=toolbox_municipality_id()).values_list(
         "slug", "title", "aliases", "toolbox__catalogue_aliases", "toolbox__contacts_aliases"
     )
     for i, (slug, title, aliases, catalogue_aliases, contacts_aliases) in enumerate(rows):
@@ -111,7 +129,9 @@ def catalogue_search(
 ) -> QuerySet[CatalogueEntry]:
     """Active entries; every word of `query` in the name, description or provider; at `level`;
     and for `age` (entries that give no age are kept: they do not say they are not for it)."""
-    entries = CatalogueEntry.objects.filter(is_active=True)
+    entries = CatalogueEntry.objects.filter(
+        municipality_id=toolbox_municipality_id(), is_active=True
+    )
     for word in query.split():
         entries = entries.filter(
             Q(name__icontains=word) | Q(description__icontains=word) | Q(provider__icontains=word)
@@ -202,10 +222,10 @@ def _digest(new, changed, removed) -> str:
     ).hexdigest()
 
 
-def catalogue_plan(rows: list[dict]) -> Plan:
-    """Compare the parsed rows with the catalogue: new, changed (old → new per field),
-    unchanged, and removed (active entries whose ID is no longer in the file)."""
-    entries = {e.key: e for e in CatalogueEntry.objects.all()}
+def catalogue_plan(rows: list[dict], municipality_id: int) -> Plan:
+    """Compare the parsed rows with the municipality's catalogue: new, changed (old → new per
+    field), unchanged, and removed (active entries whose ID is no longer in the file)."""
+    entries = {e.key: e for e in CatalogueEntry.objects.filter(municipality_id=municipality_id)}
     new, changed, unchanged = [], [], []
     for row in rows:
         entry = entries.get(row["key"])
@@ -236,9 +256,11 @@ def catalogue_plan(rows: list[dict]) -> Plan:
     )
 
 
-def recent_imports(limit: int = 10) -> QuerySet[CatalogueImport]:
+def recent_imports(municipality_id: int, limit: int = 10) -> QuerySet[CatalogueImport]:
     return (
-        CatalogueImport.objects.filter(status=CatalogueImport.Status.APPLIED)
+        CatalogueImport.objects.filter(
+            municipality_id=municipality_id, status=CatalogueImport.Status.APPLIED
+        )
         .select_related("applied_by")
         .defer("rows")
         .order_by("-applied_at")[:limit]
@@ -252,7 +274,7 @@ def contacts_by_category() -> list[tuple[str, list[Contact]]]:
     """The shown contacts under their category's heading, in the categories' order."""
     order = {value: i for i, value in enumerate(Contact.Category.values)}
     contacts = sorted(
-        Contact.objects.filter(is_active=True),
+        Contact.objects.filter(municipality_id=toolbox_municipality_id(), is_active=True),
         key=lambda c: (order[c.category], c.position, c.name),
     )
     return [

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from bts.models import User
+from bts.models import Municipality, User
 
 from .loader import parse_toolbox_file
 from .models import CatalogueEntry, CatalogueImport, Contact, Tool, Toolbox, ToolGroup
@@ -24,15 +24,20 @@ PENDING_KEPT_FOR = timedelta(days=1)
 
 
 @transaction.atomic
-def toolbox_load(*, path: Path) -> Toolbox:
-    """Validate the file, then replace the toolbox (a deployment has one) in one transaction."""
+def toolbox_load(*, path: Path, municipality: Municipality | None = None) -> Toolbox:
+    """Validate the file, then replace the toolbox of the municipality the file names (or
+    `municipality`, which may take another's file) in one transaction."""
     doc = parse_toolbox_file(path)
     tb = doc["toolbox"]
-    Toolbox.objects.exclude(slug=tb["slug"]).delete()
+    if municipality is None:
+        municipality, _ = Municipality.objects.get_or_create(
+            number=tb["municipality_number"], defaults={"name": tb["municipality"].strip()}
+        )
     toolbox, _ = Toolbox.objects.update_or_create(
-        slug=tb["slug"],
+        municipality=municipality,
         defaults={
-            "municipality": tb["municipality"].strip(),
+            "slug": tb["slug"],
+            "municipality_name": tb["municipality"].strip(),
             "name": tb["name"].strip(),
             "source": tb.get("source", "").strip(),
             "introduction": tb.get("introduction", "").strip(),
@@ -104,9 +109,12 @@ class ImportStale(Exception):
 
 
 @transaction.atomic
-def catalogue_import_prepare(*, file_name: str, data: bytes, user: User) -> CatalogueImport:
-    """Check and parse the spreadsheet, and keep its rows for the preview. Raises
-    spreadsheet.UploadRefused or spreadsheet.SheetProblems, having stored nothing.
+def catalogue_import_prepare(
+    *, file_name: str, data: bytes, user: User, municipality_id: int
+) -> CatalogueImport:
+    """Check and parse the spreadsheet, and keep its rows for the preview of the
+    municipality's catalogue. Raises spreadsheet.UploadRefused or spreadsheet.SheetProblems,
+    having stored nothing.
 
     The same file uploaded again while its preview is waiting gives the same pending import."""
     parsed = read_catalogue(name=file_name, data=data)
@@ -116,13 +124,14 @@ def catalogue_import_prepare(*, file_name: str, data: bytes, user: User) -> Cata
         uploaded_at__lt=timezone.now() - PENDING_KEPT_FOR,
     ).delete()
     pending = CatalogueImport.objects.filter(
-        file_sha256=sha256, status=CatalogueImport.Status.PENDING
+        municipality_id=municipality_id, file_sha256=sha256, status=CatalogueImport.Status.PENDING
     )
     if existing := pending.first():
         return existing
     try:
         with transaction.atomic():
             return CatalogueImport.objects.create(
+                municipality_id=municipality_id,
                 file_name=file_name[:200],
                 file_sha256=sha256,
                 sheet=parsed.sheet[:100],
@@ -153,24 +162,27 @@ def catalogue_import_apply(
     locked = CatalogueImport.objects.select_for_update().get(pk=catalogue_import.pk)
     if locked.status == CatalogueImport.Status.APPLIED:
         raise ImportAlreadyApplied
-    plan = catalogue_plan(locked.rows)
+    municipality_id = locked.municipality_id
+    plan = catalogue_plan(locked.rows, municipality_id)
     if plan.digest != digest:
         raise ImportStale(plan)
     now = timezone.now()
     rows = {row["key"]: row for row in locked.rows}
     CatalogueEntry.objects.bulk_create(
-        CatalogueEntry(key=row["key"], is_active=True, **_entry_fields(row)) for row in plan.new
+        CatalogueEntry(
+            municipality_id=municipality_id, key=row["key"], is_active=True, **_entry_fields(row)
+        )
+        for row in plan.new
     )
-    changed = list(CatalogueEntry.objects.filter(key__in=[c.key for c in plan.changed]))
+    entries = CatalogueEntry.objects.filter(municipality_id=municipality_id)
+    changed = list(entries.filter(key__in=[c.key for c in plan.changed]))
     for entry in changed:
         for name, value in _entry_fields(rows[entry.key]).items():
             setattr(entry, name, value)
         entry.is_active = True
         entry.changed_at = now
     CatalogueEntry.objects.bulk_update(changed, [*COMPARED, "is_active", "changed_at"])
-    CatalogueEntry.objects.filter(key__in=[c.key for c in plan.removed]).update(
-        is_active=False, changed_at=now
-    )
+    entries.filter(key__in=[c.key for c in plan.removed]).update(is_active=False, changed_at=now)
     locked.status = CatalogueImport.Status.APPLIED
     locked.applied_by = user
     locked.applied_at = now
@@ -187,6 +199,7 @@ def catalogue_import_apply(
 @transaction.atomic
 def contact_ensure(
     *,
+    municipality: Municipality,
     category: Contact.Category,
     name: str,
     phone: str = "",
@@ -196,8 +209,10 @@ def contact_ensure(
     note: str = "",
     position: int = 0,
 ) -> Contact:
-    """Create the contact, or update the one with this category, name and number."""
+    """Create the municipality's contact, or update its one with this category, name and
+    number."""
     contact, _ = Contact.objects.update_or_create(
+        municipality=municipality,
         category=category,
         name=name,
         phone=phone,

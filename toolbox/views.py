@@ -1,5 +1,5 @@
-"""The toolbox, the catalogue and the contact list for everyone with a role; the catalogue import
-for the system administrator. Every view asks `access.may` first."""
+"""The toolbox, the catalogue and the contact list of the person's municipality for everyone
+with a role; the catalogue import for its administrator. Every view asks `access.may` first."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -83,6 +83,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     """Upload the spreadsheet. A good file leads to its preview; a bad one is explained row by
     row, and nothing is stored."""
     require(request.user, Action.IMPORT_CATALOGUE)
+    municipality_id = _import_municipality()
     posted = request.method == "POST"
     form = CatalogueUploadForm(
         request.POST if posted else None,
@@ -94,7 +95,7 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
         name, data = form.cleaned_data["file"]
         try:
             pending = services.catalogue_import_prepare(
-                file_name=name, data=data, user=request.user
+                file_name=name, data=data, user=request.user, municipality_id=municipality_id
             )
         except UploadRefused as exc:
             form.add_error("file", str(exc))
@@ -105,8 +106,28 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "toolbox/catalogue_import.html",
-        {"form": form, "problems": problems, "imports": selectors.recent_imports()},
+        {
+            "form": form,
+            "problems": problems,
+            "imports": selectors.recent_imports(municipality_id),
+        },
     )
+
+
+def _import_municipality() -> int:
+    """The municipality whose catalogue is imported: the local administrator's own (the
+    installation's, for its administrator when it has one municipality)."""
+    municipality_id = selectors.toolbox_municipality_id()
+    if municipality_id is None:
+        raise Http404(
+            _("Tiltaksoversikten hører til én kommune: importer den som kommunens administrator.")
+        )
+    return municipality_id
+
+
+def _pending(pk: int) -> CatalogueImport:
+    """An import of this municipality's catalogue (another's is not found)."""
+    return get_object_or_404(CatalogueImport, pk=pk, municipality_id=_import_municipality())
 
 
 @require_GET
@@ -134,11 +155,12 @@ def _preview(request, pending: CatalogueImport, plan, *, status: int = 200) -> H
 @require_GET
 def catalogue_preview(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.IMPORT_CATALOGUE)
-    pending = get_object_or_404(CatalogueImport, pk=pk)
+    pending = _pending(pk)
     if pending.status == CatalogueImport.Status.APPLIED:
         messages.info(request, _("Denne fila er allerede importert."))
         return redirect("toolbox:catalogue")
-    return _preview(request, pending, selectors.catalogue_plan(pending.rows))
+    plan = selectors.catalogue_plan(pending.rows, pending.municipality_id)
+    return _preview(request, pending, plan)
 
 
 @require_POST
@@ -146,7 +168,7 @@ def catalogue_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply exactly what the preview showed; if the catalogue changed since, show the new
     preview instead; if it was applied already (a double submit), apply nothing."""
     require(request.user, Action.IMPORT_CATALOGUE)
-    pending = get_object_or_404(CatalogueImport, pk=pk)
+    pending = _pending(pk)
     form = CatalogueConfirmForm(request.POST)
     if not form.is_valid():
         return redirect("toolbox:catalogue_preview", pk=pending.pk)

@@ -18,7 +18,7 @@ from bts.models import Role
 from bts.services import membership_grant
 from cases import services
 from cases.models import Minutes
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, home_municipality
 
 from .conftest import GUIDE_FILE
 from .helpers import form_field, login, login_with_session, logout, wait_for_htmx
@@ -382,13 +382,26 @@ def toolbox_data(transactional_db, active_guide):
     toolbox_load(path=TOOLBOX_FILE)
     admin = UserFactory(username="admin", first_name="Per")
     membership_grant(user=admin, role=Role.SYSTEM_ADMIN)
-    pending = catalogue_import_prepare(file_name="tiltak.xlsx", data=example_workbook(), user=admin)
+    pending = catalogue_import_prepare(
+        municipality_id=home_municipality().pk,
+        file_name="tiltak.xlsx",
+        data=example_workbook(),
+        user=admin,
+    )
     catalogue_import_apply(
-        catalogue_import=pending, digest=catalogue_plan(pending.rows).digest, user=admin
+        catalogue_import=pending,
+        digest=catalogue_plan(pending.rows, pending.municipality_id).digest,
+        user=admin,
     )
     for i, (category, name, phone, hours, note) in enumerate(EXAMPLE_CONTACTS):
         contact_ensure(
-            category=category, name=name, phone=phone, hours=hours, note=note, position=i
+            municipality=home_municipality(),
+            category=category,
+            name=name,
+            phone=phone,
+            hours=hours,
+            note=note,
+            position=i,
         )
     return admin
 
@@ -453,7 +466,10 @@ def test_catalogue_import_preview_is_accessible(
     rows = example_rows()
     rows[0] = ("T-01", "Helsestasjon for barn", *rows[0][2:])
     pending = catalogue_import_prepare(
-        file_name="tiltak-ny.xlsx", data=example_workbook(rows[:-1]), user=toolbox_data
+        municipality_id=home_municipality().pk,
+        file_name="tiltak-ny.xlsx",
+        data=example_workbook(rows[:-1]),
+        user=toolbox_data,
     )
     login_with_session(page, live_server, toolbox_data)
 

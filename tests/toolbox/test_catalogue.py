@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import home_municipality
 from toolbox.models import CatalogueEntry
 from toolbox.selectors import catalogue_search
 
@@ -29,6 +30,7 @@ def catalogue(db):
     ]
     CatalogueEntry.objects.bulk_create(
         CatalogueEntry(
+            municipality=home_municipality(),
             key=key,
             name=name,
             description=description,
@@ -39,7 +41,9 @@ def catalogue(db):
         )
         for key, name, description, level, low, high, provider in rows
     )
-    CatalogueEntry.objects.create(key="T-9", name="Nedlagt tilbud", level=0, is_active=False)
+    CatalogueEntry.objects.create(
+        municipality=home_municipality(), key="T-9", name="Nedlagt tilbud", level=0, is_active=False
+    )
 
 
 def keys(**filters) -> list[str]:
@@ -131,7 +135,10 @@ def test_htmx_gets_only_the_results_and_the_count(employee_client, catalogue):
 
 def test_pages_keep_the_filters(employee_client):
     CatalogueEntry.objects.bulk_create(
-        CatalogueEntry(key=f"T-{i:03}", name=f"Tiltak {i:03}", level=1) for i in range(60)
+        CatalogueEntry(
+            municipality=home_municipality(), key=f"T-{i:03}", name=f"Tiltak {i:03}", level=1
+        )
+        for i in range(60)
     )
     html = employee_client.get(reverse("toolbox:catalogue"), {"q": "Tiltak", "nivaa": "1"}).text
 
@@ -147,7 +154,12 @@ def test_pages_keep_the_filters(employee_client):
 
 def test_catalogue_text_is_escaped(employee_client):
     CatalogueEntry.objects.create(
-        key="X", name="<script>x()</script>", description="<b>fet</b>", level=0, contact="<i>i</i>"
+        municipality=home_municipality(),
+        key="X",
+        name="<script>x()</script>",
+        description="<b>fet</b>",
+        level=0,
+        contact="<i>i</i>",
     )
     html = employee_client.get(reverse("toolbox:catalogue")).text
     assert (

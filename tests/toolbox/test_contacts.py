@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from bts.models import Role
+from tests.factories import home_municipality
 from toolbox.models import Contact
 
 pytestmark = pytest.mark.django_db
@@ -12,12 +13,14 @@ pytestmark = pytest.mark.django_db
 def contacts(db):
     C = Contact.Category
     Contact.objects.create(
+        municipality=home_municipality(),
         category=C.FAMILIEHJELPA,
         name="Familiehjelpa",
         phone="476 92 052",
         hours="hverdager 13:00–15:00",
     )
     Contact.objects.create(
+        municipality=home_municipality(),
         category=C.CHILD_PROTECTION,
         name="Barnevern vakttelefon",
         phone="409 21 233",
@@ -25,20 +28,33 @@ def contacts(db):
         position=2,
     )
     Contact.objects.create(
+        municipality=home_municipality(),
         category=C.CHILD_PROTECTION,
         name="Barnevern vakttelefon",
         phone="476 63 707",
         hours="hverdager 08:30–15:00",
         position=1,
     )
-    Contact.objects.create(category=C.EMERGENCY, name="Politi – nødnummer", phone="112")
     Contact.objects.create(
+        municipality=home_municipality(),
+        category=C.EMERGENCY,
+        name="Politi – nødnummer",
+        phone="112",
+    )
+    Contact.objects.create(
+        municipality=home_municipality(),
         category=C.OTHER,
         name="Kommunens nettside",
         web="https://www.example.invalid/",
         email="post@example.invalid",
     )
-    Contact.objects.create(category=C.OTHER, name="Gammelt nummer", phone="123", is_active=False)
+    Contact.objects.create(
+        municipality=home_municipality(),
+        category=C.OTHER,
+        name="Gammelt nummer",
+        phone="123",
+        is_active=False,
+    )
 
 
 def test_contacts_are_grouped_with_tel_links(employee_client, contacts):
@@ -60,7 +76,11 @@ def test_contacts_are_grouped_with_tel_links(employee_client, contacts):
 
 def test_contact_text_is_escaped(employee_client):
     Contact.objects.create(
-        category=Contact.Category.OTHER, name="<b>x</b>", phone="1", note="<script>y</script>"
+        municipality=home_municipality(),
+        category=Contact.Category.OTHER,
+        name="<b>x</b>",
+        phone="1",
+        note="<script>y</script>",
     )
     html = employee_client.get(reverse("toolbox:contacts")).text
     assert "<script>y</script>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
@@ -68,14 +88,24 @@ def test_contact_text_is_escaped(employee_client):
 
 def test_a_contact_needs_a_valid_number_or_an_address():
     with pytest.raises(ValidationError) as exc_info:
-        Contact(category=Contact.Category.OTHER, name="Ingen").full_clean()
+        Contact(
+            municipality=home_municipality(), category=Contact.Category.OTHER, name="Ingen"
+        ).full_clean()
     assert "Fyll ut minst ett av telefon, e-post og nettside." in str(exc_info.value)
     with pytest.raises(ValidationError) as exc_info:
-        Contact(category=Contact.Category.OTHER, name="Feil", phone="ring meg").full_clean()
+        Contact(
+            municipality=home_municipality(),
+            category=Contact.Category.OTHER,
+            name="Feil",
+            phone="ring meg",
+        ).full_clean()
     assert "sifre, mellomrom og +" in str(exc_info.value)
     with pytest.raises(ValidationError):
         Contact(
-            category=Contact.Category.OTHER, name="Skript", web="javascript:alert(1)"
+            municipality=home_municipality(),
+            category=Contact.Category.OTHER,
+            name="Skript",
+            web="javascript:alert(1)",
         ).full_clean()
 
 
@@ -86,6 +116,7 @@ def test_the_system_administrator_edits_contacts_and_catalogue_in_the_admin(clie
     response = client.post(
         reverse("admin:toolbox_contact_add"),
         {
+            "municipality": home_municipality().pk,
             "category": "police",
             "name": "Politiet",
             "phone": "02800",
@@ -98,6 +129,7 @@ def test_the_system_administrator_edits_contacts_and_catalogue_in_the_admin(clie
     response = client.post(
         reverse("admin:toolbox_catalogueentry_add"),
         {
+            "municipality": home_municipality().pk,
             "key": "T-1",
             "name": "PPT",
             "description": "",

@@ -59,7 +59,7 @@ def preview_of(client, data: bytes):
 
 
 def confirm(client, pending, digest=None):
-    digest = digest or catalogue_plan(pending.rows).digest
+    digest = digest or catalogue_plan(pending.rows, pending.municipality_id).digest
     return client.post(reverse("toolbox:catalogue_apply", args=[pending.pk]), {"digest": digest})
 
 
@@ -164,7 +164,7 @@ def test_a_removed_row_that_comes_back_is_reactivated(admin_client):
 def test_a_stale_preview_is_not_applied_but_shown_again(admin_client):
     confirm(admin_client, preview_of(admin_client, example_workbook(FIRST))[0])
     pending, _ = preview_of(admin_client, example_workbook(SECOND))
-    seen = catalogue_plan(pending.rows).digest
+    seen = catalogue_plan(pending.rows, pending.municipality_id).digest
     # Meanwhile someone edits an entry the preview showed as changed.
     CatalogueEntry.objects.filter(key="T-1").update(name="Endret i administrasjonen")
     before = entries()
@@ -185,7 +185,7 @@ def test_two_previews_of_the_same_catalogue_cannot_both_apply(admin_client):
     confirm(admin_client, preview_of(admin_client, example_workbook(FIRST))[0])
     one, _ = preview_of(admin_client, example_workbook(SECOND))
     other, _ = preview_of(admin_client, example_workbook([*SECOND, FIRST[2]]))
-    other_digest = catalogue_plan(other.rows).digest
+    other_digest = catalogue_plan(other.rows, other.municipality_id).digest
 
     confirm(admin_client, one)
     response = confirm(admin_client, other, digest=other_digest)
@@ -196,7 +196,7 @@ def test_two_previews_of_the_same_catalogue_cannot_both_apply(admin_client):
 
 def test_a_double_submit_applies_once(admin_client):
     pending, _ = preview_of(admin_client, example_workbook(FIRST))
-    digest = catalogue_plan(pending.rows).digest
+    digest = catalogue_plan(pending.rows, pending.municipality_id).digest
 
     assert confirm(admin_client, pending, digest=digest).status_code == 302
     applied_at = CatalogueImport.objects.get(pk=pending.pk).applied_at
@@ -246,7 +246,7 @@ def test_a_database_error_midway_leaves_the_catalogue_as_it_was(admin_client, mo
     with pytest.raises(RuntimeError):
         services.catalogue_import_apply(
             catalogue_import=pending,
-            digest=catalogue_plan(pending.rows).digest,
+            digest=catalogue_plan(pending.rows, pending.municipality_id).digest,
             user=pending.uploaded_by,
         )
 
@@ -323,7 +323,7 @@ def test_applying_takes_the_catalogue_lock_first(admin_client):
     from django.test.utils import CaptureQueriesContext
 
     pending, _ = preview_of(admin_client, example_workbook(FIRST))
-    digest, user = catalogue_plan(pending.rows).digest, pending.uploaded_by
+    digest, user = catalogue_plan(pending.rows, pending.municipality_id).digest, pending.uploaded_by
     with CaptureQueriesContext(connection) as queries:
         services.catalogue_import_apply(catalogue_import=pending, digest=digest, user=user)
     sql = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SAVEPOINT")]

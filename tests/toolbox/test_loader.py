@@ -32,6 +32,7 @@ MINIMAL = """\
 slug = "testby"
 municipality = "Testby kommune"
 name = "Verktøykasse"
+municipality_number = "9990"
 
 [[groups]]
 key = "skjemaer"
@@ -83,7 +84,8 @@ items = ["Vanskelig økonomi"]
 def test_ovre_eiker_loads_all_thirteen_tools():
     toolbox = toolbox_load(path=TOOLBOXES / "ovre-eiker.toml")
 
-    assert toolbox.municipality == "Øvre Eiker kommune"
+    assert toolbox.municipality_name == "Øvre Eiker kommune"
+    assert toolbox.municipality.number == "3314"  # the file's municipality_number
     assert dict(toolbox.tools.values_list("number", "title")) == OVRE_EIKER_TOOLS
     assert toolbox.groups.count() == 4
     for tool in Tool.objects.all():
@@ -136,11 +138,19 @@ def test_loading_again_replaces_the_toolbox_instead_of_duplicating(tmp_path):
 
 
 @pytest.mark.django_db
-def test_another_municipality_replaces_the_toolbox(tmp_path, toolbox):
+def test_another_municipalitys_file_is_that_municipalitys_toolbox(tmp_path, toolbox):
+    """Each municipality has its own: Testby's file (kommunenummer 9990) gives Testby a
+    toolbox and leaves Øvre Eiker's as it was; loading Testby's again replaces only its own."""
     toolbox_load(path=write(tmp_path, MINIMAL))
+    toolbox_load(path=write(tmp_path, MINIMAL.replace('title = "Bekymringsskala"', 'title = "S"')))
 
-    assert list(Toolbox.objects.values_list("slug", flat=True)) == ["testby"]
-    assert Tool.objects.count() == 2
+    by_number = dict(Toolbox.objects.values_list("municipality__number", "slug"))
+    assert by_number == {"3314": "ovre-eiker", "9990": "testby"}
+    assert Tool.objects.filter(toolbox=toolbox).count() == 13
+    assert list(Tool.objects.filter(toolbox__slug="testby").values_list("title", flat=True)) == [
+        "Undringsskjema",
+        "S",
+    ]
 
 
 # Each malformed file: (the change, the line the error must name, words in the message)
@@ -152,78 +162,78 @@ MALFORMED = {
     ),
     "missing required key": (
         MINIMAL.replace('summary = "Skriv ned det du ser."\n', ""),
-        10,
+        11,
         r"tools\[0\]\.summary».*mangler",
     ),
     "empty text": (
         MINIMAL.replace('text = "En skala."', 'text = "  "'),
-        33,
+        34,
         r"tools\[1\]\.sections\[0\]\.text».*tom",
     ),
     "wrong type": (
         MINIMAL.replace("number = 2", 'number = "2"'),
-        24,
+        25,
         r"tools\[1\]\.number».*heltall",
     ),
     "unknown key (typo)": (
         MINIMAL.replace('summary = "Hvor', 'sumary = "Hvor'),
-        29,
+        30,
         r"tools\[1\]\.sumary».*ukjent nøkkel",
     ),
     "unknown group": (
         MINIMAL.replace('group = "skjemaer"\nlevels = [0, 1]', 'group = "andre"\nlevels = [0, 1]'),
-        27,
+        28,
         "gruppene skjemaer, fant «andre»",
     ),
     "level outside the traffic light": (
         MINIMAL.replace("levels = [0, 1]", "levels = [0, 4]"),
-        28,
+        29,
         r"levels\[1\]».*0, 1, 2 eller 3",
     ),
     "duplicate number": (
         MINIMAL.replace("number = 2", "number = 1"),
-        24,
+        25,
         "nummer 1 finnes allerede",
     ),
     "bad slug": (
         MINIMAL.replace('slug = "bekymringsskala"', 'slug = "Bekymrings skala"'),
-        25,
+        26,
         "slug",
     ),
     "name used by two tools": (
         MINIMAL.replace('title = "Bekymringsskala"', 'title = "Undringsnotat"'),
-        26,
+        27,
         "«Undringsnotat» er allerede brukt i tools\\[0\\]\\.aliases\\[0\\]",
     ),
     "alias differs only in case and spacing": (
         MINIMAL.replace('aliases = ["Undringsnotat"]', 'aliases = ["undringsskjema "]'),
-        17,
+        18,
         "allerede brukt i tools\\[0\\]\\.title",
     ),
     "scale values out of order": (
         MINIMAL.replace("value = 2", "value = 0"),
-        41,
+        42,
         "stigende rekkefølge",
     ),
     "unknown factor kind": (
         MINIMAL.replace('kind = "risk"', 'kind = "fare"'),
-        46,
+        47,
         r"factors\[0\]\.kind».*fant «fare»",
     ),
     "empty factor list": (
         MINIMAL.replace('items = ["Vanskelig økonomi"]', "items = []"),
-        48,
+        49,
         "minst én faktor",
     ),
     "tool without sections": (
         MINIMAL.replace('[[tools.sections]]\nheading = "Hva det er"\ntext = "Et skjema."\n', ""),
-        10,
+        11,
         r"tools\[0\]\.sections».*mangler",
     ),
-    "unknown table": (MINIMAL + "\n[extra]\nfoo = 1\n", 50, "ukjent tabell"),
+    "unknown table": (MINIMAL + "\n[extra]\nfoo = 1\n", 51, "ukjent tabell"),
     "duplicate slug": (
         MINIMAL.replace('slug = "bekymringsskala"', 'slug = "undringsskjema"'),
-        25,
+        26,
         "kortnavnet «undringsskjema» er brukt før",
     ),
 }
@@ -270,9 +280,9 @@ def test_failed_load_leaves_the_database_as_it_was(tmp_path, toolbox):
         call_command("load_toolbox", str(broken))
 
     assert str(broken) in str(exc_info.value)
-    assert re.search(r"linje 15, «tools\[0\]\.levels\[0\]»", str(exc_info.value))
+    assert re.search(r"linje 16, «tools\[0\]\.levels\[0\]»", str(exc_info.value))
     assert list(Tool.objects.values_list("slug", "title", "sections")) == before
-    assert Toolbox.objects.get().municipality == "Øvre Eiker kommune"
+    assert Toolbox.objects.get().municipality_name == "Øvre Eiker kommune"
 
 
 @pytest.mark.django_db

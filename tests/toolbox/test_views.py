@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from bts.events import AccessAudit
 from bts.models import Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, home_municipality
 from toolbox.models import CatalogueEntry, Contact, Tool
 
 from .test_loader import OVRE_EIKER_TOOLS
@@ -132,8 +132,10 @@ def test_a_user_without_a_role_is_refused(client, toolbox):
         assert client.get(url).status_code == 403, url
 
 
-@pytest.mark.parametrize("role", [r for r in Role if r != Role.SYSTEM_ADMIN])
-def test_only_the_system_administrator_imports(client, make_user, role):
+@pytest.mark.parametrize(
+    "role", [r for r in Role if r not in (Role.SYSTEM_ADMIN, Role.LOCAL_ADMIN)]
+)
+def test_only_the_administrators_import(client, make_user, role):
     client.force_login(make_user(role))
     for url in IMPORT_URLS:
         assert client.get(url).status_code == 403, url
@@ -142,8 +144,9 @@ def test_only_the_system_administrator_imports(client, make_user, role):
     assert client.get(reverse("toolbox:catalogue_preview", args=[1])).status_code == 403
 
 
-def test_the_system_administrator_reaches_the_import(client, make_user):
-    client.force_login(make_user(Role.SYSTEM_ADMIN))
+@pytest.mark.parametrize("role", [Role.SYSTEM_ADMIN, Role.LOCAL_ADMIN])
+def test_the_administrators_reach_the_import(client, make_user, role):
+    client.force_login(make_user(role))
     assert client.get(reverse("toolbox:catalogue_import")).status_code == 200
     response = client.get(reverse("toolbox:catalogue_example"))
     assert response.status_code == 200
@@ -198,10 +201,18 @@ def test_catalogue_and_contacts_keep_a_fixed_query_count(
     employee_client, guide, django_assert_max_num_queries
 ):
     entries = lambda n, start: [  # noqa: E731
-        CatalogueEntry(key=f"T-{i}", name=f"Tiltak {i}", level=i % 4) for i in range(start, n)
+        CatalogueEntry(
+            municipality=home_municipality(), key=f"T-{i}", name=f"Tiltak {i}", level=i % 4
+        )
+        for i in range(start, n)
     ]
     contacts = lambda n, start: [  # noqa: E731
-        Contact(category=Contact.Category.OTHER, name=f"Kontakt {i}", phone=f"{10000 + i}")
+        Contact(
+            municipality=home_municipality(),
+            category=Contact.Category.OTHER,
+            name=f"Kontakt {i}",
+            phone=f"{10000 + i}",
+        )
         for i in range(start, n)
     ]
     CatalogueEntry.objects.bulk_create(entries(3, 0))

@@ -18,9 +18,14 @@ from levels.language import municipality_language
 from levels.loader import GuideFileError, load_guide
 from levels.models import Guide, Step
 from toolbox.examples import EXAMPLE_CONTACTS, example_workbook
-from toolbox.models import CatalogueEntry
+from toolbox.models import CatalogueEntry, Contact, Toolbox
 from toolbox.selectors import catalogue_plan
-from toolbox.services import catalogue_import_apply, catalogue_import_prepare, contact_ensure
+from toolbox.services import (
+    catalogue_import_apply,
+    catalogue_import_prepare,
+    contact_ensure,
+    toolbox_load,
+)
 
 from ._demo_cases import create_demo_cases
 from ._demo_familiehjelpa import create_demo_inquiries
@@ -70,6 +75,17 @@ USERS = [
     ("fjordvik-leiar", "Eirik", "Myklebust", "Styrar", Role.LEADER, "Fjordvik barnehage"),
     ("fjordvik-kommunalsjef", "Randi", "Vatne", "Kommunalsjef", Role.MUNICIPAL_LEADER, SECOND),
     ("fjordvik-admin", "Ola", "Fjell", "Lokal administrator", Role.LOCAL_ADMIN, SECOND),
+]
+SECOND_TOOLBOX = Path(settings.BASE_DIR) / "fixtures" / "verktoy" / "ovre-eiker.toml"
+C = Contact.Category
+# Fjordvik's contact list (the barnevern's numbers are the shared service's).
+SECOND_CONTACTS = [
+    (C.EMERGENCY, "Politi – naudnummer", "112", "", "Ved fare for liv og helse."),
+    (C.EMERGENCY, "Medisinsk naudtelefon (ambulanse)", "113", "", ""),
+    (C.EMERGENCY, "Legevakt", "116 117", "heile døgeret", ""),
+    (C.CHILD_PROTECTION, "Barnevernet – vakttelefon", "476 63 707", "kvardagar 08:30–15:00", ""),
+    (C.CHILD_PROTECTION, "Alarmtelefonen for barn og unge", "116 111", "", ""),
+    (C.POLICE, "Politiet", "02800", "", "Når det ikkje hastar."),
 ]
 DEMO_PASSWORD = "demo"  # noqa: S105 - refused whenever DEBUG is off (bts.auth)
 
@@ -155,17 +171,32 @@ class Command(BaseCommand):
             )
         if in_use and not Inquiry.objects.filter(service=services["Familiehjelpa"]).exists():
             cases += f", {create_demo_inquiries(users, services)} henvendelser til familiehjelpa"
-        catalogue = self._catalogue(users["admin"])
-        for i, (category, name, phone, hours, note) in enumerate(EXAMPLE_CONTACTS):
-            contact_ensure(
-                category=category, name=name, phone=phone, hours=hours, note=note, position=i
-            )
+        # Each municipality's own tiltaksoversikt and contact list, by its local administrator;
+        # Fjordvik takes Øvre Eiker's toolbox file.
+        catalogue = self._catalogue(users["lokaladmin"], municipalities[FIRST])
+        self._catalogue(users["fjordvik-admin"], municipalities[SECOND])
+        if not Toolbox.objects.filter(municipality=municipalities[SECOND]).exists():
+            toolbox_load(path=SECOND_TOOLBOX, municipality=municipalities[SECOND])
+        for municipality, contacts in (
+            (municipalities[FIRST], EXAMPLE_CONTACTS),
+            (municipalities[SECOND], SECOND_CONTACTS),
+        ):
+            for i, (category, name, phone, hours, note) in enumerate(contacts):
+                contact_ensure(
+                    municipality=municipality,
+                    category=category,
+                    name=name,
+                    phone=phone,
+                    hours=hours,
+                    note=note,
+                    position=i,
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodata klar: {len(municipalities)} kommuner, {len(SERVICES)} tjenester, "
                 f"{len(USERS)} demobrukere "
                 f"({', '.join(u[0] for u in USERS)}) med passordet «{DEMO_PASSWORD}»{cases}"
-                f"{catalogue}, {len(EXAMPLE_CONTACTS)} kontakter."
+                f"{catalogue}, {len(EXAMPLE_CONTACTS) + len(SECOND_CONTACTS)} kontakter."
                 + (f" Veileder: {in_use} ({in_use.slug})." if in_use else "")
             )
         )
@@ -198,15 +229,17 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
         return municipality
 
-    def _catalogue(self, admin: User) -> str:
+    def _catalogue(self, admin: User, municipality: Municipality) -> str:
         """The example tiltaksoversikt, through the real import, once: a catalogue that is
         already there (the demo's, or one the administrator changed) is left alone."""
-        if CatalogueEntry.objects.exists():
+        if CatalogueEntry.objects.filter(municipality=municipality).exists():
             return ""
         pending = catalogue_import_prepare(
-            file_name="tiltaksoversikt-eksempel.xlsx", data=example_workbook(), user=admin
+            file_name="tiltaksoversikt-eksempel.xlsx",
+            data=example_workbook(),
+            user=admin,
+            municipality_id=municipality.pk,
         )
-        done = catalogue_import_apply(
-            catalogue_import=pending, digest=catalogue_plan(pending.rows).digest, user=admin
-        )
+        plan = catalogue_plan(pending.rows, municipality.pk)
+        done = catalogue_import_apply(catalogue_import=pending, digest=plan.digest, user=admin)
         return f", {done.created_count} tiltak i tiltaksoversikten"
