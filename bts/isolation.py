@@ -132,6 +132,32 @@ ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;
     return forward, reverse
 
 
+def migration_operations(keys, links=(), policies=()) -> list:
+    """The operations of an app's migration that keys its tables and walls them: `keys` are
+    (model, table, parent table, column) for its models' MunicipalityKey (added empty, filled
+    from the parents, then required), `links` (table, parent table, column) for the
+    many-to-many tables Django makes, `policies` the tables keyed before (the case, the child)
+    that get the policy too."""
+    from django.db import migrations
+
+    def field(null: bool) -> MunicipalityKey:
+        return MunicipalityKey(null=null, on_delete=models.PROTECT, to="bts.municipality")
+
+    operations = [
+        migrations.AddField(model_name=model, name="municipality", field=field(True))
+        for model, _table, _parent, _column in keys
+    ]
+    operations += [migrations.RunSQL(*key_sql(t, p, c)) for _m, t, p, c in keys]
+    operations += [
+        migrations.AlterField(model_name=model, name="municipality", field=field(False))
+        for model, _table, _parent, _column in keys
+    ]
+    operations += [migrations.RunSQL(*link_key_sql(t, p, c)) for t, p, c in links]
+    walled = [t for _m, t, _p, _c in keys] + [t for t, _p, _c in links] + list(policies)
+    operations += [migrations.RunSQL(*policy_sql(table)) for table in walled]
+    return operations
+
+
 def _set(value: str) -> None:
     """Through the driver's own cursor: session setup, not one of the request's queries (so
     the query counts of pages stay what they measure)."""

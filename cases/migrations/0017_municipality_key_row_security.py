@@ -1,11 +1,9 @@
 """Every table of case data carries its municipality, filled from its parent by the database,
 and row-level security on it (bts.isolation, decision 0064)."""
 
-import django.db.models.deletion
 from django.db import migrations
 
-import bts.isolation
-from bts.isolation import key_sql, link_key_sql, policy_sql
+from bts.isolation import migration_operations
 
 KEYS = [
     ("guardian", "cases_guardian", "cases_child", "child_id"),
@@ -37,58 +35,10 @@ LINKS = [
     ("cases_meeting_participants", "cases_meeting", "meeting_id"),
     ("cases_meeting_participant_services", "cases_meeting", "meeting_id"),
 ]
-POLICIES = [
-    "cases_guardian",
-    "cases_concern",
-    "cases_anonymousdiscussion",
-    "cases_relayentry",
-    "cases_stepcheck",
-    "cases_consent",
-    "cases_involvement",
-    "cases_decision",
-    "cases_decisionproposal",
-    "cases_childprotectionreport",
-    "cases_measure",
-    "cases_evaluation",
-    "cases_meeting",
-    "cases_minutes",
-    "cases_handover",
-    "cases_coordination",
-    "cases_watch",
-    "cases_widecollaboration",
-    "cases_caseusergrant",
-    "cases_casegroupgrant",
-    "cases_child",
-    "cases_case",
-]
-
-
-def _operations():
-    for model, _table, _parent, _column in KEYS:
-        yield migrations.AddField(
-            model_name=model,
-            name="municipality",
-            field=bts.isolation.MunicipalityKey(
-                null=True, on_delete=django.db.models.deletion.PROTECT, to="bts.municipality"
-            ),
-        )
-    for _model, table, parent, column in KEYS:
-        yield migrations.RunSQL(*key_sql(table, parent, column))
-    for model, _table, _parent, _column in KEYS:
-        yield migrations.AlterField(
-            model_name=model,
-            name="municipality",
-            field=bts.isolation.MunicipalityKey(
-                on_delete=django.db.models.deletion.PROTECT, to="bts.municipality"
-            ),
-        )
-    for table, parent, column in LINKS:
-        yield migrations.RunSQL(*link_key_sql(table, parent, column))
-    for table in [*POLICIES, *(table for table, _parent, _column in LINKS)]:
-        yield migrations.RunSQL(*policy_sql(table))
 
 
 class Migration(migrations.Migration):
     dependencies = [("bts", "0015_row_security_functions"), ("cases", "0016_home_municipality")]
 
-    operations = list(_operations())
+    # The case and the child have their key already (0016).
+    operations = migration_operations(KEYS, LINKS, ["cases_child", "cases_case"])
