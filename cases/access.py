@@ -257,7 +257,7 @@ def _branches(user_id: int, scope: Scope) -> list[Branch]:
             ),
             Branch(
                 covered_involvements().filter(
-                    service_id__in=group, case__in=granted, case__municipality_id__in=area
+                    service_id__in=group, case__in=granted, municipality_id__in=area
                 ),
                 "case__",
             ),
@@ -269,12 +269,12 @@ def _branches(user_id: int, scope: Scope) -> list[Branch]:
         ]
         branches += [
             Branch(
-                covered_involvements().filter(service_id__in=group, case__municipality_id__in=area),
+                covered_involvements().filter(service_id__in=group, municipality_id__in=area),
                 "case__",
             ),
             Branch(
                 ChildProtectionReport.objects.filter(
-                    received_by_id__in=group, case__municipality_id__in=area
+                    received_by_id__in=group, municipality_id__in=area
                 ),
                 "case__",
             ),

@@ -58,7 +58,7 @@ def _count_month(month: date) -> list[MonthlyFigure]:
     figures += [
         MonthlyFigure(municipality_id=m, month=month, kind=kind, series=move, n=n)
         for (row, _m, move), n in counts_by_month(
-            _rows(Decision.objects.all(), "case__municipality_id", "case__owner_service__kind"),
+            _rows(Decision.objects.all(), "municipality_id", "case__owner_service__kind"),
             date_field="decided_at",
             period=period,
             row_field="row",
@@ -73,7 +73,7 @@ def _count_month(month: date) -> list[MonthlyFigure]:
     figures += [
         MonthlyFigure(municipality_id=m, month=month, kind=source, series=INQUIRIES, n=n)
         for (row, _m), n in counts_by_month(
-            _rows(inquiries, "service__municipality_id", "from_kind"),
+            _rows(inquiries, "municipality_id", "from_kind"),
             date_field="received_at",
             period=period,
             row_field="row",

@@ -82,15 +82,11 @@ def for_case_municipality(service):
 
 def _municipality_of(kwargs: dict) -> int | None:
     """The municipality a service's arguments are about: the case's (itself, or a meeting's or
-    a handover's), else the new case's child's or the municipality named."""
-    case = kwargs.get("case")
-    for held in ("meeting", "handover"):
-        if case is None and kwargs.get(held) is not None:
-            case = kwargs[held].case
-    if case is not None:
-        return case.municipality_id
-    if (child := getattr(kwargs.get("child"), "municipality_id", None)) is not None:
-        return child
+    a handover's, which carry it: bts.isolation), else the new case's child's or the
+    municipality named."""
+    for held in ("case", "meeting", "handover", "child"):  # (a child to register has none yet)
+        if (municipality_id := getattr(kwargs.get(held), "municipality_id", None)) is not None:
+            return municipality_id
     municipality = kwargs.get("municipality")
     return municipality.pk if municipality is not None else None
 

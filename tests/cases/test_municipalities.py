@@ -114,6 +114,32 @@ def test_a_shared_service_works_on_each_case_in_its_municipalitys_guide_and_lang
     assert Child.objects.filter(municipality=fjordvik).count() == 1
 
 
+def test_a_service_given_a_meeting_or_a_handover_works_in_its_cases_municipality(
+    make_user, fjordvik
+):
+    """Services handed a meeting or a handover (not the case) take the municipality from the
+    row itself (its key), so a bokmål worker's refusal on a Fjordvik case is in nynorsk."""
+    from cases.models import Handover, Meeting
+
+    shared = ServiceFactory(name="Barnevernet", kind="child_protection")
+    shared.partner_municipalities.add(fjordvik)
+    worker, other = (make_user(Role.EMPLOYEE, service=shared) for _ in range(2))
+    child = services.child_create(
+        user=worker, child=services.ChildData("Nora", "Sæle", dt.date(2018, 1, 23)),
+        municipality=fjordvik,
+    )  # fmt: skip
+    case = services.case_open(user=worker, service=shared, child=child, concern=CONCERN)
+    meeting = Meeting.objects.create(
+        case=case, kind="x", starts_at=timezone.now() + dt.timedelta(days=2), place="Rom",
+        agenda="Korleis har barnet det?", invited_by=worker,
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="Referatet kan skrivast når møtet har byrja"):
+        services.minutes_save(meeting=meeting, user=worker, data={"present": "Alle"}, version=0)
+    handover = Handover.objects.create(case=case, from_user=worker, to_user=other)
+    with pytest.raises(ValidationError, match="Berre den som har fått tilbodet, kan svare"):
+        services.handover_answer(handover=handover, user=worker, accept=True)
+
+
 def test_a_shared_services_worker_names_the_childs_home_municipality(make_user, fjordvik):
     from tests.cases.test_siblings import child_post
 
