@@ -158,18 +158,18 @@ def migration_operations(keys, links=(), policies=()) -> list:
     return operations
 
 
-def _set(value: str) -> None:
-    """Through the driver's own cursor: session setup, not one of the request's queries (so
-    the query counts of pages stay what they measure)."""
+def _swap(value: str) -> str:
+    """Set the setting and return what it was, in one round trip, through the driver's own
+    cursor: session setup, not one of the request's queries (so the query counts of pages
+    stay what they measure). OFFSET 0 keeps the old value read before the new one is set."""
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, false)", [SETTING, value])
-
-
-def _get() -> str:
-    connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(current_setting(%s, true), '')", [SETTING])
+    # The driver's errors as Django's, so the callers' DatabaseError catches them.
+    with connection.wrap_database_errors, connection.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT before.old, set_config(%s, %s, false) FROM"
+            " (SELECT coalesce(current_setting(%s, true), '') AS old OFFSET 0) AS before",
+            [SETTING, value, SETTING],
+        )
         return cursor.fetchone()[0]
 
 
@@ -177,13 +177,12 @@ def _get() -> str:
 def visible(value: str):
     """Within the block, the app's role sees the municipalities `value` names ("" none, "*"
     all); what was set before is put back after, also when the block fails."""
-    previous = _get()
-    _set(value)
+    previous = _swap(value)
     try:
         yield
     finally:
         try:
-            _set(previous)
+            _swap(previous)
         except DatabaseError:
             # A connection that cannot take the reset is closed, so nothing it held survives.
             connection.close()

@@ -174,3 +174,14 @@ def test_a_municipality_of_its_own_sees_nothing_of_the_demo(demo):
     lonely = MunicipalityFactory(number="9991")
     with visible(str(lonely.pk)):
         assert all(counts == {} for counts in _everything().values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_cannot_take_the_reset_is_closed_not_kept():
+    """Had the setting of a request stayed on a connection, the next request there would see
+    its municipalities: a connection the reset fails on is closed instead."""
+    with visible("1"):
+        connection.connection.close()  # the server went away mid-request
+    assert connection.connection is None
+    # The next use opens a fresh connection, with the default (here the harness's).
+    assert _sql("SELECT current_setting('bts.municipalities')") == [("*",)]
