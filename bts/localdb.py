@@ -83,6 +83,19 @@ def start(base_dir: Path, mode: str, *, role: str = "owner") -> str:
     return database_url(params)
 
 
+# What changes the schema or loads data in bulk runs as the owner of the tables; everything
+# else (the app itself, the daily commands, the demo data) as the app's own role.
+OWNER_COMMANDS = frozenset(
+    {"migrate", "makemigrations", "sqlmigrate", "showmigrations", "flush", "dbshell"}
+    | {"seed_synthetic"}
+)
+
+
+def role_for(command: str) -> str:
+    """The role `manage.py <command>` connects to the local server as."""
+    return "owner" if command in OWNER_COMMANDS else "app"
+
+
 def use(base_dir: Path, mode: str, *, role: str = "owner") -> None:
     """Point DATABASE_URL at the local server of `mode`, started if need be, unless the
     environment already names a database (which then wins)."""

@@ -34,13 +34,20 @@ def _force_login_with_second_factor(self, user, backend=None):
 Client.force_login = _force_login_with_second_factor
 
 
+def _act_as(connection, *, owner: bool) -> None:
+    """Switch this connection between the owner of the tables and the app's role."""
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("RESET ROLE" if owner else f"SET ROLE {APP_ROLE}")
+
+
 def _as_app_role(sender, connection, **kwargs):
     """Each connection of the test run acts as the app's own role, which owns nothing and
     which row-level security holds. Outside a request the test itself is installation-wide
     work (its factories write every municipality's rows); inside one, the middleware narrows
     it to the person's municipalities, as in production."""
+    _act_as(connection, owner=False)
     with connection.connection.cursor() as cursor:
-        cursor.execute(f"SET ROLE {APP_ROLE}")
         cursor.execute("SELECT set_config('bts.municipalities', '*', false)")
 
 
@@ -53,9 +60,7 @@ def as_owner():
     from django.db.backends.signals import connection_created
 
     connection_created.disconnect(dispatch_uid="tests.as_app_role")
-    connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        cursor.execute("RESET ROLE")
+    _act_as(connection, owner=True)
     try:
         yield
     finally:
@@ -69,13 +74,11 @@ def _flush_as_owner(original):
     the owner does it."""
 
     def flush(self, sql_list):
-        with self.connection.connection.cursor() as cursor:
-            cursor.execute("RESET ROLE")
+        _act_as(self.connection, owner=True)
         try:
             original(self, sql_list)
         finally:
-            with self.connection.connection.cursor() as cursor:
-                cursor.execute(f"SET ROLE {APP_ROLE}")
+            _act_as(self.connection, owner=False)
 
     return flush
 
