@@ -44,5 +44,5 @@ def test_the_local_server_has_the_apps_role_and_it_owns_nothing(db):
             [APP_ROLE],
         )
         assert cursor.fetchone() == (True, False, False, False, False)
-    url = database_url({"USER": APP_ROLE, "HOST": "/tmp/x", "PORT": "5432"})
+    url = database_url({"USER": APP_ROLE, "HOST": "/run/postgresql", "PORT": "5432"})
     assert url.startswith(f"postgres://{APP_ROLE}@/bts?")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from bts.isolation import visible
 from bts.models import Role
 from cases import services
 from cases.access import visible_cases
@@ -403,6 +404,8 @@ def test_the_daily_reminder_command(make_case, employee):
     case = make_case()
     Case.objects.filter(pk=case.pk).update(decision_due=timezone.localdate())
     out = StringIO()
-    call_command("send_reminders", stdout=out)
+    # As cron starts it: a connection that sees no municipality until the command opens them.
+    with visible(""):
+        call_command("send_reminders", stdout=out)
     assert "Påminnelser sendt til 1 brukere." in out.getvalue()
     assert len(mail.outbox) == 1

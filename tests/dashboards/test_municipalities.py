@@ -67,6 +67,23 @@ def test_the_municipal_leader_sees_their_municipalitys_figures(two, client, guid
     assert ">8<" not in page
 
 
+def test_one_leaders_page_counts_the_stale_months_of_every_municipality(two, client):
+    """The recount a page starts is for the whole installation, though the page's request sees
+    only its leader's municipality: another municipality's figures are counted too, not left
+    out (their month would no longer be marked to count)."""
+    from dashboards.figures import OPENED
+    from dashboards.models import MonthlyFigure, StaleMonth
+
+    a, b = two
+    assert StaleMonth.objects.exists() and not MonthlyFigure.objects.exists()
+    client.force_login(user_with(Role.MUNICIPAL_LEADER))  # A's
+    assert client.get(reverse("dashboards:municipal")).status_code == 200
+    assert not StaleMonth.objects.exists()
+    opened = MonthlyFigure.objects.filter(series=OPENED)
+    assert sum(opened.filter(municipality=a).values_list("n", flat=True)) == 6
+    assert sum(opened.filter(municipality=b).values_list("n", flat=True)) == 2
+
+
 def test_the_start_pages_pyramid_is_the_municipalitys_too(two, client, guide):
     client.force_login(user_with(Role.MUNICIPAL_LEADER))  # A's
     page = client.get(reverse("start")).text
