@@ -100,3 +100,14 @@ def test_two_workers_write_what_one_would_in_shape(guide, small_country):
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence('cases_case', 'id'))")
         assert cursor.fetchone()[0] > Case.objects.order_by("-pk").values_list("pk", flat=True)[0]
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_a_country_or_workers_out_of_range(settings, guide):
+    from django.core.management import CommandError, call_command
+
+    settings.BTS_SYNTHETIC = True
+    for args in (["--municipalities", "0"], ["--municipalities", "401"], ["--workers", "9"]):
+        with pytest.raises(CommandError, match="--municipalities må være 1–400"):
+            call_command("seed_synthetic", "--cases", "5", *args)
+    assert not Case.objects.exists()
