@@ -36,19 +36,28 @@ $(VENV)/.installed: requirements.lock .python-version
 
 # manage.py starts (or reuses) the project-local PostgreSQL in .pgdata/ when BTS_LOCAL_DB is set
 # and DATABASE_URL is not; the settings themselves never start a server.
-DEMO := DJANGO_DEBUG=1 BTS_LOCAL_DB=persistent $(PY) manage.py
+DEMO := DJANGO_DEBUG=1 BTS_LOCAL_DB=persistent BTS_DEMO_IDP_SECRET=demo-idp-secret $(PY) manage.py
 # The guide the first demo municipality's cases follow (any file in fixtures/veiledere/).
 DEMO_GUIDE ?= fixtures/veiledere/ovre-eiker.toml
 
-demo: $(VENV)/.installed system-libs
+# The local OpenID provider (Node): the tests' and the demo's identity providers, from the lock file.
+IDP := devdata/idp
+$(IDP)/node_modules/.installed: $(IDP)/package-lock.json
+	@command -v npm >/dev/null || { echo "Innloggingstestene og demoen trenger Node 20.19+ og npm." >&2; exit 1; }
+	npm ci --prefix $(IDP) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The app and, beside it, the demo municipalities' and ID-porten's sign-in (stopped with it).
+demo: $(VENV)/.installed system-libs $(IDP)/node_modules/.installed
 	$(DEMO) migrate --noinput
 	$(DEMO) load_toolbox fixtures/verktoy/ovre-eiker.toml
 	$(DEMO) seed_demo --guide $(DEMO_GUIDE)
 	@echo "BTS kjører på http://127.0.0.1:8000 – logg inn som ansatt / demo (Ctrl-C stopper)."
-	$(DEMO) runserver 127.0.0.1:8000
+	$(DEMO) demo_idp & idp=$$!; trap 'kill $$idp 2>/dev/null' EXIT; \
+	  $(DEMO) runserver 127.0.0.1:8000
 
 # Settings config.settings_test (pyproject); a throwaway PostgreSQL unless DATABASE_URL is set.
-test: $(VENV)/.installed system-libs $(CHROMIUM)
+test: $(VENV)/.installed system-libs $(CHROMIUM) $(IDP)/node_modules/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest

@@ -12,7 +12,15 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import refuse
-from .models import Membership, Municipality, Role, Service, User
+from .models import (
+    ExternalIdentity,
+    IdentityProvider,
+    Membership,
+    Municipality,
+    Role,
+    Service,
+    User,
+)
 from .selectors import user_memberships
 
 
@@ -73,6 +81,48 @@ class MunicipalityAdmin(admin.ModelAdmin):
     fields = ["number", "name", "is_active"]
     list_display = ["number", "name", "is_active"]
     search_fields = ["number", "name"]
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    fields = [
+        "municipality",
+        "audience",
+        "is_active",
+        "issuer",
+        "client_id",
+        "client_secret",
+        "token_auth_method",
+        "scopes",
+        "acr_values",
+        "subject_claim",
+        "match_claim",
+        "accept_idp_mfa",
+        "mfa_acr_values",
+        "mfa_amr_values",
+        "assurance",
+    ]
+    list_display = ["municipality", "audience", "issuer", "is_active"]
+    list_filter = ["audience", "is_active"]
+    list_select_related = ["municipality"]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Who is linked to which identity provider. Deleting a link lets the next sign-in match the
+    person again (a person who got a new account at the provider)."""
+
+    fields = ["user", "issuer", "subject", "linked_at", "last_sign_in_at"]
+    readonly_fields = fields
+    list_display = ["user", "issuer", "linked_at", "last_sign_in_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class MembershipInline(MunicipalityScoped, admin.TabularInline):

@@ -12,3 +12,6 @@ class AccessAudit(models.TextChoices):
     ACCESS_REFUSED = "access_refused", _("Tilgang avvist")
     TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("Tofaktor satt opp")
     TWO_FACTOR_FAILED = "two_factor_failed", _("Feil engangskode")
+    SIGNED_IN_EXTERNAL = "signed_in_external", _("Innlogget via kommunens innlogging")
+    IDENTITY_LINKED = "identity_linked", _("Konto koblet til ekstern identitet")
+    SIGN_IN_REFUSED = "sign_in_refused", _("Innlogging avvist")

@@ -219,7 +219,14 @@ class RowSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with visible(visible_for(getattr(request, "user", None))):
+        from .middleware import family_municipality_id
+
+        family_municipality = family_municipality_id(request)
+        if family_municipality is not None:
+            municipalities = str(family_municipality)
+        else:
+            municipalities = visible_for(getattr(request, "user", None))
+        with visible(municipalities):
             return self.get_response(request)
 
 

@@ -9,6 +9,29 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 SESSION_STARTED_KEY = "bts_session_started"
+# Set when the municipality's identity provider vouched for a second factor it accepts (bts.signin).
+IDP_SECOND_FACTOR_KEY = "bts_idp_second_factor"
+# A family's session (the family app): a guardian or a young person signed in with ID-porten.
+# It is another kind of session than staff's: no account is signed in, so no staff URL lets it
+# in, and it sees its own municipality's rows only.
+FAMILY_SESSION_KEY = "bts_family"
+
+
+def family_session(request) -> dict | None:
+    """The family session's data, or None (also for a staff session)."""
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    if session is None or (user is not None and user.is_authenticated):
+        return None
+    data = session.get(FAMILY_SESSION_KEY)
+    return data if isinstance(data, dict) else None
+
+
+def family_municipality_id(request) -> int | None:
+    data = family_session(request)
+    return data.get("municipality") if data else None
+
+
 SESSION_TOUCHED_KEY = "bts_session_touched"
 
 
@@ -32,13 +55,14 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        family = family_session(request) is not None
+        if request.user.is_authenticated or family:
             now = time.time()
             session = request.session
             started = session.setdefault(SESSION_STARTED_KEY, now)
             if now - started > settings.BTS_SESSION_ABSOLUTE_SECONDS:
                 logout(request)
-                return redirect(settings.LOGIN_URL)
+                return redirect("family:entry" if family else settings.LOGIN_URL)
             if now - session.get(SESSION_TOUCHED_KEY, 0) >= settings.BTS_SESSION_RENEW_SECONDS:
                 session[SESSION_TOUCHED_KEY] = now  # saved with a new expiry
         return self.get_response(request)
@@ -52,7 +76,7 @@ class NoStoreForAuthenticatedMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.user.is_authenticated:
+        if request.user.is_authenticated or family_session(request) is not None:
             response["Cache-Control"] = "no-store"
         return response
 
@@ -116,6 +140,8 @@ class SecondFactorMiddleware:
         def is_verified() -> bool:
             if not user.is_authenticated:
                 return False
+            if request.session.get(IDP_SECOND_FACTOR_KEY):
+                return True
             model, _, pk = verified_by.partition("/")
             ids = getattr(user, "_bts_device_ids", None)
             if ids is None:  # a user object not loaded by our backend

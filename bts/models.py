@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -271,3 +272,169 @@ class StoredFile(ChoiceLabels, models.Model):
             "image/jpeg": "jpg",
             "application/zip": "zip",
         }.get(self.content_type, "bin")
+
+
+def validate_secret_source(value: str) -> None:
+    kind, _sep, where = value.partition(":")
+    if kind not in ("env", "file") or not where.strip():
+        raise ValidationError(
+            _("Skriv hvor hemmeligheten ligger: env:NAVN (en miljøvariabel) eller file:/sti.")
+        )
+
+
+class IdentityProvider(ChoiceLabels, models.Model):
+    """Where a municipality's people sign in over OpenID Connect (bts.oidc): its staff's own
+    identity provider (Microsoft Entra ID, Ansattporten), and ID-porten for its families.
+
+    The client secret is never stored here: `client_secret` says where to read it, from the
+    environment or a file the installation provides (a mounted secret)."""
+
+    class Audience(models.TextChoices):
+        STAFF = "staff", _("Ansatte")
+        FAMILY = "family", _("Familier (ID-porten)")
+
+    class Assurance(models.TextChoices):
+        SUBSTANTIAL = "idporten-loa-substantial", _("Betydelig (MinID og høyere)")
+        HIGH = "idporten-loa-high", _("Høyt (BankID, Buypass, Commfides)")
+
+    class TokenAuth(models.TextChoices):
+        BASIC = "client_secret_basic", "client_secret_basic"
+        POST = "client_secret_post", "client_secret_post"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="identity_providers",
+        verbose_name=_("kommune"),
+    )
+    audience = models.CharField(_("for hvem"), max_length=16, choices=Audience.choices)
+    issuer = models.URLField(
+        _("utsteder (issuer)"),
+        max_length=300,
+        help_text=_("Adressen metadataene ligger under (/.well-known/openid-configuration)."),
+    )
+    client_id = models.CharField(_("klient-ID"), max_length=200)
+    client_secret = models.CharField(
+        _("klienthemmelighet, hvor"),
+        max_length=300,
+        validators=[validate_secret_source],
+        help_text=_("env:NAVN eller file:/sti – hemmeligheten selv lagres aldri her."),
+    )
+    token_auth_method = models.CharField(
+        _("klientautentisering"),
+        max_length=32,
+        choices=TokenAuth.choices,
+        default=TokenAuth.BASIC,
+    )
+    scopes = models.CharField(_("scopes"), max_length=200, default="openid profile email")
+    acr_values = models.CharField(
+        _("acr_values i forespørselen"),
+        max_length=200,
+        blank=True,
+        help_text=_("For ansatte, hvis leverandøren krever det (Ansattporten: substantial)."),
+    )
+    subject_claim = models.CharField(
+        _("claim som identifiserer personen"),
+        max_length=60,
+        default="sub",
+        help_text=_("Entra ID: oid. Ellers: sub."),
+    )
+    match_claim = models.CharField(
+        _("claim for første innlogging"),
+        max_length=60,
+        default="email",
+        blank=True,
+        help_text=_(
+            "Ved første innlogging kobles personen til kontoen med denne e-postadressen eller "
+            "dette brukernavnet (Entra ID: preferred_username)."
+        ),
+    )
+    accept_idp_mfa = models.BooleanField(
+        _("godta leverandørens tofaktor"),
+        default=False,
+        help_text=_("Ansatte som har brukt tofaktor hos leverandøren, slipper engangskoden her."),
+    )
+    mfa_acr_values = models.CharField(
+        _("acr som betyr tofaktor"), max_length=200, blank=True, help_text=_("Skilt med mellomrom.")
+    )
+    mfa_amr_values = models.CharField(
+        _("amr som betyr tofaktor"),
+        max_length=200,
+        blank=True,
+        default="mfa",
+        help_text=_("Skilt med mellomrom. Entra ID: mfa."),
+    )
+    assurance = models.CharField(
+        _("sikkerhetsnivå for familier"),
+        max_length=32,
+        choices=Assurance.choices,
+        default=Assurance.SUBSTANTIAL,
+    )
+    is_active = models.BooleanField(_("i bruk"), default=True)
+
+    class Meta:
+        verbose_name = _("innloggingstjeneste")
+        verbose_name_plural = _("innloggingstjenester")
+        ordering = ["municipality__name", "audience"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "audience"], name="identityprovider_one_per_audience"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.get_audience_display()}"
+
+    def clean(self) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.issuer or "")
+        # Plain http only for a provider on this machine (the tests' and the demo's).
+        if parts.scheme != "https" and parts.hostname not in ("127.0.0.1", "localhost"):
+            raise ValidationError({"issuer": _("Utstederen må bruke https.")})
+
+    def accepted_acr(self) -> tuple[str, ...]:
+        """The ID token's `acr` values that satisfy this provider's demand (families: the
+        level set or a higher one)."""
+        if self.audience != self.Audience.FAMILY:
+            return ()
+        if self.assurance == self.Assurance.HIGH:
+            return (self.Assurance.HIGH,)
+        return (self.Assurance.SUBSTANTIAL, self.Assurance.HIGH)
+
+    def requested_acr(self) -> str:
+        return self.assurance if self.audience == self.Audience.FAMILY else self.acr_values
+
+    def idp_gave_second_factor(self, claims: dict) -> bool:
+        if not self.accept_idp_mfa:
+            return False
+        amr = claims.get("amr") or []
+        return claims.get("acr") in self.mfa_acr_values.split() or bool(
+            set(amr if isinstance(amr, list) else []) & set(self.mfa_amr_values.split())
+        )
+
+
+class ExternalIdentity(models.Model):
+    """An account's person at an identity provider: the issuer and the subject it gives them.
+    Linked at the first sign-in; from then on the subject alone finds the account."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="external_identities", verbose_name=_("bruker")
+    )
+    issuer = models.CharField(_("utsteder"), max_length=300)
+    subject = models.CharField(_("subjekt"), max_length=200)
+    linked_at = models.DateTimeField(_("koblet"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("sist innlogget"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ekstern identitet")
+        verbose_name_plural = _("eksterne identiteter")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="externalidentity_subject"),
+            models.UniqueConstraint(
+                fields=["user", "issuer"], name="externalidentity_one_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.issuer}"

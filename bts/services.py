@@ -18,7 +18,14 @@ SYSTEM_ADMIN_GROUP = "Systemadministratorer"
 # The system administrator manages users and services here, and what the apps above register
 # (the guide, the catalogue, the contacts); never cases. By app label and model name.
 SYSTEM_ADMIN_MODELS = {
-    "bts": ["user", "service", "membership", "municipality"],
+    "bts": [
+        "user",
+        "service",
+        "membership",
+        "municipality",
+        "identityprovider",
+        "externalidentity",
+    ],
     # Resetting a lost authenticator: delete the user's device, and they set up a new one.
     "otp_totp": ["totpdevice"],
     # Lifting a login lockout early: delete the username's access attempt.

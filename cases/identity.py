@@ -28,6 +28,7 @@ __all__ = [
     "identity_kind",
     "mask_identity_number",
     "normalise",
+    "validate_for_registration",
     "validate_identity_number",
 ]
 
@@ -162,6 +163,19 @@ def validate_identity_number(raw: str, *, allow_synthetic: bool = False) -> str:
     if decoded.kind == IdentityKind.SYNTHETIC and not allow_synthetic:
         raise _refuse("synthetic")
     return value
+
+
+def validate_for_registration(raw: str) -> str:
+    """A number typed for a child or a guardian: "" for none, else validated. Synthetic test
+    numbers only where the installation takes them: in demo mode, and where
+    settings.BTS_SYNTHETIC_IDENTITY_NUMBERS says so (a test installation, whose ID-porten test
+    users have them)."""
+    from django.conf import settings
+
+    if not raw.strip():
+        return ""
+    synthetic = settings.DEMO_MODE or settings.BTS_SYNTHETIC_IDENTITY_NUMBERS
+    return validate_identity_number(raw, allow_synthetic=synthetic)
 
 
 def identity_kind(value: str) -> IdentityKind:

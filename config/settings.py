@@ -20,6 +20,10 @@ DEBUG = env_bool("DJANGO_DEBUG")
 
 # Demo logins (password "demo") work only in demo mode, and demo mode is only possible with DEBUG.
 DEMO_MODE = DEBUG and env_bool("BTS_DEMO_MODE", default=True)
+# Skatteetaten's synthetic test numbers (Tenor: month + 80), which ID-porten's test users have,
+# are taken for children and guardians in demo mode and where an installation is set up for
+# testing (this); never in production, where they would be typing errors.
+BTS_SYNTHETIC_IDENTITY_NUMBERS = env_bool("BTS_SYNTHETIC_IDENTITY_NUMBERS")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -52,6 +56,7 @@ INSTALLED_APPS = [
     "toolbox",
     "familiehjelpa",
     "dashboards",
+    "family",
     # Above every app, imported by none: the start page and menu, then the demo data.
     "portal",
     "devdata",

@@ -1,13 +1,11 @@
 """The project's URLs: the foundation's login pages and each app under its own prefix."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bts import views
-from bts.middleware import two_factor_exempt
 from levels.words import word_lazy
 from portal.views import start
 
@@ -19,7 +17,9 @@ urlpatterns = [
     path("", start, name="start"),
     path("status/", views.status, name="status"),
     path("logg-inn/", views.LoginView.as_view(), name="login"),
-    path("logg-ut/", two_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("logg-ut/", views.logout, name="logout"),
+    path("logg-inn/kommune/<str:number>/", views.sign_in_start, name="sign_in_start"),
+    path("logg-inn/oidc/tilbake/", views.sign_in_callback, name="sign_in_callback"),
     path("logg-inn/kode/", views.two_factor, name="two_factor"),
     path("logg-inn/tofaktor/", views.two_factor_setup, name="two_factor_setup"),
     path("veileder/", include("levels.urls")),
@@ -30,5 +30,6 @@ urlpatterns = [
     path("admin/login/", views.admin_login, name="admin_login"),
     path("", include("toolbox.urls")),
     path("familiehjelpa/", include("familiehjelpa.urls")),
+    path("familie/", include("family.urls")),
     path("admin/", admin.site.urls),
 ]

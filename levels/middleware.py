@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils import translation
 
+from bts.middleware import family_municipality_id
 from bts.selectors import home_municipality_id
 from bts.tenancy import request_scope
 
@@ -38,6 +39,10 @@ class UserMunicipalityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        municipality_enter(home_municipality_id(getattr(request, "user", None)))
+        # A family's session works for the municipality the family signed in to.
+        municipality_id = family_municipality_id(request)
+        if municipality_id is None:
+            municipality_id = home_municipality_id(getattr(request, "user", None))
+        municipality_enter(municipality_id)
         request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

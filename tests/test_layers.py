@@ -17,7 +17,17 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. portal (start page, menu) composes the apps; devdata (demo and synthetic data)
 # fills them all.
-ORDER = ["bts", "levels", "toolbox", "cases", "familiehjelpa", "dashboards", "portal", "devdata"]
+ORDER = [
+    "bts",
+    "levels",
+    "toolbox",
+    "cases",
+    "familiehjelpa",
+    "dashboards",
+    "family",
+    "portal",
+    "devdata",
+]
 TOP = "config"
 PROJECT = [*ORDER, TOP]
 

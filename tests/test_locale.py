@@ -108,9 +108,11 @@ BOKMAL_ONLY = re.compile(
     r"|beslutn\w*|dere|deres|saken|siden|allerede)\b",
     re.IGNORECASE,
 )
-# Where bokmål is meant: the demo's user names, and the column names the importer reads.
+# Where bokmål is meant: the demo's user names, the column names the importer reads, and
+# Digdir's name for its staff login.
 BOKMAL_MEANT = {
     "Logg inn som ansatt, leder,": {"ansatt", "leder"},
+    "For ansatte, hvis leverandøren krever det (Ansattporten": {"ansattporten"},
     "Regnearket trenger kolonnene": {"navn", "fra", "henvisning"},
 }
 

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["bts", "levels", "toolbox", "cases", "familiehjelpa", "dashboards", "portal"]
+APPS = ["bts", "levels", "toolbox", "cases", "familiehjelpa", "dashboards", "family", "portal"]
 AUDIT_WRITERS = {"audit", "record", "refuse", "require", "write_refusals"}
 
 

@@ -21,13 +21,14 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from bts.models import Membership, Role, Service, User
+from bts.models import ExternalIdentity, IdentityProvider, Membership, Role, Service, User
 from bts.services import LOCAL_ADMIN_MODELS, SYSTEM_ADMIN_MODELS
 from levels.loader import load_guide
 from tests.cases.test_permissions import ROUTES as CASE_ROUTES
 from tests.conftest import GUIDES, ROOT
 from tests.factories import ServiceFactory, UserFactory, grant, home_municipality
 from tests.familiehjelpa.test_permissions import ROUTES as FAMILIEHJELPA_ROUTES
+from tests.family.sessions import FAMILY, family_session_key
 from toolbox.examples import example_workbook
 from toolbox.models import CatalogueEntry, CatalogueImport, Contact, Tool
 from toolbox.services import catalogue_import_prepare, contact_ensure, toolbox_load
@@ -73,6 +74,7 @@ OTHER_MUNICIPAL_LEADER = "other-municipal-leader"
 SHARED_EMPLOYEE = "shared-employee"
 RELATIONS = [
     ANONYMOUS,
+    FAMILY,
     NO_ROLE,
     EMPLOYEE,
     LEADER,
@@ -83,23 +85,28 @@ RELATIONS = [
     OTHER_MUNICIPAL_LEADER,
     SHARED_EMPLOYEE,
 ]
-SIGNED_IN = [r for r in RELATIONS if r != ANONYMOUS]
-ADMIN_RELATIONS = [ANONYMOUS, EMPLOYEE, MUNICIPAL_LEADER, LOCAL_ADMIN, SYSTEM_ADMIN]
+# Staff accounts: a family's session (ID-porten) is another kind, with no account signed in.
+SIGNED_IN = [r for r in RELATIONS if r not in (ANONYMOUS, FAMILY)]
+ADMIN_RELATIONS = [ANONYMOUS, FAMILY, EMPLOYEE, MUNICIPAL_LEADER, LOCAL_ADMIN, SYSTEM_ADMIN]
 
 
 @dataclass(frozen=True)
 class Page:
     """What a signed-in account gets by GET and by POST (one status for all, or one per
     relation); `public` pages are open to the anonymous too (who get `anonymous`), all others
-    send them to the login page."""
+    send them to the login page. A family's session is treated as the anonymous are, except
+    on the family's own pages (`family`)."""
 
     get: int | dict[str, int]
     post: int | dict[str, int] = 405  # the view refuses POST
     public: bool = False
     anonymous: tuple[int, int] = (200, 200)  # GET, POST for the anonymous on a public page
+    family: tuple[int, int] | None = None  # GET, POST for a family's session, if not as above
 
     def expected(self, relation: str, method: str) -> int | str:
-        if relation == ANONYMOUS:
+        if relation == FAMILY and self.family is not None:
+            return self.family[0] if method == GET else self.family[1]
+        if relation in (ANONYMOUS, FAMILY):
             if not self.public:
                 return LOGIN
             return self.anonymous[0] if method == GET else self.anonymous[1]
@@ -127,6 +134,17 @@ PAGES: dict[str, Page] = {
     # on to the start page.
     "login": Page(302, post=302, public=True),
     "logout": Page(405, post=302),
+    # Signing in through the municipality's identity provider: open to all. No provider is
+    # configured here, so the start finds none (404), and a callback no start preceded is
+    # refused (400). tests/bts/test_sign_in.py runs them against a real provider.
+    "sign_in_start": Page(404, public=True, anonymous=(404, 405)),
+    "sign_in_callback": Page(400, public=True, anonymous=(400, 405)),
+    # The family's pages: for a family's session and the anonymous (who sign in there); a
+    # staff session is refused (403). tests/family/test_sign_in.py has them with a provider.
+    "family:entry": Page(403, post=403, public=True, anonymous=(200, 405), family=(200, 405)),
+    "family:sign_in": Page(403, post=403, public=True, anonymous=(404, 405)),
+    "family:sign_in_callback": Page(403, post=403, public=True, anonymous=(400, 405)),
+    "family:sign_out": Page(403, post=403, public=True, anonymous=(405, 302)),
     # The second factor's pages: an account that has given it (or needs none) is sent on.
     "two_factor": Page(302, post=302),
     "two_factor_setup": Page(302, post=302),
@@ -189,7 +207,7 @@ def admin_expected(name: str, method: str, relation: str) -> int | str | None:
         return None
     if name == "admin:login":
         return None  # shadowed by "admin_login", which sends everyone to our login
-    if relation == ANONYMOUS:
+    if relation in (ANONYMOUS, FAMILY):
         return ANY_LOGIN
     if name == "admin:logout":
         if method == POST:
@@ -215,6 +233,8 @@ def admin_expected(name: str, method: str, relation: str) -> int | str | None:
         return 403  # an authenticator is set up by its owner, never by the administrator
     if model == "axes_accessattempt" and action == "add":
         return 403  # attempts are made by failed logins, not by hand
+    if model == "bts_externalidentity" and action == "add":
+        return 403  # a link is made by the person's first sign-in, never by hand
     if model in LOADED_FROM_FILES and action in ("add", "delete"):
         return 403  # the toolbox comes from its file, an import from its spreadsheet
     return 200
@@ -298,6 +318,18 @@ def world(django_db_setup, django_db_blocker):
             name="Barnevernvakta",
             phone="02800",
         )
+        # The other municipality signs its staff in through its own identity provider (the
+        # first has none: its sign-in start is a 404 above).
+        IdentityProvider.objects.create(
+            municipality=other,
+            audience=IdentityProvider.Audience.STAFF,
+            issuer="https://login.fjordvik.invalid",
+            client_id="bts",
+            client_secret="env:BTS_FJORDVIK_OIDC_SECRET",
+        )
+        ExternalIdentity.objects.create(
+            user=users[OTHER_EMPLOYEE], issuer="https://login.fjordvik.invalid", subject="s-1"
+        )
         AccessAttempt.objects.create(username="noen", failures_since_start=1)
         AccessLog.objects.create(username="noen")
         AccessFailureLog.objects.create(username="noen")
@@ -306,6 +338,7 @@ def world(django_db_setup, django_db_blocker):
             browser = Client()
             browser.force_login(user)  # both factors (tests/conftest.py)
             sessions[relation] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        sessions[FAMILY] = family_session_key(municipality_id=home_municipality().pk)
         yield {"users": users, "sessions": sessions}
         transaction.set_rollback(True)
 
@@ -317,6 +350,8 @@ def object_id(route: str) -> str:
 
 
 def url_of(name: str, route: str) -> str:
+    if name in ("sign_in_start", "family:sign_in"):
+        return reverse(name, args=[home_municipality().number])
     if name == "levels:step":
         return reverse(name, args=["1.2"])
     if name == "dashboards:service_list":

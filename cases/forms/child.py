@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bts.forms import DesignSystemMixin
 
-from ..identity import validate_identity_number
+from ..identity import validate_for_registration
 from .base import Form, _service_field
 
 
@@ -92,8 +92,7 @@ class ChildForm(Form):
         return bool(self.fields["siblings"].widget.choices)
 
     def clean_national_id(self) -> str:
-        value = self.cleaned_data["national_id"]
-        return validate_identity_number(value) if value.strip() else ""
+        return validate_for_registration(self.cleaned_data["national_id"])
 
     def clean(self):
         data = super().clean()
@@ -159,6 +158,13 @@ class GuardianForm(DesignSystemMixin, forms.Form):
     name = forms.CharField(
         label=_("Navn"), max_length=200, required=False, widget=forms.TextInput(attrs=SIBLING_KEY)
     )
+    national_id = forms.CharField(
+        label=_("Fødselsnummer eller D-nummer"),
+        max_length=20,
+        required=False,
+        help_text=_("Valgfritt. Med det kan den foresatte logge inn med ID-porten og se saken."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
     relation = forms.CharField(
         label=_("Relasjon til barnet"),
         max_length=60,
@@ -174,6 +180,9 @@ class GuardianForm(DesignSystemMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-post"), required=False, widget=forms.EmailInput(attrs=SIBLING_KEY)
     )
+
+    def clean_national_id(self) -> str:
+        return validate_for_registration(self.cleaned_data["national_id"])
 
 
 GuardianFormSet = forms.formset_factory(GuardianForm, extra=2, max_num=4)

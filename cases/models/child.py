@@ -62,6 +62,9 @@ class Guardian(ChoiceLabels, models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardians")
     municipality = MunicipalityKey(parent="child")
     name = models.CharField(_("navn"), max_length=200)
+    # Validated like the child's; what a guardian's ID-porten sign-in is matched on. Shown
+    # masked, never in a URL or a log line.
+    national_id = models.CharField(_("fødselsnummer/D-nummer"), max_length=11, blank=True)
     relation = models.CharField(_("relasjon til barnet"), max_length=60, blank=True)
     # Only guardians with parental responsibility consent on the child's behalf.
     has_parental_responsibility = models.BooleanField(_("har foreldreansvar"), default=True)
@@ -72,6 +75,15 @@ class Guardian(ChoiceLabels, models.Model):
         verbose_name = _("foresatt")
         verbose_name_plural = _("foresatte")
         ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["national_id"], name="guardian_national_id", condition=~Q(national_id="")
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def masked_national_id(self) -> str:
+        return mask_identity_number(self.national_id) if self.national_id else ""

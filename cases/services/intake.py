@@ -19,7 +19,7 @@ from levels.words import current_words
 
 from ..events import CaseAudit
 from ..grants import grants_sync
-from ..identity import identity_kind, validate_identity_number
+from ..identity import identity_kind, validate_for_registration
 from ..models import AnonymousDiscussion, Case, Child, Concern, Guardian, RelayEntry
 from ..selectors import possible_duplicates
 from ._common import _active_guide, _audit, _first_step_code, _log, for_case_municipality
@@ -33,6 +33,7 @@ class GuardianData:
     has_parental_responsibility: bool = True
     phone: str = ""
     email: str = ""
+    national_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def child_create(
 ) -> Child:
     """A child, of its home `municipality` (None: the one the registering person works for, as
     the form has it when their services serve one municipality only)."""
-    national_id = validate_identity_number(child.national_id) if child.national_id.strip() else ""
+    national_id = validate_for_registration(child.national_id)
     municipality_id = municipality.pk if municipality else home_municipality_id(user)
     if municipality_id is None:
         raise ValidationError(_("Velg barnets hjemkommune."), code="municipality_missing")
@@ -109,6 +110,7 @@ def child_create(
             Guardian(
                 child=created,
                 name=g.name.strip(),
+                national_id=validate_for_registration(g.national_id),
                 relation=g.relation.strip(),
                 has_parental_responsibility=g.has_parental_responsibility,
                 phone=g.phone.strip(),

@@ -531,6 +531,7 @@ def test_module_offers_no_way_to_read_sex_or_age():
         "identity_kind",
         "mask_identity_number",
         "normalise",
+        "validate_for_registration",
         "validate_identity_number",
     }
 

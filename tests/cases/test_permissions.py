@@ -35,6 +35,7 @@ from tests.factories import (
     grant,
     home_municipality,
 )
+from tests.family.sessions import FAMILY, family_session_key
 from tests.journey import decide
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +165,7 @@ OTHER_MUNICIPALITY_LEADER = "other-municipality-leader"  # leads a kindergarten 
 OTHER_MUNICIPAL_LEADER = "other-municipal-leader"  # B's municipal leader
 RELATIONS = [
     ANONYMOUS,
+    FAMILY,  # the case's own child's guardian, signed in with ID-porten: no staff URL is theirs
     OWNER,
     OWNER_LEADER,
     RECIPIENT,
@@ -199,7 +201,7 @@ SIGNED_FORM = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 
 
 def expected(relation: str, name: str, method: str) -> int | str:
     """The status this relation must get for this request."""
-    if relation == ANONYMOUS:
+    if relation in (ANONYMOUS, FAMILY):
         return LOGIN
     route = ROUTES[name.removesuffix("[htmx]")]
     allowed = (404 if route.absent else 200) if method == GET else route.empty_post
@@ -457,6 +459,11 @@ def world(django_db_setup, django_db_blocker):
             browser = Client()
             browser.force_login(user)
             world.sessions[relation] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        world.sessions[FAMILY] = family_session_key(
+            municipality_id=world.case.municipality_id,
+            guardians=world.case.child.guardians.values_list("pk", flat=True),
+            children=[world.case.child_id],
+        )
         yield world
         transaction.set_rollback(True)
 

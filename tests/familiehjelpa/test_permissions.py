@@ -26,7 +26,8 @@ from familiehjelpa import urls as fh_urls
 from familiehjelpa.events import InquiryAudit
 from familiehjelpa.models import Inquiry
 from levels.loader import load_guide
-from tests.factories import ServiceFactory, UserFactory, grant
+from tests.factories import ServiceFactory, UserFactory, grant, home_municipality
+from tests.family.sessions import FAMILY, family_session_key
 from tests.journey import decide
 
 from .conftest import to_decision_step
@@ -103,6 +104,7 @@ MUNICIPAL_LEADER = "municipal-leader"
 SYSTEM_ADMIN = "system-admin"
 RELATIONS = [
     ANONYMOUS,
+    FAMILY,  # a family signed in with ID-porten: no staff URL is theirs
     TEAM_LEADER,
     CONTACT,
     OTHER_CONTACT,
@@ -119,7 +121,7 @@ BOARD_FRAGMENT = "board[htmx]"
 
 
 def expected(relation: str, name: str, method: str) -> int | str:
-    if relation == ANONYMOUS:
+    if relation in (ANONYMOUS, FAMILY):
         return LOGIN
     route = ROUTES[name.removesuffix("[htmx]")]
     allowed = 200 if method == GET else route.empty_post
@@ -266,6 +268,7 @@ def world(django_db_setup, django_db_blocker):
             browser = Client()
             browser.force_login(user)
             world.sessions[relation] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        world.sessions[FAMILY] = family_session_key(municipality_id=home_municipality().pk)
         yield world
         transaction.set_rollback(True)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from bts.models import Service, User
 from cases import services
 from cases.models import Case, Evaluation, RelayEntry
+from devdata.demo_identity import guardian_number
 from devdata.journey import ConsentText, EvaluationText, MeasureText, MeetingText, Story, Walk
 from levels import rules
 from levels.selectors import active_guide
@@ -44,8 +45,10 @@ def _open(
         child=services.ChildData(first, last, born),
         municipality=service.municipality,
         guardians=[
-            services.GuardianData(f"{parents[0]} {last}", "mor"),
-            services.GuardianData(f"{parents[1]} {last}", "far"),
+            services.GuardianData(
+                f"{parent} {last}", relation, national_id=guardian_number(f"{parent} {last}")
+            )
+            for parent, relation in zip(parents, ("mor", "far"), strict=True)
         ],
     )
     return services.case_open(

@@ -13,6 +13,7 @@ from bts.isolation import unrestricted
 from bts.models import Municipality, Role, Service, User
 from bts.services import membership_grant
 from cases.models import Case
+from devdata.demo_identity import identity_providers_ensure
 from familiehjelpa.models import Inquiry
 from levels.language import municipality_language
 from levels.loader import GuideFileError, load_guide
@@ -171,6 +172,9 @@ class Command(BaseCommand):
             )
         if in_use and not Inquiry.objects.filter(service=services["Familiehjelpa"]).exists():
             cases += f", {create_demo_inquiries(users, services)} henvendelser til familiehjelpa"
+        # Staff sign in through their municipality's provider, families through ID-porten:
+        # the local provider `make demo` starts (devdata.demo_identity).
+        identity_providers_ensure(list(municipalities.values()))
         # Each municipality's own tiltaksoversikt and contact list, by its local administrator;
         # Fjordvik takes Øvre Eiker's toolbox file.
         catalogue = self._catalogue(users["lokaladmin"], municipalities[FIRST])

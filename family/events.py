@@ -1,0 +1,9 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bts.audit import event_kinds
+
+
+@event_kinds
+class FamilyAudit(models.TextChoices):
+    FAMILY_SIGNED_IN = "family_signed_in", _("Familie logget inn med ID-porten")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "family"
+urlpatterns = [
+    path("", views.entry, name="entry"),
+    path("logg-inn/tilbake/", views.sign_in_callback, name="sign_in_callback"),
+    path("logg-inn/<str:number>/", views.sign_in, name="sign_in"),
+    path("logg-ut/", views.sign_out, name="sign_out"),
+]

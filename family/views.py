@@ -1,0 +1,133 @@
+"""The family's way in: choosing the municipality, ID-porten, and the family's entry page.
+
+These pages are for family sessions only: a staff session gets a 403 here, just as a family
+session is sent to the login page by every staff URL (it has no account signed in)."""
+
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bts import oidc
+from bts.middleware import family_session, two_factor_exempt
+from bts.views import sign_in_problem
+
+from . import access, selectors, services
+
+FAMILY_PROBLEMS = {
+    "family:no_match": (
+        403,
+        _(
+            "Vi fant ingen sak i kommunen der du er registrert som foresatt med "
+            "foreldreansvar, eller som ungdom med egen sak. Mener du at du skal ha tilgang, "
+            "kontakt tjenesten som har saken."
+        ),
+    ),
+    "family:no_parental_responsibility": (
+        403,
+        _(
+            "Du er registrert som foresatt uten foreldreansvar. Bare foresatte med "
+            "foreldreansvar kan logge inn og se saken. Er dette feil, kontakt tjenesten som "
+            "har saken."
+        ),
+    ),
+    "family:too_young": (
+        403,
+        _(
+            "Du kan logge inn selv når du har nådd samtykkealderen. Til da kan foreldrene "
+            "dine logge inn og se saken."
+        ),
+    ),
+    "token:invalid_claim:acr": (
+        403,
+        _(
+            "Innloggingen var ikke på sikkerhetsnivået kommunen krever. Logg inn på nytt med "
+            "BankID, Buypass eller Commfides."
+        ),
+    ),
+    "token:missing_claim:acr": (
+        403,
+        _(
+            "ID-porten sa ikke hvilket sikkerhetsnivå du logget inn med, så du er ikke logget "
+            "inn. Prøv på nytt."
+        ),
+    ),
+}
+
+
+def family_page(view):
+    """Open without a staff account (the family has none), closed to a staff session."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            access.staff_session_refused()
+            return render(request, "family/staff_refused.html", status=403)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return login_not_required(two_factor_exempt(wrapped))
+
+
+def _problem(request: HttpRequest, code: str) -> HttpResponse:
+    return sign_in_problem(request, code, problems=FAMILY_PROBLEMS, back="family:entry")
+
+
+@family_page
+@require_GET
+def entry(request: HttpRequest) -> HttpResponse:
+    """Signed in: who the family is here. Not signed in: sign in with ID-porten, choosing the
+    municipality when the installation has several."""
+    data = family_session(request)
+    if data is None:
+        return render(request, "family/sign_in.html", {"providers": selectors.family_providers()})
+    return render(
+        request,
+        "family/entry.html",
+        {"children": selectors.family_children(data), "youth": bool(data["youth"])},
+    )
+
+
+@family_page
+@require_GET
+def sign_in(request: HttpRequest, number: str) -> HttpResponse:
+    provider = get_object_or_404(selectors.family_providers(), municipality__number=number)
+    try:
+        return oidc.begin(request, provider, callback="family:sign_in_callback")
+    except oidc.ProviderUnavailable:
+        return _problem(request, "unavailable")
+
+
+@family_page
+@require_GET
+def sign_in_callback(request: HttpRequest) -> HttpResponse:
+    """Where ID-porten sends the person back."""
+    provider = oidc.pending_provider(request, selectors.family_providers())
+    if provider is None:
+        return _problem(request, "oauth:unknown_state")
+    try:
+        signed_in = oidc.finish(request, provider)
+        services.family_sign_in(request, provider=provider, signed_in=signed_in)
+    except oidc.ProviderUnavailable:
+        return _problem(request, "unavailable")
+    except oidc.SignInRefused as refused:
+        return _problem(request, refused.code)
+    return redirect("family:entry")
+
+
+@family_page
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """Ends the family's session here, and offers ID-porten's own sign-out."""
+    data = family_session(request)
+    auth_logout(request)
+    provider = selectors.family_providers().filter(pk=data["provider"]).first() if data else None
+    end_session = provider and oidc.end_session_url(
+        provider, post_logout_redirect_uri=request.build_absolute_uri(reverse("family:entry"))
+    )
+    if not end_session:
+        return redirect("family:entry")
+    return render(request, "family/signed_out.html", {"end_session": end_session})
