@@ -36,7 +36,7 @@ $(VENV)/.installed: requirements.lock .python-version
 
 # manage.py starts (or reuses) the project-local PostgreSQL in .pgdata/ when BTS_LOCAL_DB is set
 # and DATABASE_URL is not; the settings themselves never start a server.
-DEMO := DJANGO_DEBUG=1 BTS_LOCAL_DB=persistent BTS_DEMO_IDP_SECRET=demo-idp-secret $(PY) manage.py
+DEMO := DJANGO_DEBUG=1 BTS_LOCAL_DB=persistent BTS_OIDC_DEMO_SECRET=demo-idp-secret $(PY) manage.py
 # The guide the first demo municipality's cases follow (any file in fixtures/veiledere/).
 DEMO_GUIDE ?= fixtures/veiledere/ovre-eiker.toml
 

@@ -101,6 +101,7 @@ class IdentityProviderAdmin(admin.ModelAdmin):
         "mfa_acr_values",
         "mfa_amr_values",
         "assurance",
+        "allow_password",
     ]
     list_display = ["municipality", "audience", "issuer", "is_active"]
     list_filter = ["audience", "is_active"]

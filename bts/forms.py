@@ -39,7 +39,20 @@ class DesignSystemMixin:
 
 
 class LoginForm(DesignSystemMixin, AuthenticationForm):
-    pass
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        from .policies import password_sign_in_allowed
+        from .signin import sign_in_refused
+
+        if not password_sign_in_allowed(user):
+            sign_in_refused(code="password_not_allowed")
+            raise forms.ValidationError(
+                _(
+                    "Kommunen din logger inn ansatte gjennom sin egen innlogging. Bruk knappen "
+                    "«Logg inn med …-konto» over."
+                ),
+                code="use_municipality_sign_in",
+            )
 
 
 class OneTimeCodeForm(DesignSystemMixin, forms.Form):

@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -274,11 +277,35 @@ class StoredFile(ChoiceLabels, models.Model):
         }.get(self.content_type, "bin")
 
 
-def validate_secret_source(value: str) -> None:
+# Where an identity provider's client secret may be read: only variables and files meant for
+# it, so that no administrator can have another secret of the server's (the signing key, the
+# database's password) sent to a token endpoint they choose.
+SECRET_ENV_NAME = re.compile(r"^BTS_OIDC_[A-Z0-9_]+$")
+
+
+def secret_location(value: str) -> tuple[str, str] | None:
+    """("env", NAME) or ("file", PATH) for a valid `client_secret` field; else None. A file
+    must be in settings.BTS_OIDC_SECRETS_DIR."""
+    from django.conf import settings
+
     kind, _sep, where = value.partition(":")
-    if kind not in ("env", "file") or not where.strip():
+    if kind == "env" and SECRET_ENV_NAME.fullmatch(where):
+        return kind, where
+    if kind == "file" and where:
+        folder = Path(settings.BTS_OIDC_SECRETS_DIR).resolve()
+        path = Path(where).resolve()
+        if path.is_relative_to(folder) and path != folder:
+            return kind, str(path)
+    return None
+
+
+def validate_secret_source(value: str) -> None:
+    if secret_location(value) is None:
         raise ValidationError(
-            _("Skriv hvor hemmeligheten ligger: env:NAVN (en miljøvariabel) eller file:/sti.")
+            _(
+                "Skriv hvor hemmeligheten ligger: env:BTS_OIDC_NAVN (en miljøvariabel som "
+                "begynner med BTS_OIDC_) eller file: og en fil i mappen for hemmeligheter."
+            )
         )
 
 
@@ -342,7 +369,7 @@ class IdentityProvider(ChoiceLabels, models.Model):
     match_claim = models.CharField(
         _("claim for første innlogging"),
         max_length=60,
-        default="email",
+        default="preferred_username",
         blank=True,
         help_text=_(
             "Ved første innlogging kobles personen til kontoen med denne e-postadressen eller "
@@ -369,6 +396,14 @@ class IdentityProvider(ChoiceLabels, models.Model):
         max_length=32,
         choices=Assurance.choices,
         default=Assurance.SUBSTANTIAL,
+    )
+    allow_password = models.BooleanField(
+        _("passord også"),
+        default=False,
+        help_text=_(
+            "Kommunens ansatte kan også logge inn med brukernavn og passord (mens kommunen går "
+            "over, eller i demoen). Ellers kommer de bare inn gjennom leverandøren."
+        ),
     )
     is_active = models.BooleanField(_("i bruk"), default=True)
 

@@ -33,6 +33,9 @@ from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from .models import secret_location
 
 logger = logging.getLogger(__name__)
 
@@ -65,20 +68,23 @@ class SignedIn:
 
 
 def client_secret(source: str) -> str:
-    """The secret a provider's `client_secret` field names: `env:NAME` or `file:PATH`."""
-    kind, _, where = source.partition(":")
-    if kind == "env":
-        value = os.environ.get(where, "")
-    elif kind == "file":
-        try:
-            value = Path(where).read_text(encoding="utf-8")
-        except OSError:
-            value = ""
-    else:
-        value = ""
+    """The secret a provider's `client_secret` field names (bts.models.secret_location): an
+    environment variable BTS_OIDC_*, or a file in the folder for secrets. Checked again here,
+    whatever the database holds."""
+    location = secret_location(source)
+    value = ""
+    if location is not None:
+        kind, where = location
+        if kind == "env":
+            value = os.environ.get(where, "")
+        else:
+            try:
+                value = Path(where).read_text(encoding="utf-8")
+            except OSError:
+                value = ""
     value = value.strip()
     if not value:
-        logger.error("The client secret of an identity provider is missing (%s).", kind)
+        logger.error("The client secret of an identity provider is missing or not allowed.")
         raise ProviderUnavailable("secret")
     return value
 
@@ -93,24 +99,37 @@ def _get_json(url: str) -> dict:
         raise ProviderUnavailable("unreachable") from error
 
 
+REQUIRED_METADATA = ("authorization_endpoint", "token_endpoint", "jwks_uri")
+
+
 def metadata(issuer: str) -> dict:
-    """The provider's discovery document, cached; its `issuer` must be the one configured."""
+    """The provider's discovery document, cached once it is whole; its `issuer` must be the one
+    configured."""
     key = f"bts-oidc-metadata:{issuer}"
     found = cache.get(key)
     if found is None:
         found = _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
-        if found.get("issuer") != issuer:
+        if not isinstance(found, dict) or found.get("issuer") != issuer:
             logger.warning("Identity provider metadata names another issuer.")
             raise ProviderUnavailable("issuer")
+        if not all(isinstance(found.get(name), str) for name in REQUIRED_METADATA):
+            logger.warning("Identity provider metadata lacks an endpoint.")
+            raise ProviderUnavailable("metadata")
         cache.set(key, found, CACHE_SECONDS)
     return found
 
 
 def key_set(issuer: str, *, force: bool = False) -> dict:
+    """The provider's signing keys, cached once they are read as keys."""
     key = f"bts-oidc-jwks:{issuer}"
     found = None if force else cache.get(key)
     if found is None:
         found = _get_json(metadata(issuer)["jwks_uri"])
+        try:
+            KeySet.import_key_set(found)
+        except (JoseError, ValueError, KeyError, TypeError) as error:
+            logger.warning("Identity provider keys unreadable: %s", type(error).__name__)
+            raise ProviderUnavailable("keys") from error
         cache.set(key, found, CACHE_SECONDS)
     return found
 
@@ -123,6 +142,11 @@ class _Client(DjangoOAuth2App):
 def _client(provider) -> _Client:
     found = metadata(provider.issuer)
     offered = found.get("id_token_signing_alg_values_supported") or ["RS256"]
+    algorithms = [a for a in offered if a in ALGORITHMS] if isinstance(offered, list) else []
+    if not algorithms:
+        # An empty list would leave the choice to joserfc's defaults, which include HS256.
+        logger.warning("Identity provider signs with no algorithm accepted here.")
+        raise ProviderUnavailable("algorithms")
     name = f"bts-oidc-{provider.pk}"
     return _Client(
         DjangoIntegration(name),
@@ -138,7 +162,7 @@ def _client(provider) -> _Client:
         **{
             **found,
             "_loaded_at": True,
-            "id_token_signing_alg_values_supported": [a for a in offered if a in ALGORITHMS],
+            "id_token_signing_alg_values_supported": algorithms,
         },
     )
 
@@ -152,7 +176,7 @@ def begin(request, provider, *, callback: str) -> HttpResponseRedirect:
     extra = {"acr_values": acr_values} if acr_values else {}
     try:
         return _client(provider).authorize_redirect(request, redirect_uri, **extra)
-    except requests.RequestException as error:
+    except (requests.RequestException, RuntimeError) as error:
         raise ProviderUnavailable("unreachable") from error
 
 
@@ -191,6 +215,10 @@ def finish(request, provider) -> SignedIn:
     except JoseError as error:
         claim = getattr(error, "claim", "")
         raise SignInRefused(f"token:{error.error}{':' + claim if claim else ''}"[:60]) from error
+    except (ValueError, KeyError, TypeError, RuntimeError) as error:
+        # A token endpoint that answers something other than a token response (HTML, a list).
+        logger.warning("Identity provider answered nonsense: %s", type(error).__name__)
+        raise ProviderUnavailable("answer") from error
     claims = token.get("userinfo")
     if not claims:
         raise SignInRefused("token:missing_id_token")

@@ -20,3 +20,26 @@ def requires_two_factor(user: User) -> bool:
     if user.is_demo and settings.DEMO_MODE:
         return False
     return user.is_staff or any(m.role in TWO_FACTOR_ROLES for m in user_memberships(user))
+
+
+def password_sign_in_allowed(user: User) -> bool:
+    """Whether this account may sign in with its password: not where its municipality signs
+    its staff in through an identity provider (unless the municipality still allows
+    passwords), since a person the municipality deactivates there must have no way in left.
+    The installation's system administrator keeps theirs."""
+    from django.db.models import Q
+
+    from .models import IdentityProvider
+
+    memberships = user_memberships(user)
+    if user.is_superuser or any(m.role == Role.SYSTEM_ADMIN for m in memberships):
+        return True
+    municipalities = {m.municipality_id for m in memberships if m.municipality_id} | {
+        m.service.municipality_id for m in memberships if m.service_id
+    }
+    return not IdentityProvider.objects.filter(
+        Q(municipality_id__in=municipalities),
+        audience=IdentityProvider.Audience.STAFF,
+        is_active=True,
+        allow_password=False,
+    ).exists()

@@ -45,6 +45,9 @@ def _match(provider: IdentityProvider, claims: dict) -> User:
     if not isinstance(claimed, str) or not claimed.strip():
         raise SignInRefused("unknown_identity")
     claimed = claimed.strip()
+    # An e-mail address the provider says it has not verified links no one.
+    if provider.match_claim == "email" and claims.get("email_verified") is False:
+        raise SignInRefused("unverified_email")
     candidates = list(
         _members_of(provider.municipality_id)
         .filter(Q(email__iexact=claimed) | Q(username__iexact=claimed))

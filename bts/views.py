@@ -17,13 +17,18 @@ from django_otp import login as otp_login
 
 from . import oidc, services, signin
 from .forms import LoginForm, OneTimeCodeForm
-from .middleware import two_factor_exempt
+from .middleware import FAMILY_SESSION_KEY, two_factor_exempt
 from .policies import requires_two_factor
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        # A staff session starts afresh: nothing of a family's session carries over.
+        self.request.session.pop(FAMILY_SESSION_KEY, None)
+        return super().form_valid(form)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
@@ -55,6 +60,13 @@ SIGN_IN_PROBLEMS = {
         gettext_lazy(
             "Flere kontoer passer til deg, så ingen ble valgt. Be den lokale administratoren "
             "i kommunen om å rydde i kontoene."
+        ),
+    ),
+    "unverified_email": (
+        403,
+        gettext_lazy(
+            "Innloggingstjenesten har ikke bekreftet e-postadressen din, så den kan ikke kobles "
+            "til en konto her. Kontakt IT-avdelingen i kommunen."
         ),
     ),
     "inactive_account": (

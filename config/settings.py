@@ -24,6 +24,9 @@ DEMO_MODE = DEBUG and env_bool("BTS_DEMO_MODE", default=True)
 # are taken for children and guardians in demo mode and where an installation is set up for
 # testing (this); never in production, where they would be typing errors.
 BTS_SYNTHETIC_IDENTITY_NUMBERS = env_bool("BTS_SYNTHETIC_IDENTITY_NUMBERS")
+# The folder an identity provider's client secret may be read from (file:…); the environment
+# variables allowed are those named BTS_OIDC_* (bts.models.secret_location).
+BTS_OIDC_SECRETS_DIR = os.environ.get("BTS_OIDC_SECRETS_DIR", "/run/secrets")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:

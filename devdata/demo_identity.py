@@ -19,9 +19,9 @@ from cases.models import Guardian
 from .idp import client, staff_account
 from .synthetic.writer import synthetic_identity_number
 
-SECRET_ENV = "BTS_DEMO_IDP_SECRET"  # noqa: S105 - the name of the variable
+SECRET_ENV = "BTS_OIDC_DEMO_SECRET"  # noqa: S105 - the name of the variable
 # The demo provider's client secret, which only the demo trusts (make demo sets it).
-SECRET = os.environ.get("BTS_DEMO_IDP_SECRET", "demo-idp-secret")
+SECRET = os.environ.get("BTS_OIDC_DEMO_SECRET", "demo-idp-secret")
 BASE_URL = "http://127.0.0.1:8000"
 ID_PORTEN_PORT = 8100
 STAFF_PORT = {"3314": 8101, "4699": 8102}  # by municipality number: Øvre Eiker, Fjordvik
@@ -55,6 +55,8 @@ def identity_providers_ensure(municipalities: list[Municipality]) -> None:
                 "match_claim": "preferred_username",
                 "accept_idp_mfa": True,
                 "mfa_amr_values": "mfa",
+                # The demo shows both ways in: the README's passwords keep working.
+                "allow_password": True,
                 "is_active": True,
             },
         )

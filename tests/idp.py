@@ -11,7 +11,7 @@ import requests
 from devdata.idp import LocalProvider, client, staff_account
 
 SECRET = "test-client-secret"
-SECRET_ENV = "BTS_TEST_IDP_SECRET"
+SECRET_ENV = "BTS_OIDC_TEST_SECRET"
 PASSWORD = "idp-password"
 STAFF, IDPORTEN = "staff", "idporten"
 

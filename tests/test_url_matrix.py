@@ -325,7 +325,7 @@ def world(django_db_setup, django_db_blocker):
             audience=IdentityProvider.Audience.STAFF,
             issuer="https://login.fjordvik.invalid",
             client_id="bts",
-            client_secret="env:BTS_FJORDVIK_OIDC_SECRET",
+            client_secret="env:BTS_OIDC_FJORDVIK",
         )
         ExternalIdentity.objects.create(
             user=users[OTHER_EMPLOYEE], issuer="https://login.fjordvik.invalid", subject="s-1"

@@ -37,23 +37,46 @@ def test_a_provider_on_this_machine_may_use_http():
     provider(issuer="http://127.0.0.1:8101").full_clean()
 
 
-@pytest.mark.parametrize("source", ["the-secret-itself", "env:", "vault:x", ""])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "the-secret-itself",
+        "env:",
+        "vault:x",
+        "",
+        # Another of the server's secrets, to be sent to a token endpoint of one's choosing:
+        "env:DJANGO_SECRET_KEY",
+        "env:DATABASE_URL",
+        "env:bts_oidc_lower",
+        "file:/proc/self/environ",
+        "file:/run/secrets/../../etc/passwd",
+        "file:/run/secrets",
+    ],
+)
 def test_the_secret_is_never_stored_only_where_to_find_it(source):
     with pytest.raises(ValidationError) as error:
         provider(client_secret=source).full_clean()
     assert "client_secret" in error.value.message_dict
 
 
-def test_the_secret_is_read_from_the_environment_or_a_file(monkeypatch, tmp_path):
+def test_the_secret_is_read_from_its_variable_or_its_file(monkeypatch, tmp_path, settings):
+    settings.BTS_OIDC_SECRETS_DIR = str(tmp_path)
     monkeypatch.setenv("BTS_OIDC_SECRET", "from-env")
-    secret_file = tmp_path / "secret"
+    secret_file = tmp_path / "ovre-eiker"
     secret_file.write_text("from-file\n")
     assert client_secret("env:BTS_OIDC_SECRET") == "from-env"
     assert client_secret(f"file:{secret_file}") == "from-file"
+    provider(client_secret=f"file:{secret_file}").full_clean()
     monkeypatch.delenv("BTS_OIDC_SECRET")
     for missing in ("env:BTS_OIDC_SECRET", f"file:{tmp_path / 'none'}"):
         with pytest.raises(ProviderUnavailable):
             client_secret(missing)
+
+
+def test_a_secret_outside_what_is_allowed_is_not_read_whatever_the_database_holds(monkeypatch):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "the-server-s-own")
+    with pytest.raises(ProviderUnavailable):
+        client_secret("env:DJANGO_SECRET_KEY")
 
 
 def test_one_provider_per_municipality_and_audience():

@@ -77,7 +77,7 @@ class Provider:
 
 @pytest.fixture
 def provider(monkeypatch):
-    monkeypatch.setenv("BTS_FAKE_IDP_SECRET", "secret")
+    monkeypatch.setenv("BTS_OIDC_FAKE_SECRET", "secret")
     cache.clear()
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield Provider(mock)
@@ -91,7 +91,8 @@ def staff_provider(db):
         audience=IdentityProvider.Audience.STAFF,
         issuer=ISSUER,
         client_id=CLIENT_ID,
-        client_secret="env:BTS_FAKE_IDP_SECRET",
+        client_secret="env:BTS_OIDC_FAKE_SECRET",
+        match_claim="email",
     )
 
 
@@ -217,15 +218,71 @@ def test_hs256_signed_with_the_public_key_is_refused(client, provider, staff_pro
 
 
 def test_a_rotated_key_is_fetched_once_and_accepted(client, provider, staff_provider, kari):
-    provider.keys = public(KEY)
-    started = begin(client, reverse("sign_in_start", args=[home_municipality().number]))
-    before = provider.jwks_fetched
-    # The provider has rotated: it signs with a key the cached set does not have yet.
+    # A first sign-in leaves the provider's keys of the time in the cache.
+    assert staff_answer(client, provider, lambda nonce: signed(claims(nonce))).status_code == 302
+    client.logout()
+    fetched = provider.jwks_fetched
+    # The provider has rotated: it signs with a key the cached set does not have.
     provider.keys = public(KEY, NEW_KEY)
-    provider.answers(signed(claims(started["nonce"]), key=NEW_KEY))
-    response = client.get(f"/logg-inn/oidc/tilbake/?code=c&state={started['state']}")
+    response = staff_answer(client, provider, lambda nonce: signed(claims(nonce), key=NEW_KEY))
     assert response.status_code == 302
-    assert provider.jwks_fetched - before in (1, 2)  # first fetch, then forced once for key-2
+    assert provider.jwks_fetched == fetched + 1  # fetched again once, for the unknown key
+    # The new set is the cached one now: the next sign-in fetches nothing.
+    client.logout()
+    staff_answer(client, provider, lambda nonce: signed(claims(nonce), key=NEW_KEY))
+    assert provider.jwks_fetched == fetched + 1
+
+
+def test_an_unverified_email_links_no_one(client, provider, staff_provider, kari):
+    response = staff_answer(
+        client, provider, lambda nonce: signed(claims(nonce, email_verified=False))
+    )
+    refused(response, "unverified_email", status=403)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["<html>Vedlikehold</html>", "[]"],
+    ids=["html", "a-list"],
+)
+def test_a_token_endpoint_answering_nonsense_is_a_clear_message(
+    client, provider, staff_provider, kari, body
+):
+    started = begin(client, reverse("sign_in_start", args=[home_municipality().number]))
+    provider.mock.upsert(responses.POST, f"{ISSUER}/token", body=body, status=200)
+    response = client.get(f"/logg-inn/oidc/tilbake/?code=c&state={started['state']}")
+    assert response.status_code == 503
+    assert "_auth_user_id" not in client.session
+
+
+def test_unreadable_keys_are_not_kept(client, provider, staff_provider, kari):
+    provider.keys = {}
+    started = begin(client, reverse("sign_in_start", args=[home_municipality().number]))
+    provider.answers(signed(claims(started["nonce"])))
+    response = client.get(f"/logg-inn/oidc/tilbake/?code=c&state={started['state']}")
+    assert response.status_code == 503
+    # Once the provider's keys are right again, the next sign-in works: nothing bad was cached.
+    provider.keys = public(KEY)
+    assert staff_answer(client, provider, lambda nonce: signed(claims(nonce))).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"jwks_uri": None},
+        {"authorization_endpoint": None},
+        {"id_token_signing_alg_values_supported": ["HS256", "none"]},
+    ],
+    ids=["no-keys-address", "no-login-address", "no-algorithm-accepted-here"],
+)
+def test_metadata_that_cannot_be_used_is_a_clear_message(client, provider, staff_provider, change):
+    metadata = {k: v for k, v in (METADATA | change).items() if v is not None}
+    provider.mock.replace(
+        responses.GET, f"{ISSUER}/.well-known/openid-configuration", json=metadata
+    )
+    response = client.get(reverse("sign_in_start", args=[home_municipality().number]))
+    assert response.status_code == 503
+    assert "svarer ikke akkurat nå" in response.content.decode()
 
 
 def test_the_token_endpoint_refusing_the_code_is_refused(client, provider, staff_provider, kari):
@@ -255,7 +312,7 @@ def test_metadata_that_names_another_issuer_is_not_used(client, provider, staff_
 def test_a_missing_secret_is_a_clear_message_not_an_error(
     client, provider, staff_provider, monkeypatch
 ):
-    monkeypatch.delenv("BTS_FAKE_IDP_SECRET")
+    monkeypatch.delenv("BTS_OIDC_FAKE_SECRET")
     response = client.get(reverse("sign_in_start", args=[home_municipality().number]))
     assert response.status_code == 503
 
@@ -285,7 +342,7 @@ def family_provider(db, guide):
         audience=IdentityProvider.Audience.FAMILY,
         issuer=ISSUER,
         client_id=CLIENT_ID,
-        client_secret="env:BTS_FAKE_IDP_SECRET",
+        client_secret="env:BTS_OIDC_FAKE_SECRET",
         assurance=IdentityProvider.Assurance.SUBSTANTIAL,
     )
 

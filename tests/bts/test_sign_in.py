@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from bts.events import AccessAudit
 from bts.models import AuditEvent, ExternalIdentity, IdentityProvider, Role
+from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.factories import grant, home_municipality
 from tests.idp import ACCOUNTS, PASSWORD, SECRET, SECRET_ENV, STAFF, local_idp, through_login
 
@@ -173,13 +174,64 @@ def test_a_deactivated_bts_account_cannot_sign_in(client, staff_provider, kari):
 def test_a_person_deactivated_at_the_provider_cannot_start_a_session(
     client, staff_provider, make_user
 ):
-    make_user(Role.EMPLOYEE, email=ACCOUNTS["sluttet"]["claims"]["email"])
+    """Not through the provider, which refuses them, and not with a password the account was
+    given before the municipality took its provider in use."""
+    user = make_user(Role.EMPLOYEE, email=ACCOUNTS["sluttet"]["claims"]["email"])
     start = client.get(reverse("sign_in_start", args=[home_municipality().number]))
     with pytest.raises(AssertionError, match="deaktivert"):
         through_login(
             start["Location"], {"login": "sluttet", "password": PASSWORD}, stop_at=CALLBACK
         )
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": FACTORY_PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "gjennom sin egen innlogging" in response.content.decode()
     assert client.get(reverse("start")).status_code == 302
+    assert refusals() == ["password_not_allowed"]
+
+
+def test_passwords_stay_where_the_municipality_allows_them(client, staff_provider, make_user):
+    staff_provider.allow_password = True
+    staff_provider.save()
+    user = make_user(Role.EMPLOYEE)
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": FACTORY_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_the_system_administrator_keeps_their_password(client, staff_provider, make_user):
+    admin = make_user(Role.SYSTEM_ADMIN)
+    response = client.post(
+        reverse("login"), {"username": admin.username, "password": FACTORY_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_a_municipality_without_a_provider_keeps_passwords(client, staff_provider, make_user):
+    from tests.factories import MunicipalityFactory, ServiceFactory
+
+    elsewhere = ServiceFactory(municipality=MunicipalityFactory())
+    user = make_user(Role.EMPLOYEE, service=elsewhere)
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": FACTORY_PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_a_staff_login_leaves_nothing_of_a_family_session(client, make_user):
+    from django.conf import settings
+
+    from tests.family.sessions import family_session_key
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = family_session_key(
+        municipality_id=home_municipality().pk
+    )
+    user = make_user(Role.EMPLOYEE)
+    client.post(reverse("login"), {"username": user.username, "password": FACTORY_PASSWORD})
+    assert "_auth_user_id" in client.session
+    assert "bts_family" not in client.session
 
 
 def test_a_reused_state_is_refused(client, staff_provider, kari):

@@ -59,8 +59,9 @@ def test_staff_sign_in_through_their_municipality_s_provider(
     page.get_by_role("link", name=f"Logg inn med {municipality}-konto").click()
     sign_in_at_provider(page, username)
 
-    # The provider's second factor counts: straight to the start page, in the municipality's
-    # language form.
+    # Back from the provider, signed in: the start page, in the municipality's language form.
+    # (Whether the provider's second factor counts is tests/bts/test_sign_in.py's: demo accounts
+    # need none here.)
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator("html")).to_have_attribute("lang", language)
     user = User.objects.get(username=username)
