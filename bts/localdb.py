@@ -121,6 +121,9 @@ def _ensure_database(params: dict, *, create: bool) -> None:
         port=params["PORT"],
         autocommit=True,
     ) as conn:
+        # Two commands may start at once (make demo: the app and the demo's identity
+        # providers); one at a time here, or their ALTERs collide. Released with the connection.
+        conn.execute("SELECT pg_advisory_lock(hashtext('bts.localdb'))")
         role = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE]).fetchone()
         if not role:
             conn.execute(
