@@ -1,9 +1,38 @@
 """Who may use the family's pages: a family's session (or no session, to sign in); never a
 staff session, which is refused and the refusal audited."""
 
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
 from bts.audit import refuse
+from cases.models import Case, Concern
 
 
 def staff_session_refused() -> None:
     """Note a staff session's attempt at a family page (written after the 403)."""
     refuse(detail="family_page")
+
+
+def family_cases(data: dict) -> QuerySet[Case]:
+    """The cases a family's session may read: those of the children it is for, in the
+    municipality it signed in to. Never a case opened on the akutt path (a report to barnevern
+    with no undring): the guardians were not told, and may be the reason for it."""
+    return Case.objects.filter(
+        Exists(Concern.objects.filter(case=OuterRef("pk"))),
+        child_id__in=data["children"],
+        municipality_id=data["municipality"],
+    )
+
+
+def family_case_or_404(data: dict, pk: int) -> Case:
+    """The case, if this family may read it; otherwise a 404, and the attempt audited."""
+    case = (
+        family_cases(data)
+        .filter(pk=pk)
+        .select_related("child", "responsible", "owner_service")
+        .first()
+    )
+    if case is None:
+        refuse(case_id=pk, detail="family_case")
+        raise Http404
+    return case

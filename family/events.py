@@ -7,3 +7,4 @@ from bts.audit import event_kinds
 @event_kinds
 class FamilyAudit(models.TextChoices):
     FAMILY_SIGNED_IN = "family_signed_in", _("Familie logget inn med ID-porten")
+    FAMILY_CASE_VIEWED = "family_case_viewed", _("Familien leste saken")

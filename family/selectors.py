@@ -1,7 +1,24 @@
-"""What a family session reads."""
+"""What a family's session reads: its children and their cases, in the guide's words. Each read
+of a case is audited (who: the guardians or the young person the session is for)."""
 
-from bts.models import IdentityProvider
-from cases.models import Child
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from bts.audit import record
+from bts.models import IdentityProvider, Service, User
+from cases.models import Case, Child, Decision, Measure, Meeting, RelayEntry
+from levels.models import Step
+from levels.selectors import case_guide, guide_levels, step_with_neighbours
+
+from . import access
+from .events import FamilyAudit
+
+# What the family's relay log leaves out: the report to barnevern (opplysningsplikt), which
+# guardians are never told of here.
+HIDDEN_ENTRIES = (RelayEntry.Kind.REPORT,)
 
 
 def family_providers():
@@ -10,10 +27,73 @@ def family_providers():
     ).select_related("municipality")
 
 
+def who(data: dict) -> str:
+    """The session's people, for the audit trail: ids, never names or numbers."""
+    if data["guardians"]:
+        return f"guardian:{','.join(map(str, data['guardians']))}"
+    return f"youth:{','.join(map(str, data['youth']))}"
+
+
 def family_children(data: dict) -> list[Child]:
-    """The children this family session is about, under the request's row security."""
+    """The children this session is for, each with the cases it may read (`family_cases`)."""
+    cases = access.family_cases(data).select_related("responsible", "owner_service")
     return list(
         Child.objects.filter(pk__in=data["children"], municipality_id=data["municipality"])
         .only("pk", "first_name", "last_name")
+        .prefetch_related(
+            Prefetch("cases", queryset=cases.order_by("-opened_at"), to_attr="family_cases")
+        )
         .order_by("first_name")
+    )
+
+
+@dataclass(frozen=True)
+class FamilyCase:
+    """One case as the family reads it."""
+
+    case: Case
+    level_title: str
+    step: Step | None
+    next_step: Step | None
+    holder: User | None
+    service: Service
+    meetings: list[Meeting]
+    measures: list[Measure]
+    decisions: list[Decision]
+    log: list[RelayEntry]
+
+
+def family_case(data: dict, pk: int) -> FamilyCase:
+    """The case page of a family: where the case is, who holds it, the meetings ahead, the
+    measures, the decisions with their reasons and the log. A 404 (audited) for any case the
+    session may not read; the read itself is audited."""
+    case = access.family_case_or_404(data, pk)
+    guide = case_guide(case)
+    step = next_step = None
+    level_title = ""
+    if guide is not None:
+        step, _previous, next_step = step_with_neighbours(guide, case.step_code)
+        level_title = next((lv.title for lv in guide_levels(guide) if lv.number == case.level), "")
+    record(kind=FamilyAudit.FAMILY_CASE_VIEWED, case_id=case.pk, detail=who(data))
+    return FamilyCase(
+        case=case,
+        level_title=level_title,
+        step=step,
+        next_step=next_step if case.status == Case.Status.OPEN else None,
+        holder=case.responsible,
+        service=case.owner_service,
+        meetings=list(
+            case.meetings.filter(starts_at__gte=timezone.now() - timedelta(hours=12))
+            .prefetch_related("participant_services")
+            .order_by("starts_at")
+        ),
+        measures=list(
+            case.measures.select_related("responsible_service").order_by("evaluation_due")
+        ),
+        decisions=list(case.decisions.order_by("-decided_at")),
+        log=list(
+            case.relay_entries.exclude(kind__in=HIDDEN_ENTRIES)
+            .select_related("actor")
+            .order_by("-at", "-id")
+        ),
     )

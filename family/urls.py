@@ -8,4 +8,5 @@ urlpatterns = [
     path("logg-inn/tilbake/", views.sign_in_callback, name="sign_in_callback"),
     path("logg-inn/<str:number>/", views.sign_in, name="sign_in"),
     path("logg-ut/", views.sign_out, name="sign_out"),
+    path("sak/<int:pk>/", views.case, name="case"),
 ]

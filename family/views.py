@@ -93,6 +93,16 @@ def entry(request: HttpRequest) -> HttpResponse:
 
 @family_page
 @require_GET
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the family's cases, in plain words (a 404 for any other)."""
+    data = family_session(request)
+    if data is None:
+        return redirect("family:entry")
+    return render(request, "family/case.html", {"page": selectors.family_case(data, pk)})
+
+
+@family_page
+@require_GET
 def sign_in(request: HttpRequest, number: str) -> HttpResponse:
     provider = get_object_or_404(selectors.family_providers(), municipality__number=number)
     try:

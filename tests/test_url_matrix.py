@@ -3,9 +3,10 @@
 The walk starts at the root URL resolver, so a URL added anywhere (an app, the admin, a new
 model registered in the admin) fails `test_every_url_is_classified` until someone decides who
 may use it. Case URLs (`cases:`) are classified in tests/cases/test_permissions.py, which runs
-them against every relation to a case, and familiehjelpa's in tests/familiehjelpa/
-test_permissions.py, against every relation to an inquiry; here they only have to be in those
-tables.
+them against every relation to a case, familiehjelpa's in tests/familiehjelpa/
+test_permissions.py, against every relation to an inquiry, and the family's case pages in
+tests/family/test_permissions.py, against every relation to a family's case; here they only
+have to be in those tables.
 """
 
 import re
@@ -29,6 +30,7 @@ from tests.conftest import GUIDES, ROOT
 from tests.factories import ServiceFactory, UserFactory, grant, home_municipality
 from tests.familiehjelpa.test_permissions import ROUTES as FAMILIEHJELPA_ROUTES
 from tests.family.sessions import FAMILY, family_session_key
+from tests.family.test_permissions import ROUTES as FAMILY_CASE_ROUTES
 from toolbox.examples import example_workbook
 from toolbox.models import CatalogueEntry, CatalogueImport, Contact, Tool
 from toolbox.services import catalogue_import_prepare, contact_ensure, toolbox_load
@@ -245,6 +247,8 @@ def is_classified(name: str) -> bool:
         return name.removeprefix("cases:") in CASE_ROUTES
     if name.startswith("familiehjelpa:"):
         return name.removeprefix("familiehjelpa:") in FAMILIEHJELPA_ROUTES
+    if name.removeprefix("family:") in FAMILY_CASE_ROUTES:
+        return name.startswith("family:")
     if name in PAGES or name == "admin:login":
         return True
     return any(
@@ -391,7 +395,9 @@ def _rows() -> tuple:
 def _matrix():
     rows = []
     for name, route in URLS:
-        if name.startswith(("cases:", "familiehjelpa:")):
+        if name.startswith(("cases:", "familiehjelpa:")) or (
+            name.startswith("family:") and name.removeprefix("family:") in FAMILY_CASE_ROUTES
+        ):
             continue
         # In the admin every account that is not staff is turned away alike: two of them stand
         # for the rest (a service role and a municipal one).

@@ -101,6 +101,15 @@ def test_a_guardian_signs_in_with_id_porten(page: Page, live_server, browser_log
     expect(page.locator("#family-children")).to_contain_text(guardian.child.first_name)
     browser_log.assert_clean("the family's page")
 
+    # The child's case, in plain words.
+    page.locator("#family-children").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Saken om {guardian.child.first_name}"
+    )
+    expect(page.get_by_role("heading", name="Hvor saken er nå")).to_be_visible()
+    expect(page.get_by_role("heading", name="Stafettloggen")).to_be_visible()
+    browser_log.assert_clean("the family's case page")
+
     # A family's session is not a staff session: the case list sends it to the login page.
     page.goto(f"{live_server.url}/saker/")
     expect(page).to_have_url(re.compile(r"/logg-inn/\?next="))

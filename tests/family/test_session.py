@@ -85,8 +85,8 @@ def test_the_family_s_page_takes_a_fixed_number_of_queries(
     ]
     with_family_session(client, municipality_id=home_municipality().pk, children=children)
     client.get(reverse("family:entry"))  # the guide, once per process (levels.selectors)
-    # The session, and the children (with the request's savepoint around it).
-    with django_assert_max_num_queries(4):
+    # The session, the children and their cases (with the request's savepoint around them).
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("family:entry"))
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"

@@ -1,0 +1,115 @@
+"""The family's case URLs against every relation to a case: the family of the child (a guardian,
+the young person), another family, a family of another municipality, the case's own holder and
+the system administrator (staff sessions), and no session. tests/test_url_matrix.py takes the
+`family:` case URLs from ROUTES here."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from bts.models import Role
+from cases import services
+from tests.factories import (
+    MunicipalityFactory,
+    ServiceFactory,
+    UserFactory,
+    grant,
+    home_municipality,
+)
+from tests.family.sessions import family_session_key
+
+pytestmark = pytest.mark.django_db
+
+GET, POST = "GET", "POST"
+ANONYMOUS = "anonymous"
+GUARDIAN = "guardian"  # of the case's child, with parental responsibility
+YOUTH = "youth"  # the case's child, from the consent age
+OTHER_FAMILY = "other-family"  # a guardian of another child of the municipality
+ELSEWHERE_FAMILY = "elsewhere-family"  # signed in to another municipality
+HOLDER = "holder"  # the case's holder, a staff session
+SYSTEM_ADMIN = "system-admin"
+RELATIONS = [ANONYMOUS, GUARDIAN, YOUTH, OTHER_FAMILY, ELSEWHERE_FAMILY, HOLDER, SYSTEM_ADMIN]
+SIGN_IN = "sign-in"  # 302 to the family's sign-in page
+
+# family:<name>: what each relation gets by GET (POST is refused, 405, to every family session
+# and the anonymous; 403 to staff).
+ROUTES = {
+    "case": {
+        ANONYMOUS: SIGN_IN,
+        GUARDIAN: 200,
+        YOUTH: 200,
+        OTHER_FAMILY: 404,
+        ELSEWHERE_FAMILY: 404,
+        HOLDER: 403,
+        SYSTEM_ADMIN: 403,
+    },
+}
+STAFF = {HOLDER, SYSTEM_ADMIN}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    from django.db import transaction
+
+    from levels.loader import load_guide
+    from tests.conftest import GUIDES
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_guide(GUIDES / "ovre-eiker.toml")
+        holder, admin = UserFactory(), UserFactory()
+        service = ServiceFactory(name="Solsikken barnehage")
+        grant(holder, Role.EMPLOYEE, service)
+        grant(admin, Role.SYSTEM_ADMIN)
+        child = services.child_create(
+            user=holder, child=services.ChildData("Emma", "Hansen", dt.date(2009, 1, 1))
+        )
+        other = services.child_create(
+            user=holder, child=services.ChildData("Jonas", "Berg", dt.date(2018, 1, 1))
+        )
+        case = services.case_open(
+            user=holder,
+            service=service,
+            child=child,
+            concern=services.ConcernData("Emma er lei seg.", timezone.localdate(), "Ute", 2),
+        )
+        home = home_municipality().pk
+        sessions = {
+            GUARDIAN: family_session_key(municipality_id=home, guardians=[1], children=[child.pk]),
+            YOUTH: family_session_key(municipality_id=home, children=[child.pk]),
+            OTHER_FAMILY: family_session_key(municipality_id=home, children=[other.pk]),
+            ELSEWHERE_FAMILY: family_session_key(
+                municipality_id=MunicipalityFactory().pk, children=[child.pk]
+            ),
+        }
+        for relation, user in ((HOLDER, holder), (SYSTEM_ADMIN, admin)):
+            browser = Client()
+            browser.force_login(user)
+            sessions[relation] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        yield {"case": case, "sessions": sessions}
+        transaction.set_rollback(True)
+
+
+MATRIX = [(r, n, m) for n in ROUTES for r in RELATIONS for m in (GET, POST)]
+
+
+@pytest.mark.parametrize(
+    ("relation", "name", "method"), MATRIX, ids=[f"{r}-{m}-family:{n}" for r, n, m in MATRIX]
+)
+def test_family_url_matrix(client, world, relation, name, method):
+    if relation != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][relation]
+    url = reverse(f"family:{name}", args=[world["case"].pk])
+    response = client.get(url) if method == GET else client.post(url, {})
+    want = ROUTES[name][relation]
+    if method == POST:
+        want = 403 if relation in STAFF else 405
+    where = f"{method} {url} as {relation}"
+    if want == SIGN_IN:
+        assert response.status_code == 302, where
+        assert response["Location"] == reverse("family:entry"), where
+    else:
+        assert response.status_code == want, f"{where}: {response.status_code}"
