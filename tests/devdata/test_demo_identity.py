@@ -1,0 +1,39 @@
+"""The demo's sign-in: the identities the README lists are the demo guardians' numbers, and the
+demo's configuration gives each municipality's staff an account at its own provider."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from bts.isolation import unrestricted
+from bts.models import IdentityProvider
+from cases.identity import IdentityKind, identity_kind
+from devdata.demo_identity import guardian_number, provider_entries
+from tests.conftest import GUIDES, ROOT
+
+ROW = re.compile(r"^\| `(\d{11})` \| ([^,]+), (?:mother|father) of", re.MULTILINE)
+
+
+def test_the_readme_lists_the_demo_guardians_numbers():
+    rows = ROW.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(rows) >= 2
+    for number, name in rows:
+        assert guardian_number(name) == number, name
+        assert identity_kind(number) == IdentityKind.SYNTHETIC  # never a real person's
+
+
+@pytest.mark.django_db
+def test_each_demo_municipality_signs_its_own_staff_in(settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo", guide=GUIDES / "ovre-eiker.toml")
+    with unrestricted():
+        entries = {e["name"]: e for e in provider_entries()}
+    assert IdentityProvider.objects.filter(audience="staff").count() == 2
+    first = {a["login"] for a in entries["3314"]["accounts"]}
+    second = {a["login"] for a in entries["4699"]["accounts"]}
+    assert "ansatt" in first and "ansatt" not in second
+    assert "fjordvik-tilsett" in second and "admin" not in first | second
+    # ID-porten's test page lists guardians with parental responsibility, by their numbers.
+    hints = entries["idporten"]["hints"]
+    assert {"pid": guardian_number("Anne Solberg"), "label": "Anne Solberg (mor til Emma)"} in hints
