@@ -77,10 +77,15 @@ def role_labels(roles: str) -> str:
     return ", ".join(str(ROLES.get(code, code)) for code in roles.split(",") if code)
 
 
+def _who_without_account(kind: str) -> str:
+    # The family's own reads (the family app's kinds) are made with ID-porten, not an account.
+    return str(_("familien (ID-porten)")) if kind.startswith("family_") else str(_("ukjent"))
+
+
 def describe(event: AuditEvent) -> dict:
     return {
         "at": timezone.localtime(event.at),
-        "who": str(event.actor) if event.actor_id else _("ukjent"),
+        "who": str(event.actor) if event.actor_id else _who_without_account(event.kind),
         "role": role_labels(event.role),
         "what": event.get_kind_display(),
         "detail": detail_label(event.detail),

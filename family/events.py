@@ -8,3 +8,4 @@ from bts.audit import event_kinds
 class FamilyAudit(models.TextChoices):
     FAMILY_SIGNED_IN = "family_signed_in", _("Familie logget inn med ID-porten")
     FAMILY_CASE_VIEWED = "family_case_viewed", _("Familien leste saken")
+    FAMILY_DOCUMENT_EXPORTED = "family_document_exported", _("Familien lastet ned et dokument")

@@ -10,6 +10,8 @@ from django.utils import timezone
 from bts.audit import record
 from bts.models import IdentityProvider, Service, User
 from cases.models import Case, Child, Decision, Measure, Meeting, RelayEntry
+from cases.reports import access_report_pdf, describe
+from cases.selectors import access_events
 from levels.models import Step
 from levels.selectors import case_guide, guide_levels, step_with_neighbours
 
@@ -19,6 +21,7 @@ from .events import FamilyAudit
 # What the family's relay log leaves out: the report to barnevern (opplysningsplikt), which
 # guardians are never told of here.
 HIDDEN_ENTRIES = (RelayEntry.Kind.REPORT,)
+ACCESS_LOG_SHOWN = 100
 
 
 def family_providers():
@@ -61,6 +64,8 @@ class FamilyCase:
     measures: list[Measure]
     decisions: list[Decision]
     log: list[RelayEntry]
+    # Who has read and changed the case, in words, newest first (the PDF has them all).
+    access_log: list[dict]
 
 
 def family_case(data: dict, pk: int) -> FamilyCase:
@@ -96,4 +101,18 @@ def family_case(data: dict, pk: int) -> FamilyCase:
             .select_related("actor")
             .order_by("-at", "-id")
         ),
+        access_log=[describe(e) for e in reversed(access_events(case)[-ACCESS_LOG_SHOWN:])],
     )
+
+
+def family_access_report(data: dict, pk: int, *, request) -> tuple[Case, bytes]:
+    """The access report (innsyn i logg) of one of the family's cases, as PDF/A: every read
+    and change of the case. The download is itself audited."""
+    case = access.family_case_or_404(data, pk)
+    pdf = access_report_pdf(case, access_events(case), start=None, end=None, request=request)
+    record(
+        kind=FamilyAudit.FAMILY_DOCUMENT_EXPORTED,
+        case_id=case.pk,
+        detail=f"access_report;{who(data)}"[:120],
+    )
+    return case, pdf

@@ -9,4 +9,5 @@ urlpatterns = [
     path("logg-inn/<str:number>/", views.sign_in, name="sign_in"),
     path("logg-ut/", views.sign_out, name="sign_out"),
     path("sak/<int:pk>/", views.case, name="case"),
+    path("sak/<int:pk>/innsyn.pdf", views.access_report, name="access_report"),
 ]

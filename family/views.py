@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bts import oidc
+from bts.downloads import attachment_response
 from bts.middleware import family_session, two_factor_exempt
 from bts.views import sign_in_problem
 
@@ -99,6 +100,19 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     if data is None:
         return redirect("family:entry")
     return render(request, "family/case.html", {"page": selectors.family_case(data, pk)})
+
+
+@family_page
+@require_GET
+def access_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Innsyn i logg: the family downloads who has read and changed the case, as PDF/A."""
+    data = family_session(request)
+    if data is None:
+        return redirect("family:entry")
+    case, pdf = selectors.family_access_report(data, pk, request=request)
+    return attachment_response(
+        pdf, content_type="application/pdf", filename=f"innsyn-i-logg-sak-{case.pk}.pdf"
+    )
 
 
 @family_page

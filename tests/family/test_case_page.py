@@ -198,3 +198,32 @@ def test_the_family_s_list_takes_a_fixed_number_of_queries(
     client.get(reverse("family:entry"))
     with django_assert_max_num_queries(5):
         assert client.get(reverse("family:entry")).status_code == 200
+
+
+def test_the_family_sees_who_has_read_the_case(client, emma_case, employee):
+    as_family(client, children=[emma_case.child_id])
+    client.get(reverse("family:case", args=[emma_case.pk]))
+    page = client.get(reverse("family:case", args=[emma_case.pk])).content.decode()
+    section = page[page.index('id="family-access"') :]
+    assert employee.get_full_name() in section  # the holder, who registered and changed it
+    assert "familien (ID-porten)" in section  # and the family's own reads
+
+
+def test_the_family_downloads_the_access_report(client, emma_case):
+    as_family(client, children=[emma_case.child_id])
+    response = client.get(reverse("family:access_report", args=[emma_case.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+    event = AuditEvent.objects.get(kind=FamilyAudit.FAMILY_DOCUMENT_EXPORTED)
+    assert event.case_id == emma_case.pk and event.detail == "access_report;guardian:1"
+
+
+def test_another_family_gets_no_access_report(client, emma_case, employee):
+    other = services.child_create(
+        user=employee, child=services.ChildData("Jonas", "Berg", dt.date(2018, 2, 2))
+    )
+    as_family(client, children=[other.pk])
+    assert client.get(reverse("family:access_report", args=[emma_case.pk])).status_code == 404
+    assert not AuditEvent.objects.filter(kind=FamilyAudit.FAMILY_DOCUMENT_EXPORTED).exists()

@@ -37,17 +37,16 @@ SIGN_IN = "sign-in"  # 302 to the family's sign-in page
 
 # family:<name>: what each relation gets by GET (POST is refused, 405, to every family session
 # and the anonymous; 403 to staff).
-ROUTES = {
-    "case": {
-        ANONYMOUS: SIGN_IN,
-        GUARDIAN: 200,
-        YOUTH: 200,
-        OTHER_FAMILY: 404,
-        ELSEWHERE_FAMILY: 404,
-        HOLDER: 403,
-        SYSTEM_ADMIN: 403,
-    },
+ONE_CASE = {
+    ANONYMOUS: SIGN_IN,
+    GUARDIAN: 200,
+    YOUTH: 200,
+    OTHER_FAMILY: 404,
+    ELSEWHERE_FAMILY: 404,
+    HOLDER: 403,
+    SYSTEM_ADMIN: 403,
 }
+ROUTES = {"case": ONE_CASE, "access_report": ONE_CASE}
 STAFF = {HOLDER, SYSTEM_ADMIN}
 
 
