@@ -71,3 +71,16 @@ class OneTimeCodeForm(DesignSystemMixin, forms.Form):
         if not (token.isdigit() and len(token) == 6):
             raise forms.ValidationError(_("Koden er seks sifre."))
         return token
+
+
+def has_visible_text(value: str) -> bool:
+    """Whether a text has anything to read: not only spaces, line breaks, zero-width or other
+    invisible characters (Unicode separators, controls and format characters)."""
+    import unicodedata
+
+    return any(unicodedata.category(c)[0] not in ("Z", "C") for c in value)
+
+
+def refuse_invisible_only(value: str) -> None:
+    if not has_visible_text(value):
+        raise forms.ValidationError(_("Skriv noe som kan leses."), code="invisible")

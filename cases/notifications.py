@@ -68,3 +68,16 @@ def cases_reassigned(user: User, *, count: int) -> None:
         body=_("Lederen din har gjort deg oppfølgingsansvarlig i %(count)s saker.\n%(link)s")
         % {"count": count, "link": settings.BTS_BASE_URL.rstrip("/") + "/"},
     )
+
+
+@municipality_language()
+def family_wrote(case) -> None:
+    """The family has written in the log of a case the person holds."""
+    if case.responsible is None:
+        return
+    notify(
+        [case.responsible],
+        subject=_("Nytt fra familien i %(product)s") % current_words().as_dict(),
+        body=_("Familien har skrevet i stafettloggen i en sak du har.\n%(link)s")
+        % {"link": case_link(case.pk)},
+    )

@@ -105,6 +105,19 @@ def family_case(data: dict, pk: int) -> FamilyCase:
     )
 
 
+def family_author(data: dict, case: Case) -> str:
+    """The name a note from this session is signed with: the guardian of the case's child, or
+    the young person."""
+    from cases.models import Guardian
+
+    if data["guardians"]:
+        guardian = Guardian.objects.filter(pk__in=data["guardians"], child_id=case.child_id)
+        name = guardian.values_list("name", flat=True).first()
+        if name:
+            return name
+    return case.child.first_name
+
+
 def family_access_report(data: dict, pk: int, *, request) -> tuple[Case, bytes]:
     """The access report (innsyn i logg) of one of the family's cases, as PDF/A: every read
     and change of the case. The download is itself audited."""

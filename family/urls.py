@@ -10,4 +10,5 @@ urlpatterns = [
     path("logg-ut/", views.sign_out, name="sign_out"),
     path("sak/<int:pk>/", views.case, name="case"),
     path("sak/<int:pk>/innsyn.pdf", views.access_report, name="access_report"),
+    path("sak/<int:pk>/notat/", views.note_add, name="note_add"),
 ]

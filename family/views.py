@@ -3,6 +3,7 @@
 These pages are for family sessions only: a staff session gets a 403 here, just as a family
 session is sent to the login page by every staff URL (it has no account signed in)."""
 
+from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +16,10 @@ from bts import oidc
 from bts.downloads import attachment_response
 from bts.middleware import family_session, two_factor_exempt
 from bts.views import sign_in_problem
+from cases import services as case_services
 
 from . import access, selectors, services
+from .forms import FamilyNoteForm
 
 FAMILY_PROBLEMS = {
     "family:no_match": (
@@ -99,7 +102,31 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     data = family_session(request)
     if data is None:
         return redirect("family:entry")
-    return render(request, "family/case.html", {"page": selectors.family_case(data, pk)})
+    page = selectors.family_case(data, pk)
+    return render(request, "family/case.html", {"page": page, "note_form": FamilyNoteForm()})
+
+
+@family_page
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The family's own words in the log ("Vår stemme")."""
+    data = family_session(request)
+    if data is None:
+        return redirect("family:entry")
+    case = access.family_case_or_404(data, pk)
+    form = FamilyNoteForm(request.POST)
+    if not form.is_valid():
+        page = selectors.family_case(data, pk)
+        return render(request, "family/case.html", {"page": page, "note_form": form}, status=400)
+    case_services.family_note_add(
+        case=case,
+        author=selectors.family_author(data, case),
+        text=form.cleaned_data["text"],
+        who=selectors.who(data),
+        idempotency_key=form.cleaned_data["idempotency_key"],
+    )
+    messages.success(request, _("Takk. Det du skrev, står nå i loggen."))
+    return redirect("family:case", pk=case.pk)
 
 
 @family_page

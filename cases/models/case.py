@@ -208,11 +208,17 @@ class RelayEntry(ChoiceLabels, models.Model):
         COORDINATION = "coordination", _("Koordinerende tjeneste")
         WIDE = "wide", _("Nivå 3: tilbud")
         ARCHIVED = "archived", _("Arkivert")
+        # The family's own words in their log ("familiene eier sin sak").
+        FAMILY_NOTE = "family_note", _("Vår stemme")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="relay_entries")
     municipality = MunicipalityKey(parent="case")
     at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The employee who wrote it; none for what the family wrote (`by_family` names them).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    by_family = models.CharField(_("skrevet av familien"), max_length=120, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     level = models.PositiveSmallIntegerField()
     step_code = models.CharField(max_length=8, blank=True)
@@ -225,9 +231,22 @@ class RelayEntry(ChoiceLabels, models.Model):
         verbose_name_plural = _("stafettlogg")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "-at", "-id"], name="relayentry_case_at")]
+        constraints = [
+            # Every line has its author: an employee, or the family by name.
+            models.CheckConstraint(
+                condition=Q(actor__isnull=False) | ~Q(by_family=""),
+                name="relayentry_has_author",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()}"
+
+    @property
+    def author(self) -> str:
+        if self.actor_id:
+            return str(self.actor)
+        return _("%(name)s (familien)") % {"name": self.by_family}
 
 
 class StepCheck(ChoiceLabels, models.Model):

@@ -30,6 +30,7 @@ from .decisions import (
     report_file,
     step_complete,
 )
+from .family import family_note_add
 from .intake import (
     ChildData,
     ConcernData,
@@ -77,6 +78,7 @@ __all__ = [
     "consent_withdraw",
     "coordination_set",
     "evaluation_add",
+    "family_note_add",
     "handover_answer",
     "handover_offer",
     "measure_add",

@@ -37,10 +37,11 @@ def _audit(
 def _log(
     case: Case,
     *,
-    actor: User,
+    actor: User | None,
     kind: RelayEntry.Kind,
     text: str,
     idempotency_key: uuid.UUID | None = None,
+    by_family: str = "",
 ) -> RelayEntry:
     """One line of the relay log, at the level and step the case is at now (read from the
     database: the caller's object may predate a decision taken in the same request)."""
@@ -50,6 +51,7 @@ def _log(
     return RelayEntry.objects.create(
         case=case,
         actor=actor,
+        by_family=by_family,
         kind=kind,
         text=text,
         level=level,
