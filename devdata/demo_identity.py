@@ -14,7 +14,7 @@ import random
 from django.db.models import Q
 
 from bts.models import IdentityProvider, Municipality, User
-from cases.models import Guardian
+from cases.models import Child, Guardian
 
 from .idp import client, staff_account
 from .synthetic.writer import synthetic_identity_number
@@ -26,6 +26,11 @@ BASE_URL = "http://127.0.0.1:8000"
 ID_PORTEN_PORT = 8100
 STAFF_PORT = {"3314": 8101, "4699": 8102}  # by municipality number: Øvre Eiker, Fjordvik
 PASSWORD = "demo"  # noqa: S105 - as the demo accounts' own
+
+
+def identity_number(name: str, born: dt.date) -> str:
+    """The same synthetic number for the same demo person every time the demo is made."""
+    return synthetic_identity_number(random.Random(name), born)  # noqa: S311 - made-up people
 
 
 def guardian_number(name: str) -> str:
@@ -106,6 +111,9 @@ def provider_entries(*, base_url: str = BASE_URL, ports: dict | None = None) -> 
         )
     if family_clients:
         hints = [
+            {"pid": c.national_id, "label": f"{c.first_name} {c.last_name} (ungdom, egen sak)"}
+            for c in Child.objects.exclude(national_id="").order_by("pk")[:4]
+        ] + [
             {"pid": g.national_id, "label": f"{g.name} ({g.relation} til {g.child.first_name})"}
             for g in Guardian.objects.filter(has_parental_responsibility=True)
             .exclude(national_id="")

@@ -37,7 +37,7 @@ from cases.selectors import services_in_case
 from levels import rules
 from levels.models import Guide, Step
 from levels.rules import CLOSED, LevelRule
-from levels.selectors import active_guide, guide_step, meeting_kinds_for
+from levels.selectors import active_guide, case_guide, guide_step, meeting_kinds_for
 from levels.words import current_words
 
 # What the log says when a step is done without something the walk cannot do (a requirement
@@ -408,6 +408,10 @@ class Walk:
         covered = self.case.consents.filter(Consent.active_q(), services=partner).exists()
         if not covered:
             text = self.story.consent or ConsentText(purpose="Samarbeid om barnets trivsel")
+            given_on = timezone.localdate() - dt.timedelta(days=text.given_days_ago)
+            # From the guide's age for what is shared, the young person consents too.
+            age = self.case.child.age_on(given_on)
+            threshold = services.child_consent_age(case_guide(self.case), list(text.information))
             services.consent_record(
                 case=self.case,
                 user=self.holder,
@@ -423,7 +427,8 @@ class Walk:
                     else ""
                 ),
                 purpose=text.purpose,
-                given_on=timezone.localdate() - dt.timedelta(days=text.given_days_ago),
+                given_on=given_on,
+                child_consented=age is not None and age >= threshold,
             )
         services.service_involve(case=self.case, user=self.holder, service=partner)
         self.case.refresh_from_db()

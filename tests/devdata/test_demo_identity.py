@@ -1,6 +1,7 @@
 """The demo's sign-in: the identities the README lists are the demo guardians' numbers, and the
 demo's configuration gives each municipality's staff an account at its own provider."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -9,18 +10,21 @@ from django.core.management import call_command
 from bts.isolation import unrestricted
 from bts.models import IdentityProvider
 from cases.identity import IdentityKind, identity_kind
-from devdata.demo_identity import guardian_number, provider_entries
+from devdata.demo_identity import guardian_number, identity_number, provider_entries
 from tests.conftest import GUIDES, ROOT
 
 ROW = re.compile(r"^\| `(\d{11})` \| ([^,]+), (?:mother|father) of", re.MULTILINE)
 
 
-def test_the_readme_lists_the_demo_guardians_numbers():
-    rows = ROW.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+def test_the_readme_lists_the_demo_guardians_and_young_person_s_numbers():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = ROW.findall(readme)
     assert len(rows) >= 2
     for number, name in rows:
         assert guardian_number(name) == number, name
         assert identity_kind(number) == IdentityKind.SYNTHETIC  # never a real person's
+    sara = identity_number("Sara Lunde", dt.date(2010, 8, 30))
+    assert f"| `{sara}` | Sara Lunde, 16, a young person with her own case" in readme
 
 
 @pytest.mark.django_db
@@ -37,3 +41,5 @@ def test_each_demo_municipality_signs_its_own_staff_in(settings):
     # ID-porten's test page lists guardians with parental responsibility, by their numbers.
     hints = entries["idporten"]["hints"]
     assert {"pid": guardian_number("Anne Solberg"), "label": "Anne Solberg (mor til Emma)"} in hints
+    sara = identity_number("Sara Lunde", dt.date(2010, 8, 30))
+    assert {"pid": sara, "label": "Sara Lunde (ungdom, egen sak)"} in hints

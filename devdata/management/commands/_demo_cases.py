@@ -10,7 +10,7 @@ from django.utils import timezone
 from bts.models import Service, User
 from cases import services
 from cases.models import Case, Evaluation, RelayEntry
-from devdata.demo_identity import guardian_number
+from devdata.demo_identity import guardian_number, identity_number
 from devdata.journey import ConsentText, EvaluationText, MeasureText, MeetingText, Story, Walk
 from levels import rules
 from levels.selectors import active_guide
@@ -38,11 +38,15 @@ def _open(
     worry: int,
     *,
     parents: tuple[str, str] = ("Anne", "Tor"),
+    own_number: bool = False,
 ) -> Case:
-    """A child of the service's host municipality, with two parents, and its undring."""
+    """A child of the service's host municipality, with two parents, and its undring; with
+    `own_number`, the child's own synthetic identity number (a young person who signs in to
+    their case with ID-porten)."""
+    number = identity_number(f"{first} {last}", born) if own_number else ""
     child = services.child_create(
         user=user,
-        child=services.ChildData(first, last, born),
+        child=services.ChildData(first, last, born, number),
         municipality=service.municipality,
         guardians=[
             services.GuardianData(
@@ -168,10 +172,11 @@ def create_demo_cases(users: dict[str, User], service: dict[str, Service]) -> in
         school,
         "Sara",
         "Lunde",
-        dt.date(2014, 8, 30),
+        dt.date(2010, 8, 30),
         "Sara har hatt 11 dager fravær denne måneden og sovner i timene.",
-        "Klasserommet, 5. trinn",
+        "Klasserommet, 10. trinn",
         3,
+        own_number=True,
     )
     walk = Walk(
         sara,

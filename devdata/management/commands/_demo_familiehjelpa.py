@@ -114,7 +114,7 @@ def create_demo_inquiries(users: dict[str, User], service: dict[str, Service]) -
     )
 
     # Sara's case at the school (nivå 2), referred to familiehjelpa from the case page once
-    # her parents consented to familiehjelpa too.
+    # her parents, and Sara herself (16), consented to familiehjelpa too.
     sara = Case.objects.filter(child__first_name="Sara", owner_service=school).first()
     referred = 0
     if sara is not None and sara.level in services.referral_levels():
@@ -124,8 +124,9 @@ def create_demo_inquiries(users: dict[str, User], service: dict[str, Service]) -
             services=[fh],
             guardians=[g for g in sara.child.guardians.all() if g.has_parental_responsibility],
             information=["wellbeing", "health", "family"],
+            child_consented=True,
             form="oral",
-            oral_note="Foreldrene samtykket på telefon til rektor.",
+            oral_note="Foreldrene samtykket på telefon til rektor, Sara i samtale på skolen.",
             purpose="Koordinert hjelp fra familiehjelpa",
             given_on=timezone.localdate(),
         )
