@@ -34,6 +34,7 @@ from .models import (
     Handover,
     Measure,
     Meeting,
+    MeetingAnswer,
     Minutes,
     RelayEntry,
     Watch,
@@ -101,6 +102,7 @@ def case_anonymise(*, case_id: int) -> bool:
     Decision.objects.filter(case=case).update(reason="", child_view="")
     ChildProtectionReport.objects.filter(case=case).update(reason="")
     Minutes.objects.filter(meeting__case=case).delete()
+    MeetingAnswer.objects.filter(meeting__case=case).delete()
     Meeting.participants.through.objects.filter(meeting__case=case).delete()
     Meeting.objects.filter(case=case).update(place="", agenda="", other_participants="")
     Evaluation.objects.filter(measure__case=case).update(

@@ -1,11 +1,14 @@
 """Who may use the family's pages: a family's session (or no session, to sign in); never a
 staff session, which is refused and the refusal audited."""
 
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from bts.audit import refuse
-from cases.models import Case, Concern
+from cases.models import Case, Concern, Meeting
 
 
 def staff_session_refused() -> None:
@@ -36,3 +39,23 @@ def family_case_or_404(data: dict, pk: int) -> Case:
         refuse(case_id=pk, detail="family_case")
         raise Http404
     return case
+
+
+# A meeting can be answered until half a day after it began (the family's page shows those).
+ANSWERABLE_FOR = timedelta(hours=12)
+
+
+def family_meeting_or_404(data: dict, case_pk: int, meeting_pk: int) -> Meeting:
+    """A meeting ahead in one of the family's cases; otherwise a 404, and the attempt audited."""
+    case = family_case_or_404(data, case_pk)
+    meeting = (
+        Meeting.objects.filter(
+            pk=meeting_pk, case=case, starts_at__gte=timezone.now() - ANSWERABLE_FOR
+        )
+        .select_related("case")
+        .first()
+    )
+    if meeting is None:
+        refuse(case_id=case.pk, detail="family_meeting")
+        raise Http404
+    return meeting

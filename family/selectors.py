@@ -2,7 +2,6 @@
 of a case is audited (who: the guardians or the young person the session is for)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -88,8 +87,8 @@ def family_case(data: dict, pk: int) -> FamilyCase:
         holder=case.responsible,
         service=case.owner_service,
         meetings=list(
-            case.meetings.filter(starts_at__gte=timezone.now() - timedelta(hours=12))
-            .prefetch_related("participant_services")
+            case.meetings.filter(starts_at__gte=timezone.now() - access.ANSWERABLE_FOR)
+            .prefetch_related("participant_services", "family_answers")
             .order_by("starts_at")
         ),
         measures=list(

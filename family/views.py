@@ -19,7 +19,7 @@ from bts.views import sign_in_problem
 from cases import services as case_services
 
 from . import access, selectors, services
-from .forms import FamilyNoteForm
+from .forms import FamilyNoteForm, MeetingAnswerForm
 
 FAMILY_PROBLEMS = {
     "family:no_match": (
@@ -103,7 +103,21 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     if data is None:
         return redirect("family:entry")
     page = selectors.family_case(data, pk)
-    return render(request, "family/case.html", {"page": page, "note_form": FamilyNoteForm()})
+    return render(request, "family/case.html", _case_context(page))
+
+
+def _prefix(meeting) -> str:
+    # One form per meeting on the page: their fields' ids must differ.
+    return f"mote-{meeting.pk}"
+
+
+def _case_context(page, *, note_form=None, answering=None, answer_form=None) -> dict:
+    """The case page's forms: each meeting its own answer form (its own double-submit key),
+    the one just refused with its errors."""
+    for meeting in page.meetings:
+        refused = answering is not None and meeting.pk == answering
+        meeting.answer_form = answer_form if refused else MeetingAnswerForm(prefix=_prefix(meeting))
+    return {"page": page, "note_form": note_form or FamilyNoteForm()}
 
 
 @family_page
@@ -117,7 +131,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = FamilyNoteForm(request.POST)
     if not form.is_valid():
         page = selectors.family_case(data, pk)
-        return render(request, "family/case.html", {"page": page, "note_form": form}, status=400)
+        return render(request, "family/case.html", _case_context(page, note_form=form), status=400)
     case_services.family_note_add(
         case=case,
         author=selectors.family_author(data, case),
@@ -127,6 +141,31 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, _("Takk. Det du skrev, står nå i loggen."))
     return redirect("family:case", pk=case.pk)
+
+
+@family_page
+@require_POST
+def meeting_answer(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """The family comes to a meeting, or asks for another time."""
+    data = family_session(request)
+    if data is None:
+        return redirect("family:entry")
+    meeting = access.family_meeting_or_404(data, pk, meeting_pk)
+    form = MeetingAnswerForm(request.POST, prefix=_prefix(meeting))
+    if not form.is_valid():
+        page = selectors.family_case(data, pk)
+        context = _case_context(page, answering=meeting.pk, answer_form=form)
+        return render(request, "family/case.html", context, status=400)
+    case_services.meeting_answer(
+        meeting=meeting,
+        author=selectors.family_author(data, meeting.case),
+        answer=form.cleaned_data["answer"],
+        message=form.cleaned_data["message"],
+        who=selectors.who(data),
+        idempotency_key=form.cleaned_data["idempotency_key"],
+    )
+    messages.success(request, _("Takk for svaret. De som har saken, får beskjed."))
+    return redirect("family:case", pk=pk)
 
 
 @family_page

@@ -9,7 +9,7 @@ from .child import Child, Guardian
 from .consent import Consent, Involvement
 from .decisions import ChildNotHeard, ChildProtectionReport, Decision, DecisionProposal
 from .measures import Evaluation, Measure
-from .meetings import Meeting, Minutes
+from .meetings import Meeting, MeetingAnswer, Minutes
 from .responsibility import (
     CaseGroupGrant,
     CaseUserGrant,
@@ -38,6 +38,7 @@ __all__ = [
     "Involvement",
     "Measure",
     "Meeting",
+    "MeetingAnswer",
     "Minutes",
     "RelayEntry",
     "ReminderSent",

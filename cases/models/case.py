@@ -210,6 +210,7 @@ class RelayEntry(ChoiceLabels, models.Model):
         ARCHIVED = "archived", _("Arkivert")
         # The family's own words in their log ("familiene eier sin sak").
         FAMILY_NOTE = "family_note", _("Vår stemme")
+        MEETING_ANSWER = "meeting_answer", _("Familiens svar på møte")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="relay_entries")
     municipality = MunicipalityKey(parent="case")

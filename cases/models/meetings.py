@@ -120,3 +120,28 @@ class Minutes(ChoiceLabels, models.Model):
             (cls._meta.get_field(name).verbose_name, getattr(minutes, name) if minutes else "")
             for name in cls.SECTIONS
         ]
+
+
+class MeetingAnswer(ChoiceLabels, models.Model):
+    """A family's answer to a meeting in their case: they come, or they ask for another time.
+    Each answer is kept; a person's last one is what stands."""
+
+    class Answer(models.TextChoices):
+        COMING = "coming", _("Vi kommer")
+        ANOTHER_TIME = "another_time", _("Vi ber om et annet tidspunkt")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="family_answers")
+    municipality = MunicipalityKey(parent="meeting")
+    by_family = models.CharField(_("fra"), max_length=120)
+    answer = models.CharField(_("svar"), max_length=16, choices=Answer.choices)
+    message = models.TextField(_("når det passer bedre"), blank=True)
+    answered_at = models.DateTimeField(_("svart"), default=timezone.now)
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("svar på møte")
+        verbose_name_plural = _("svar på møter")
+        ordering = ["answered_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.by_family}: {self.get_answer_display()}"

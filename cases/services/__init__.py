@@ -30,7 +30,7 @@ from .decisions import (
     report_file,
     step_complete,
 )
-from .family import family_note_add
+from .family import family_note_add, meeting_answer
 from .intake import (
     ChildData,
     ConcernData,
@@ -82,6 +82,7 @@ __all__ = [
     "handover_answer",
     "handover_offer",
     "measure_add",
+    "meeting_answer",
     "meeting_invite",
     "minutes_save",
     "note_add",

@@ -159,3 +159,23 @@ def test_the_child_keeps_its_name_while_another_case_needs_it(archived, employee
     assert Case.objects.get(pk=due.pk).anonymised_at is not None
     assert Child.objects.get(pk=second.child_id).first_name == "Åse"
     assert second.relay_entries.exists()
+
+
+def test_a_family_s_answers_to_meetings_go_with_the_case(archived, employee, settings):
+    from cases.models import Meeting, MeetingAnswer
+
+    settings.BTS_RETENTION_DAYS = 365
+    due = archived("Åse", days_ago=400)
+    meeting = Meeting.objects.create(
+        case=due,
+        kind="samarbeidsmote",
+        starts_at=timezone.now(),
+        place="Barnehagen",
+        agenda="Åses morgener",
+        invited_by=employee,
+    )
+    MeetingAnswer.objects.create(
+        meeting=meeting, by_family="Lise Ødegård", answer="another_time", message="Etter kl. 14"
+    )
+    run()
+    assert not MeetingAnswer.objects.filter(meeting__case=due).exists()

@@ -49,8 +49,9 @@ READ = {
 ROUTES = {
     "case": {GET: READ, POST: NOT_TAKEN | STAFF_REFUSED},
     "access_report": {GET: READ, POST: NOT_TAKEN | STAFF_REFUSED},
-    # An empty note is refused at its field (400) and writes nothing.
+    # An empty note, or an answer without one, is refused at its field (400) and writes nothing.
     "note_add": {GET: NOT_TAKEN | STAFF_REFUSED, POST: READ | {GUARDIAN: 400, YOUTH: 400}},
+    "meeting_answer": {GET: NOT_TAKEN | STAFF_REFUSED, POST: READ | {GUARDIAN: 400, YOUTH: 400}},
 }
 
 
@@ -79,6 +80,16 @@ def world(django_db_setup, django_db_blocker):
             child=child,
             concern=services.ConcernData("Emma er lei seg.", timezone.localdate(), "Ute", 2),
         )
+        meeting = services.meeting_invite(
+            case=case,
+            user=holder,
+            kind="samarbeidsmote",
+            starts_at=timezone.now() + dt.timedelta(days=3),
+            place="Barnehagen",
+            agenda="Hvordan har Emma det?",
+            participants=[holder],
+            participant_services=[service],
+        )
         home = home_municipality().pk
         sessions = {
             GUARDIAN: family_session_key(municipality_id=home, guardians=[1], children=[child.pk]),
@@ -92,7 +103,7 @@ def world(django_db_setup, django_db_blocker):
             browser = Client()
             browser.force_login(user)
             sessions[relation] = browser.cookies[settings.SESSION_COOKIE_NAME].value
-        yield {"case": case, "sessions": sessions}
+        yield {"case": case, "meeting": meeting, "sessions": sessions}
         transaction.set_rollback(True)
 
 
@@ -105,7 +116,8 @@ MATRIX = [(r, n, m) for n in ROUTES for r in RELATIONS for m in (GET, POST)]
 def test_family_url_matrix(client, world, relation, name, method):
     if relation != ANONYMOUS:
         client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][relation]
-    url = reverse(f"family:{name}", args=[world["case"].pk])
+    args = [world["case"].pk] + ([world["meeting"].pk] if name == "meeting_answer" else [])
+    url = reverse(f"family:{name}", args=args)
     before = world["case"].relay_entries.count()
     response = client.get(url) if method == GET else client.post(url, {})
     want = ROUTES[name][method][relation]
