@@ -3,7 +3,7 @@ of a case is audited (who: the guardians or the young person the session is for)
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from bts.audit import record
@@ -97,6 +97,7 @@ def family_case(data: dict, pk: int) -> FamilyCase:
         decisions=list(case.decisions.order_by("-decided_at")),
         log=list(
             case.relay_entries.exclude(kind__in=HIDDEN_ENTRIES)
+            .filter(Q(shared_from__isnull=True) | Q(shared_from__lte=timezone.now()))
             .select_related("actor")
             .order_by("-at", "-id")
         ),

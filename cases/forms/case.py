@@ -1,6 +1,9 @@
 """The case list's filters and the small forms of the case page (notes, steps, access log)."""
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bts.forms import DesignSystemMixin
@@ -8,9 +11,30 @@ from bts.models import Service
 
 from .base import Form
 
+# How long a note may be kept from the family: a draft, not a secret.
+NOTE_HELD_MAX_DAYS = 60
+
 
 class NoteForm(Form):
     text = forms.CharField(label=_("Notat"), widget=forms.Textarea, max_length=5000)
+    shared_from = forms.DateField(
+        label=_("Ikke del med familien før"),
+        required=False,
+        help_text=_(
+            "Valgfritt: familien ser notatet fra denne datoen (høyst 60 dager fram). Tomt: "
+            "familien ser det med én gang."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_shared_from(self):
+        day = self.cleaned_data.get("shared_from")
+        today = timezone.localdate()
+        if day is not None and not today < day <= today + timedelta(days=NOTE_HELD_MAX_DAYS):
+            raise forms.ValidationError(
+                _("Velg en dato etter i dag og høyst 60 dager fram, eller la feltet stå tomt.")
+            )
+        return day
 
 
 class StepCompleteForm(DesignSystemMixin, forms.Form):

@@ -220,6 +220,8 @@ class RelayEntry(ChoiceLabels, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     by_family = models.CharField(_("skrevet av familien"), max_length=120, blank=True)
+    # A note the holder keeps from the family until then (a draft); none: the family sees it.
+    shared_from = models.DateTimeField(_("deles med familien fra"), null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     level = models.PositiveSmallIntegerField()
     step_code = models.CharField(max_length=8, blank=True)
@@ -242,6 +244,11 @@ class RelayEntry(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()}"
+
+    @property
+    def held_from_family(self) -> bool:
+        """A note the family does not see yet."""
+        return self.shared_from is not None and self.shared_from > timezone.now()
 
     @property
     def author(self) -> str:

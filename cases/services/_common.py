@@ -42,6 +42,7 @@ def _log(
     text: str,
     idempotency_key: uuid.UUID | None = None,
     by_family: str = "",
+    shared_from=None,
 ) -> RelayEntry:
     """One line of the relay log, at the level and step the case is at now (read from the
     database: the caller's object may predate a decision taken in the same request)."""
@@ -52,6 +53,7 @@ def _log(
         case=case,
         actor=actor,
         by_family=by_family,
+        shared_from=shared_from,
         kind=kind,
         text=text,
         level=level,

@@ -2,6 +2,7 @@
 decision steps, and the report to barnevern (which no step waits for)."""
 
 import uuid
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,16 +37,29 @@ from ._common import _active_guide, _audit, _check_serve, _log, _rules, for_case
 
 @for_case_municipality
 def note_add(
-    *, case: Case, user: User, text: str, idempotency_key: uuid.UUID | None = None
+    *,
+    case: Case,
+    user: User,
+    text: str,
+    shared_from: date | None = None,
+    idempotency_key: uuid.UUID | None = None,
 ) -> RelayEntry:
+    """A note in the relay log; with `shared_from`, kept from the family until that day."""
+
     @transaction.atomic
     def create() -> RelayEntry:
+        held = shared_from is not None
         entry = _log(
             case,
             actor=user,
             kind=RelayEntry.Kind.NOTE,
             text=text.strip(),
             idempotency_key=idempotency_key,
+            shared_from=(
+                datetime.combine(shared_from, time.min, tzinfo=timezone.get_current_timezone())
+                if held
+                else None
+            ),
         )
         _audit(user=user, case=case, detail="note")
         return entry

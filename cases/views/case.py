@@ -157,8 +157,11 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
             case=case,
             user=request.user,
             text=form.cleaned_data["text"],
+            shared_from=form.cleaned_data["shared_from"],
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
+    elif "shared_from" in form.errors:
+        messages.error(request, form.errors["shared_from"][0])
     else:
         messages.error(request, _("Notatet kan ikke være tomt."))
     return redirect("cases:detail", pk=case.pk)
