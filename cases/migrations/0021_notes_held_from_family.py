@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0020_meeting_answers'),
+        ("cases", "0020_meeting_answers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='relayentry',
-            name='shared_from',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='deles med familien fra'),
+            model_name="relayentry",
+            name="shared_from",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="deles med familien fra"
+            ),
         ),
     ]
