@@ -3,6 +3,8 @@
 These pages are for family sessions only: a staff session gets a 403 here, just as a family
 session is sent to the login page by every staff URL (it has no account signed in)."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_not_required
@@ -65,15 +67,28 @@ FAMILY_PROBLEMS = {
 def family_page(view):
     """Open without a staff account (the family has none), closed to a staff session."""
 
+    @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.user.is_authenticated:
             access.staff_session_refused()
             return render(request, "family/staff_refused.html", status=403)
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return login_not_required(two_factor_exempt(wrapped))
+
+
+def with_family(view):
+    """A page for a family's session only: without one, to the family's sign-in. The view
+    gets the session's data."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        data = family_session(request)
+        if data is None:
+            return redirect("family:entry")
+        return view(request, data, *args, **kwargs)
+
+    return wrapped
 
 
 def _problem(request: HttpRequest, code: str) -> HttpResponse:
@@ -97,11 +112,9 @@ def entry(request: HttpRequest) -> HttpResponse:
 
 @family_page
 @require_GET
-def case(request: HttpRequest, pk: int) -> HttpResponse:
+@with_family
+def case(request: HttpRequest, data: dict, pk: int) -> HttpResponse:
     """One of the family's cases, in plain words (a 404 for any other)."""
-    data = family_session(request)
-    if data is None:
-        return redirect("family:entry")
     page = selectors.family_case(data, pk)
     return render(request, "family/case.html", _case_context(page))
 
@@ -122,11 +135,9 @@ def _case_context(page, *, note_form=None, answering=None, answer_form=None) -> 
 
 @family_page
 @require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+@with_family
+def note_add(request: HttpRequest, data: dict, pk: int) -> HttpResponse:
     """The family's own words in the log ("Vår stemme")."""
-    data = family_session(request)
-    if data is None:
-        return redirect("family:entry")
     case = access.family_case_or_404(data, pk)
     form = FamilyNoteForm(request.POST)
     if not form.is_valid():
@@ -145,11 +156,9 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @family_page
 @require_POST
-def meeting_answer(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+@with_family
+def meeting_answer(request: HttpRequest, data: dict, pk: int, meeting_pk: int) -> HttpResponse:
     """The family comes to a meeting, or asks for another time."""
-    data = family_session(request)
-    if data is None:
-        return redirect("family:entry")
     meeting = access.family_meeting_or_404(data, pk, meeting_pk)
     form = MeetingAnswerForm(request.POST, prefix=_prefix(meeting))
     if not form.is_valid():
@@ -170,11 +179,9 @@ def meeting_answer(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
 
 @family_page
 @require_GET
-def access_report(request: HttpRequest, pk: int) -> HttpResponse:
+@with_family
+def access_report(request: HttpRequest, data: dict, pk: int) -> HttpResponse:
     """Innsyn i logg: the family downloads who has read and changed the case, as PDF/A."""
-    data = family_session(request)
-    if data is None:
-        return redirect("family:entry")
     case, pdf = selectors.family_access_report(data, pk, request=request)
     return attachment_response(
         pdf, content_type="application/pdf", filename=f"innsyn-i-logg-sak-{case.pk}.pdf"
