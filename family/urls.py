@@ -10,6 +10,7 @@ urlpatterns = [
     path("logg-ut/", views.sign_out, name="sign_out"),
     path("sak/<int:pk>/", views.case, name="case"),
     path("sak/<int:pk>/innsyn.pdf", views.access_report, name="access_report"),
-    path("sak/<int:pk>/notat/", views.note_add, name="note_add"),
+    path("sak/<int:pk>/notat/", views.write, {"what": "notat"}, name="note_add"),
+    path("sak/<int:pk>/skriv/<slug:what>/", views.write, name="write"),
     path("sak/<int:pk>/mote/<int:meeting_pk>/svar/", views.meeting_answer, name="meeting_answer"),
 ]

@@ -8,7 +8,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,7 @@ from bts.views import sign_in_problem
 from cases import services as case_services
 
 from . import access, selectors, services
-from .forms import FamilyNoteForm, MeetingAnswerForm
+from .forms import WRITES, FamilyNoteForm, MeetingAnswerForm
 
 FAMILY_PROBLEMS = {
     "family:no_match": (
@@ -124,30 +124,45 @@ def _prefix(meeting) -> str:
     return f"mote-{meeting.pk}"
 
 
-def _case_context(page, *, note_form=None, answering=None, answer_form=None) -> dict:
-    """The case page's forms: each meeting its own answer form (its own double-submit key),
-    the one just refused with its errors."""
+def _case_context(page, *, refused=None, answering=None, answer_form=None) -> dict:
+    """The case page's forms: what the family writes (the log, a topic, the child's words) and
+    each meeting its own answer form (its own double-submit key); a form just refused comes
+    back with its errors."""
     for meeting in page.meetings:
-        refused = answering is not None and meeting.pk == answering
-        meeting.answer_form = answer_form if refused else MeetingAnswerForm(prefix=_prefix(meeting))
-    return {"page": page, "note_form": note_form or FamilyNoteForm()}
+        answered = answering is not None and meeting.pk == answering
+        meeting.answer_form = (
+            answer_form if answered else MeetingAnswerForm(prefix=_prefix(meeting))
+        )
+    forms = {what: FamilyNoteForm(what=what) for what in WRITES}
+    if refused is not None:
+        forms[refused.what] = refused
+    return {
+        "page": page,
+        "note_form": forms["notat"],
+        "topic_form": forms["tema"],
+        "words_form": forms["barnets-ord"],
+    }
 
 
 @family_page
 @require_POST
 @with_family
-def note_add(request: HttpRequest, data: dict, pk: int) -> HttpResponse:
-    """The family's own words in the log ("Vår stemme")."""
+def write(request: HttpRequest, data: dict, pk: int, what: str) -> HttpResponse:
+    """The family's own words in the log ("Vår stemme"), a topic for the next meeting, or the
+    child's own words before an evaluation (`what`: forms.WRITES)."""
+    if what not in WRITES:
+        raise Http404
     case = access.family_case_or_404(data, pk)
-    form = FamilyNoteForm(request.POST)
+    form = FamilyNoteForm(request.POST, what=what)
     if not form.is_valid():
         page = selectors.family_case(data, pk)
-        return render(request, "family/case.html", _case_context(page, note_form=form), status=400)
+        return render(request, "family/case.html", _case_context(page, refused=form), status=400)
     case_services.family_note_add(
         case=case,
         author=selectors.family_author(data, case),
         text=form.cleaned_data["text"],
         who=selectors.who(data),
+        kind=form.kind,
         idempotency_key=form.cleaned_data["idempotency_key"],
     )
     messages.success(request, _("Takk. Det du skrev, står nå i loggen."))

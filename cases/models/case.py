@@ -211,6 +211,8 @@ class RelayEntry(ChoiceLabels, models.Model):
         # The family's own words in their log ("familiene eier sin sak").
         FAMILY_NOTE = "family_note", _("Vår stemme")
         MEETING_ANSWER = "meeting_answer", _("Familiens svar på møte")
+        FAMILY_TOPIC = "family_topic", _("Tema familien vil ta opp")
+        CHILD_WORDS = "child_words", _("Barnets egne ord")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="relay_entries")
     municipality = MunicipalityKey(parent="case")

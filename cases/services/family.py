@@ -16,6 +16,14 @@ from ..events import CaseAudit
 from ..models import Case, Meeting, MeetingAnswer, RelayEntry
 from ._common import _log, for_case_municipality
 
+# What a family may write in its log: their note, a topic for the next meeting, and the
+# child's own words before the measures are evaluated.
+FAMILY_KINDS = (
+    RelayEntry.Kind.FAMILY_NOTE,
+    RelayEntry.Kind.FAMILY_TOPIC,
+    RelayEntry.Kind.CHILD_WORDS,
+)
+
 
 @for_case_municipality
 def family_note_add(
@@ -24,11 +32,14 @@ def family_note_add(
     author: str,
     text: str,
     who: str,
+    kind: str = RelayEntry.Kind.FAMILY_NOTE,
     idempotency_key: uuid.UUID | None = None,
 ) -> RelayEntry:
     """A note from the family ("Vår stemme") in the case's relay log, signed with `author`
     (the guardian's or the young person's name); `who` names the session's people by id for
     the audit trail. A double submit writes one note."""
+    if kind not in FAMILY_KINDS:
+        raise ValueError(f"a family does not write {kind!r} entries")
 
     @transaction.atomic
     def create() -> RelayEntry:
@@ -36,11 +47,11 @@ def family_note_add(
             case,
             actor=None,
             by_family=author.strip()[:120],
-            kind=RelayEntry.Kind.FAMILY_NOTE,
+            kind=kind,
             text=text.strip(),
             idempotency_key=idempotency_key,
         )
-        audit.record(kind=CaseAudit.CASE_CHANGED, case_id=case.pk, detail=f"family_note;{who}")
+        audit.record(kind=CaseAudit.CASE_CHANGED, case_id=case.pk, detail=f"{kind};{who}"[:120])
         notifications.family_wrote(case)
         return entry
 

@@ -117,3 +117,38 @@ def test_another_family_cannot_write_in_the_case(client, emma, employee):
 def test_staff_write_no_family_note(employee_client, emma):
     assert write(employee_client, emma, WORDS).status_code == 403
     assert notes(emma) == []
+
+
+@pytest.mark.parametrize(
+    ("what", "kind", "label"),
+    [
+        ("tema", RelayEntry.Kind.FAMILY_TOPIC, "Tema familien vil ta opp"),
+        ("barnets-ord", RelayEntry.Kind.CHILD_WORDS, "Barnets egne ord"),
+    ],
+)
+def test_a_topic_for_the_meeting_and_the_child_s_own_words(
+    client, emma, employee, what, kind, label
+):
+    as_guardian(client, emma, "Lise Hansen")
+    page = client.get(reverse("family:case", args=[emma.pk])).content.decode()
+    assert reverse("family:write", args=[emma.pk, what]) in page
+    response = client.post(
+        reverse("family:write", args=[emma.pk, what]),
+        {f"{what}-text": WORDS, f"{what}-idempotency_key": "7f2c8a0e-0a6f-4d5e-9b1e-0f6f1f6f1f6f"},
+    )
+    assert response.status_code == 302
+    entry = emma.relay_entries.get(kind=kind)
+    assert entry.text == WORDS and entry.by_family == "Lise Hansen"
+    client.cookies.clear()
+    client.force_login(employee)
+    staff = client.get(reverse("cases:detail", args=[emma.pk])).content.decode()
+    assert label in staff
+
+
+def test_nothing_else_can_be_written(client, emma):
+    as_guardian(client, emma, "Lise Hansen")
+    response = client.post(
+        reverse("family:write", args=[emma.pk, "beslutning"]), {"beslutning-text": WORDS}
+    )
+    assert response.status_code == 404
+    assert not emma.relay_entries.filter(by_family="Lise Hansen").exists()

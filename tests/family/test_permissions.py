@@ -52,6 +52,8 @@ ROUTES = {
     # An empty note, or an answer without one, is refused at its field (400) and writes nothing.
     "note_add": {GET: NOT_TAKEN | STAFF_REFUSED, POST: READ | {GUARDIAN: 400, YOUTH: 400}},
     "meeting_answer": {GET: NOT_TAKEN | STAFF_REFUSED, POST: READ | {GUARDIAN: 400, YOUTH: 400}},
+    # A topic for the next meeting (and the child's words, the same view).
+    "write": {GET: NOT_TAKEN | STAFF_REFUSED, POST: READ | {GUARDIAN: 400, YOUTH: 400}},
 }
 
 
@@ -116,7 +118,8 @@ MATRIX = [(r, n, m) for n in ROUTES for r in RELATIONS for m in (GET, POST)]
 def test_family_url_matrix(client, world, relation, name, method):
     if relation != ANONYMOUS:
         client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][relation]
-    args = [world["case"].pk] + ([world["meeting"].pk] if name == "meeting_answer" else [])
+    more = {"meeting_answer": [world["meeting"].pk], "write": ["tema"]}.get(name, [])
+    args = [world["case"].pk, *more]
     url = reverse(f"family:{name}", args=args)
     before = world["case"].relay_entries.count()
     response = client.get(url) if method == GET else client.post(url, {})
