@@ -309,6 +309,15 @@ def validate_secret_source(value: str) -> None:
         )
 
 
+class IdentityProviderQuerySet(models.QuerySet):
+    def in_use(self, audience: str) -> "IdentityProviderQuerySet":
+        """The providers people of `audience` sign in through: active, of active
+        municipalities."""
+        return self.filter(
+            audience=audience, is_active=True, municipality__is_active=True
+        ).select_related("municipality")
+
+
 class IdentityProvider(ChoiceLabels, models.Model):
     """Where a municipality's people sign in over OpenID Connect (bts.oidc): its staff's own
     identity provider (Microsoft Entra ID, Ansattporten), and ID-porten for its families.
@@ -406,6 +415,8 @@ class IdentityProvider(ChoiceLabels, models.Model):
         ),
     )
     is_active = models.BooleanField(_("i bruk"), default=True)
+
+    objects = IdentityProviderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("innloggingstjeneste")

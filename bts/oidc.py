@@ -21,9 +21,9 @@ the verified ID token, and sign-out names the client instead of sending the toke
 
 import logging
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -43,7 +43,8 @@ ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES
 LEEWAY_SECONDS = 60
 TIMEOUT_SECONDS = 5
 CACHE_SECONDS = 3600
-_STATE_KEY = re.compile(r"^_state_bts-oidc-(\d+)_(.+)$")
+PENDING_KEY = "bts_oidc_pending"
+MAX_PENDING = 5  # sign-ins begun and not finished, per session
 
 
 class ProviderUnavailable(Exception):
@@ -175,21 +176,23 @@ def begin(request, provider, *, callback: str) -> HttpResponseRedirect:
     acr_values = provider.requested_acr()
     extra = {"acr_values": acr_values} if acr_values else {}
     try:
-        return _client(provider).authorize_redirect(request, redirect_uri, **extra)
+        response = _client(provider).authorize_redirect(request, redirect_uri, **extra)
     except (requests.RequestException, RuntimeError) as error:
         raise ProviderUnavailable("unreachable") from error
+    # Which provider each state was given to, for the callback (one callback URL for all).
+    state = parse_qs(urlsplit(response.url).query)["state"][0]
+    pending = request.session.get(PENDING_KEY, {})
+    request.session[PENDING_KEY] = dict([*pending.items()][-(MAX_PENDING - 1) :]) | {
+        state: provider.pk
+    }
+    return response
 
 
 def pending_provider(request, providers):
     """The provider (of `providers`) whose login this callback answers: the one that was given
     its `state`; None when no login here is waiting for it."""
-    state = request.GET.get("state", "")
-    keys = request.session.keys()  # a session is not iterable itself
-    for key in keys:
-        match = _STATE_KEY.match(key)
-        if match and match.group(2) == state:
-            return providers.filter(pk=int(match.group(1))).first()
-    return None
+    provider_id = request.session.get(PENDING_KEY, {}).get(request.GET.get("state", ""))
+    return providers.filter(pk=provider_id).first() if provider_id else None
 
 
 def finish(request, provider) -> SignedIn:
@@ -226,16 +229,15 @@ def finish(request, provider) -> SignedIn:
 
 
 def end_session_url(provider, *, post_logout_redirect_uri: str) -> str | None:
-    """The provider's own sign-out (RP-initiated logout), naming the client, not the token."""
+    """The provider's own sign-out (RP-initiated logout), naming the client, not the token;
+    None when the provider has none or cannot be reached."""
     try:
-        endpoint = metadata(provider.issuer).get("end_session_endpoint")
-    except ProviderUnavailable:
+        return (
+            _client(provider)
+            .create_logout_url(
+                post_logout_redirect_uri=post_logout_redirect_uri, client_id=provider.client_id
+            )
+            .get("url")
+        )
+    except (ProviderUnavailable, RuntimeError):  # RuntimeError: no end_session_endpoint
         return None
-    if not endpoint:
-        return None
-    from urllib.parse import urlencode
-
-    query = urlencode(
-        {"client_id": provider.client_id, "post_logout_redirect_uri": post_logout_redirect_uri}
-    )
-    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

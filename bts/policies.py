@@ -27,8 +27,6 @@ def password_sign_in_allowed(user: User) -> bool:
     its staff in through an identity provider (unless the municipality still allows
     passwords), since a person the municipality deactivates there must have no way in left.
     The installation's system administrator keeps theirs."""
-    from django.db.models import Q
-
     from .models import IdentityProvider
 
     memberships = user_memberships(user)
@@ -37,9 +35,8 @@ def password_sign_in_allowed(user: User) -> bool:
     municipalities = {m.municipality_id for m in memberships if m.municipality_id} | {
         m.service.municipality_id for m in memberships if m.service_id
     }
-    return not IdentityProvider.objects.filter(
-        Q(municipality_id__in=municipalities),
-        audience=IdentityProvider.Audience.STAFF,
-        is_active=True,
-        allow_password=False,
-    ).exists()
+    return not (
+        IdentityProvider.objects.in_use(IdentityProvider.Audience.STAFF)
+        .filter(municipality_id__in=municipalities, allow_password=False)
+        .exists()
+    )

@@ -28,9 +28,7 @@ def sign_in_refused(*, code: str) -> None:
 
 
 def staff_providers():
-    return IdentityProvider.objects.filter(
-        audience=IdentityProvider.Audience.STAFF, is_active=True, municipality__is_active=True
-    ).select_related("municipality")
+    return IdentityProvider.objects.in_use(IdentityProvider.Audience.STAFF)
 
 
 def _members_of(municipality_id: int):

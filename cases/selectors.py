@@ -399,6 +399,15 @@ def access_events(case: Case, *, start: date | None = None, end: date | None = N
     return list(events.order_by("at", "id"))
 
 
+def latest_access_events(case: Case, *, count: int) -> list:
+    """The newest `count` audit events of one case, newest first (a page's short list; the
+    access report has them all)."""
+    from bts.models import AuditEvent
+
+    events = AuditEvent.objects.filter(case_id=case.pk).select_related("actor")
+    return list(events.order_by("-at", "-id")[:count])
+
+
 CASE_LIST_PAGE = 50
 
 

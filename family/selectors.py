@@ -10,7 +10,7 @@ from bts.audit import record
 from bts.models import IdentityProvider, Service, User
 from cases.models import Case, Child, Decision, Measure, Meeting, RelayEntry
 from cases.reports import access_report_pdf, describe
-from cases.selectors import access_events
+from cases.selectors import access_events, latest_access_events
 from levels.models import Step
 from levels.selectors import case_guide, guide_levels, step_with_neighbours
 
@@ -24,9 +24,7 @@ ACCESS_LOG_SHOWN = 100
 
 
 def family_providers():
-    return IdentityProvider.objects.filter(
-        audience=IdentityProvider.Audience.FAMILY, is_active=True, municipality__is_active=True
-    ).select_related("municipality")
+    return IdentityProvider.objects.in_use(IdentityProvider.Audience.FAMILY)
 
 
 def who(data: dict) -> str:
@@ -38,7 +36,7 @@ def who(data: dict) -> str:
 
 def family_children(data: dict) -> list[Child]:
     """The children this session is for, each with the cases it may read (`family_cases`)."""
-    cases = access.family_cases(data).select_related("responsible", "owner_service")
+    cases = access.family_cases(data).only("pk", "child_id", "opened_at", "status")
     return list(
         Child.objects.filter(pk__in=data["children"], municipality_id=data["municipality"])
         .only("pk", "first_name", "last_name")
@@ -101,7 +99,7 @@ def family_case(data: dict, pk: int) -> FamilyCase:
             .select_related("actor")
             .order_by("-at", "-id")
         ),
-        access_log=[describe(e) for e in reversed(access_events(case)[-ACCESS_LOG_SHOWN:])],
+        access_log=[describe(e) for e in latest_access_events(case, count=ACCESS_LOG_SHOWN)],
     )
 
 

@@ -227,3 +227,32 @@ def test_another_family_gets_no_access_report(client, emma_case, employee):
     as_family(client, children=[other.pk])
     assert client.get(reverse("family:access_report", args=[emma_case.pk])).status_code == 404
     assert not AuditEvent.objects.filter(kind=FamilyAudit.FAMILY_DOCUMENT_EXPORTED).exists()
+
+
+def test_the_page_shows_the_newest_hundred_reads_the_report_has_them_all(client, emma_case):
+    from family.selectors import ACCESS_LOG_SHOWN
+
+    AuditEvent.objects.bulk_create(
+        AuditEvent(kind="case_viewed", case_id=emma_case.pk, detail=f"n{i}") for i in range(120)
+    )
+    as_family(client, children=[emma_case.child_id])
+    page = client.get(reverse("family:case", args=[emma_case.pk])).content.decode()
+    section = page[page.index('id="family-access"') :]
+    assert section.count('<li class="bts-family__item">') == ACCESS_LOG_SHOWN
+    # Newest first: this very read heads the list.
+    first = section.index('<li class="bts-family__item">')
+    assert "familien (ID-porten)" in section[first : first + 300]
+
+
+def test_a_closed_case_says_when_it_was_closed(client, emma_case, employee):
+    from levels.rules import CLOSED
+    from tests.journey import close_through, decide
+
+    decide(emma_case, employee, CLOSED, "Emma har det bra nå.")
+    closed = close_through(emma_case, employee)
+    as_family(client, children=[closed.child_id])
+    entry = client.get(reverse("family:entry")).content.decode()
+    assert "avsluttet" in entry
+    page = client.get(reverse("family:case", args=[closed.pk])).content.decode()
+    assert f"Saken ble avsluttet {timezone.localtime(closed.closed_at):%d.%m.%Y}." in page
+    assert "Deretter: trinn" not in page
