@@ -23,7 +23,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 from authlib.integrations.base_client import OAuthError
@@ -229,15 +229,16 @@ def finish(request, provider) -> SignedIn:
 
 
 def end_session_url(provider, *, post_logout_redirect_uri: str) -> str | None:
-    """The provider's own sign-out (RP-initiated logout), naming the client, not the token;
-    None when the provider has none or cannot be reached."""
+    """The provider's own sign-out (RP-initiated logout), naming the client, not the token.
+    Not Authlib's create_logout_url: it adds a `state` that nothing here would check, and the
+    person comes back with it in the login page's URL."""
     try:
-        return (
-            _client(provider)
-            .create_logout_url(
-                post_logout_redirect_uri=post_logout_redirect_uri, client_id=provider.client_id
-            )
-            .get("url")
-        )
-    except (ProviderUnavailable, RuntimeError):  # RuntimeError: no end_session_endpoint
+        endpoint = metadata(provider.issuer).get("end_session_endpoint")
+    except ProviderUnavailable:
         return None
+    if not endpoint:
+        return None
+    query = urlencode(
+        {"client_id": provider.client_id, "post_logout_redirect_uri": post_logout_redirect_uri}
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

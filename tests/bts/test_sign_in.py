@@ -265,4 +265,6 @@ def test_sign_out_ends_the_session_and_offers_the_provider_s_own(client, staff_p
     assert query["client_id"] == ["bts-staff"]
     assert query["post_logout_redirect_uri"] == ["http://testserver/logg-inn/"]
     assert "id_token_hint" not in query  # the token never goes into a URL
+    # Nor a state nothing would check, which would come back in the login page's URL.
+    assert set(query) == {"client_id", "post_logout_redirect_uri"}
     assert client.get(reverse("start")).status_code == 302
