@@ -32,6 +32,24 @@ def family_municipality_id(request) -> int | None:
     return data.get("municipality") if data else None
 
 
+# The language a family chose on its pages (settings.FAMILY_LANGUAGES), before or after sign-in.
+FAMILY_LANGUAGE_KEY = "bts_family_language"
+# Where the family's pages live (config/urls.py): only they are served in the family's language.
+FAMILY_PATH = "/familie/"
+
+
+def family_language(request) -> str | None:
+    """The family's chosen language, for a family page (not a staff session's)."""
+    session = getattr(request, "session", None)
+    user = getattr(request, "user", None)
+    if session is None or (user is not None and user.is_authenticated):
+        return None
+    if not request.path.startswith(FAMILY_PATH):
+        return None
+    language = session.get(FAMILY_LANGUAGE_KEY)
+    return language if language in dict(settings.FAMILY_LANGUAGES) else None
+
+
 SESSION_TOUCHED_KEY = "bts_session_touched"
 
 

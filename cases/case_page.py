@@ -21,6 +21,7 @@ from .models import (
     ChildProtectionReport,
     Concern,
     Consent,
+    ConsentAnswer,
     Coordination,
     Decision,
     DecisionProposal,
@@ -101,6 +102,17 @@ def _embedded_sections() -> list[_Embedded]:
                     .order_by("service__name")
                     .values(
                         json=JSONObject(id="service_id", name="service__name", kind="service__kind")
+                    ),
+                ),
+                (
+                    "answers",
+                    ConsentAnswer,
+                    ConsentAnswer.objects.filter(consent=OuterRef("pk"))
+                    .order_by("answered_at", "id")
+                    .values(
+                        json=JSONObject(
+                            id="id", name="name", answer="answer", answered_at="answered_at"
+                        )
                     ),
                 ),
             ),

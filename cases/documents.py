@@ -5,10 +5,14 @@ a template in templates/cases/pdf/. They take objects already fetched and scoped
 (or by the archive package), and never decide who may have them: the views do.
 """
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from bts.pdf import DocumentMeta, render_pdf
@@ -105,6 +109,39 @@ def consent_form_pdf(case: Case, request: ConsentRequest, *, responsible_guardia
         },
         meta=_meta(case, _("Samtykke til samarbeid og utveksling av opplysninger")),
     )
+
+
+def consent_request_of(consent: Consent) -> ConsentRequest:
+    """What a recorded consent asked for, as a request (its text, its form)."""
+    return ConsentRequest(
+        services=sorted(consent.services.all(), key=lambda s: s.name),
+        information=list(consent.information),
+        information_other=consent.information_other,
+        purpose=consent.purpose,
+        expires_on=consent.expires_on,
+    )
+
+
+_BLOCK_END = re.compile(r"</(p|h2|li|ul)>")
+
+
+def consent_text(case: Case, request: ConsentRequest) -> str:
+    """The consent request's text in the active language, as plain text: the same words as the
+    form to sign (templates/cases/_consent_text.html). What a digital request keeps, and shows."""
+    labels = dict(Consent.Information.choices)
+    markup = render_to_string(
+        "cases/_consent_text.html",
+        {
+            "case": case,
+            "request": request,
+            "information": [str(labels[k]) for k in request.information],
+            "guide": active_guide(case.municipality_id),
+        },
+    )
+    markup = markup.replace("<li>", "<li>– ")
+    text = html.unescape(strip_tags(_BLOCK_END.sub("\n", markup)))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def consent_title(consent: Consent) -> str:

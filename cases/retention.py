@@ -27,6 +27,7 @@ from .models import (
     ChildProtectionReport,
     Concern,
     Consent,
+    ConsentAnswer,
     Coordination,
     Decision,
     Evaluation,
@@ -117,8 +118,15 @@ def case_anonymise(*, case_id: int) -> bool:
         )
     )
     Consent.guardians.through.objects.filter(consent__case=case).delete()
+    ConsentAnswer.objects.filter(consent__case=case).delete()
     Consent.objects.filter(case=case).update(
-        given_by="", purpose="", oral_note="", information_other="", withdrawn_how="", document=None
+        given_by="",
+        purpose="",
+        text="",
+        oral_note="",
+        information_other="",
+        withdrawn_how="",
+        document=None,
     )
     Handover.objects.filter(case=case).update(message="", answer="")
     Coordination.objects.filter(case=case).update(reason="", child_view="")
@@ -149,7 +157,16 @@ def _child_anonymise(case: Case) -> None:
     Guardian.objects.filter(child=child).delete()
     child.siblings.clear()
     child.first_name = child.last_name = child.national_id = child.national_id_kind = ""
-    child.birth_date = None
+    child.notice_email = ""
+    child.birth_date = child.notice_email_confirmed_at = None
     child.save(
-        update_fields=["first_name", "last_name", "national_id", "national_id_kind", "birth_date"]
+        update_fields=[
+            "first_name",
+            "last_name",
+            "national_id",
+            "national_id_kind",
+            "birth_date",
+            "notice_email",
+            "notice_email_confirmed_at",
+        ]
     )

@@ -469,3 +469,30 @@ def cases_off_the_guide(municipality, steps_by_level: dict[int, set[str]]) -> li
         f"{len(stranded)} åpne saker står på et nivå eller trinn veilederen ikke har "
         f"(sak {shown}). Flytt eller avslutt dem først, eller behold trinnkodene i veilederen."
     ]
+
+
+def family_voice_before_meeting(meeting: Meeting) -> list[RelayEntry]:
+    """What the family asked to take up at this meeting: the topics they wrote on their page
+    since the meeting before it (or since the case opened)."""
+    earlier = (
+        meeting.case.meetings.filter(starts_at__lt=meeting.starts_at)
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    topics = meeting.case.relay_entries.filter(
+        kind=RelayEntry.Kind.FAMILY_TOPIC, at__lte=meeting.starts_at
+    )
+    if earlier is not None:
+        topics = topics.filter(at__gt=earlier)
+    return list(topics.order_by("at", "id"))
+
+
+def child_words_since(measure: Measure) -> list[RelayEntry]:
+    """The child's own words the family wrote on their page since the measure began: what the
+    evaluation hears the child through."""
+    return list(
+        measure.case.relay_entries.filter(
+            kind=RelayEntry.Kind.CHILD_WORDS, at__date__gte=measure.starts_on
+        ).order_by("at", "id")
+    )

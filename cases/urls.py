@@ -41,6 +41,7 @@ urlpatterns = [
     path("<int:pk>/tilgangslogg/logg.csv", views.access_log_csv, name="access_log_csv"),
     path("<int:pk>/moter/ny/", views.meeting_new, name="meeting_new"),
     path("<int:pk>/moter/<int:meeting_pk>/referat/", views.minutes, name="minutes"),
+    path("<int:pk>/moter/<int:meeting_pk>/referat/del/", views.minutes_share, name="minutes_share"),
     path("<int:pk>/tiltak/ny/", views.measure_new, name="measure_new"),
     path(
         "<int:pk>/tiltak/<int:measure_pk>/evaluering/",
@@ -54,6 +55,7 @@ urlpatterns = [
         name="invitation_pdf",
     ),
     path("<int:pk>/samtykke/skjema/", views.consent_form, name="consent_form"),
+    path("<int:pk>/samtykke/digitalt/", views.consent_ask, name="consent_ask"),
     path("<int:pk>/samtykke/<int:consent_pk>/samtykke.pdf", views.consent_pdf, name="consent_pdf"),
     path("<int:pk>/barnevern/<int:report_pk>/melding.pdf", views.report_pdf, name="report_pdf"),
     path(

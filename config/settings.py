@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.layout",
+                "family.context_processors.languages",
             ],
         },
     },
@@ -214,6 +215,24 @@ LANGUAGE_CODE = "nb"
 # (levels.middleware.LanguageFormMiddleware, levels.language). The message ids are bokmål
 # (decision 0010); nynorsk is the catalogue in locale/ (decision 0061, docs/language.md).
 LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk")]
+# The family's pages, and the documents made for the family, also in the languages families in
+# Norwegian municipalities read most (the municipalities' consent forms come in these), chosen by
+# the family (family.views.language). Each has a catalogue of the family's messages only
+# (scripts/messages.py, docs/language.md); each name is written in its own language.
+FAMILY_LANGUAGES = [
+    ("nb", "Norsk bokmål"),
+    ("nn", "Norsk nynorsk"),
+    ("en", "English"),
+    ("pl", "Polski"),
+    ("uk", "Українська"),
+    ("ar", "العربية"),
+    ("so", "Soomaali"),
+    ("ti", "ትግርኛ"),
+    ("lt", "Lietuvių"),
+    ("ur", "اردو"),
+]
+# Written right to left (Django's own list has ar and ur; `<html dir>` follows it).
+LANGUAGES_BIDI = ["ar", "ur"]
 # locale/: the code's catalogue; locale_upstream/: what Django's own catalogues lack for nb and nn
 # (both kept by `make messages`, scripts/messages.py).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_upstream"]

@@ -3,12 +3,13 @@ staff session, which is refused and the refusal audited."""
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from bts.audit import refuse
-from cases.models import Case, Concern, Meeting
+from cases.models import Case, Concern, Guardian, Meeting
+from cases.services import ConsentParty
 
 
 def staff_session_refused() -> None:
@@ -19,12 +20,52 @@ def staff_session_refused() -> None:
 def family_cases(data: dict) -> QuerySet[Case]:
     """The cases a family's session may read: those of the children it is for, in the
     municipality it signed in to. Never a case opened on the akutt path (a report to barnevern
-    with no undring): the guardians were not told, and may be the reason for it."""
+    with no undring): the guardians were not told, and may be the reason for it. Never, to a
+    guardian, the case of a child with a strictly confidential address, unless the guardian is
+    under the same protection: the case names the school, the meetings' places, the services."""
+    protected_with_child = Guardian.objects.filter(
+        pk__in=data["guardians"], child=OuterRef("child"), address_protected=True
+    )
     return Case.objects.filter(
         Exists(Concern.objects.filter(case=OuterRef("pk"))),
+        Q(child__address_protected=False)
+        | Q(child_id__in=data["youth"])
+        | Exists(protected_with_child),
         child_id__in=data["children"],
         municipality_id=data["municipality"],
     )
+
+
+def session_guardian(data: dict, case: Case) -> Guardian | None:
+    """The session's guardian of this case's child (a guardian's row is per child)."""
+    if not data["guardians"]:
+        return None
+    return Guardian.objects.filter(pk__in=data["guardians"], child_id=case.child_id).first()
+
+
+_UNREAD = object()
+
+
+def family_party(data: dict, case: Case, guardian=_UNREAD) -> ConsentParty | None:
+    """Who the session is in this case, as one who answers for consent: the guardian, or the
+    young person. (`guardian`: `session_guardian`'s answer, when the caller has it.)"""
+    if guardian is _UNREAD:
+        guardian = session_guardian(data, case)
+    if guardian is not None:
+        return ConsentParty(guardian, guardian.name)
+    if case.child_id in data["youth"]:
+        return ConsentParty(None, case.child.first_name)
+    return None
+
+
+def sees_protected(data: dict, case: Case, guardian=_UNREAD) -> bool:
+    """Whether the session may read what concerns a strictly confidential address: the young
+    person, or a guardian under that protection."""
+    if case.child_id in data["youth"]:
+        return True
+    if guardian is _UNREAD:
+        guardian = session_guardian(data, case)
+    return guardian is not None and guardian.address_protected
 
 
 def family_case_or_404(data: dict, pk: int) -> Case:

@@ -1,11 +1,12 @@
 """What a family fills in on its pages."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from bts.forms import has_visible_text, refuse_invisible_only
+from bts.forms import DesignSystemMixin, has_visible_text, refuse_invisible_only
 from cases.forms.base import Form
-from cases.models import MeetingAnswer, RelayEntry
+from cases.models import ConsentAnswer, MeetingAnswer, RelayEntry
 
 # What the family writes, by the part of the case page it writes from: (the kind of relay-log
 # entry, the field's label, its help text).
@@ -68,3 +69,39 @@ class MeetingAnswerForm(Form):
         if another_time and not has_visible_text(data.get("message", "")):
             self.add_error("message", _("Skriv når det passer bedre."))
         return data
+
+
+class ConsentAnswerForm(Form):
+    """The answer comes from the button pressed; `digest` says which text was read."""
+
+    answer = forms.ChoiceField(choices=ConsentAnswer.Answer.choices, widget=forms.HiddenInput)
+    digest = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+
+class ConsentWithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Jeg vil trekke samtykket tilbake"),
+        error_messages={"required": _("Kryss av for at du vil trekke samtykket tilbake.")},
+    )
+
+
+class ContactForm(DesignSystemMixin, forms.Form):
+    """Where the family is told that something is new (never what): confirmed by them."""
+
+    email = forms.EmailField(
+        label=_("E-post for varsler"),
+        max_length=254,
+        help_text=_(
+            "Vi sender bare en melding om at det er noe nytt på siden din, aldri hva det er. "
+            "La feltet stå tomt for å slutte å få varsler."
+        ),
+        required=False,
+        error_messages={
+            "invalid": _("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")
+        },
+    )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.FAMILY_LANGUAGES)
+    next = forms.CharField(required=False, max_length=300)

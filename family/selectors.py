@@ -1,16 +1,31 @@
 """What a family's session reads: its children and their cases, in the guide's words. Each read
 of a case is audited (who: the guardians or the young person the session is for)."""
 
+import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
-from django.utils import timezone
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import Http404
+from django.utils import timezone, translation
 
-from bts.audit import record
+from bts.audit import record, refuse
 from bts.models import IdentityProvider, Service, User
-from cases.models import Case, Child, Decision, Measure, Meeting, RelayEntry
+from cases import documents
+from cases.models import (
+    Case,
+    Child,
+    Consent,
+    ConsentAnswer,
+    Decision,
+    Guardian,
+    Measure,
+    Meeting,
+    RelayEntry,
+)
 from cases.reports import access_report_pdf, describe
 from cases.selectors import access_events, latest_access_events
+from cases.services import ConsentParty, consent_parties
+from levels.language import language_form_for
 from levels.models import Step
 from levels.selectors import case_guide, guide_levels, step_with_neighbours
 
@@ -63,6 +78,42 @@ class FamilyCase:
     log: list[RelayEntry]
     # Who has read and changed the case, in words, newest first (the PDF has them all).
     access_log: list[dict]
+    consents: list["FamilyConsent"]
+    # The meetings whose referat the holder has shared with the family.
+    shared_minutes: list[Meeting]
+    # The municipality's language form: what the log and the consent texts are written in.
+    text_language: str
+
+
+@dataclass
+class FamilyConsent:
+    """A consent as the family's page shows it: the text, each party's answer, and what this
+    session may do with it."""
+
+    consent: Consent
+    # (name, the answer's label, or None while the party has not answered)
+    answers: list[tuple[str, str | None]]
+    mine: ConsentAnswer | None
+    # The text as the municipality wrote it, and the translation into the page's language when
+    # that is another (else "").
+    text: str
+    translation: str
+    may_answer: bool
+    may_withdraw: bool
+
+    @property
+    def text_shown(self) -> str:
+        return self.text + ("\n\n" + self.translation if self.translation else "")
+
+    @property
+    def digest(self) -> str:
+        return text_digest(self.text_shown)
+
+
+def text_digest(text: str) -> str:
+    """What the answer form carries of the text it was shown with: an answer given to a text
+    that has changed since is refused."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def family_case(data: dict, pk: int) -> FamilyCase:
@@ -77,6 +128,7 @@ def family_case(data: dict, pk: int) -> FamilyCase:
         step, _previous, next_step = step_with_neighbours(guide, case.step_code)
         level_title = next((lv.title for lv in guide_levels(guide) if lv.number == case.level), "")
     record(kind=FamilyAudit.FAMILY_CASE_VIEWED, case_id=case.pk, detail=who(data))
+    guardian = access.session_guardian(data, case)
     return FamilyCase(
         case=case,
         level_title=level_title,
@@ -94,26 +146,146 @@ def family_case(data: dict, pk: int) -> FamilyCase:
         ),
         decisions=list(case.decisions.order_by("-decided_at")),
         log=list(
-            case.relay_entries.exclude(kind__in=HIDDEN_ENTRIES)
-            .filter(Q(shared_from__isnull=True) | Q(shared_from__lte=timezone.now()))
-            .select_related("actor")
-            .order_by("-at", "-id")
+            family_log(data, case, guardian=guardian).select_related("actor").order_by("-at", "-id")
         ),
         access_log=[describe(e) for e in latest_access_events(case, count=ACCESS_LOG_SHOWN)],
+        consents=family_consents(data, case, guardian=guardian),
+        text_language=language_form_for(guide),
+        shared_minutes=list(
+            case.meetings.filter(minutes__shared_with_family_at__isnull=False).order_by(
+                "-starts_at"
+            )
+        ),
     )
+
+
+def family_log(data: dict, case: Case, **guardian):
+    """The relay log as the family reads it: not the report to barnevern, not what the holder
+    keeps back for now, and what concerns a strictly confidential address only for those under
+    that protection."""
+    entries = case.relay_entries.exclude(kind__in=HIDDEN_ENTRIES).filter(
+        Q(shared_from__isnull=True) | Q(shared_from__lte=timezone.now())
+    )
+    if not access.sees_protected(data, case, **guardian):
+        entries = entries.exclude(protected_address=True)
+    return entries
+
+
+def family_consents(data: dict, case: Case, **guardian) -> list[FamilyConsent]:
+    """The case's consents, newest first; a digital one with its text and everyone's answers."""
+    party = access.family_party(data, case, **guardian)
+    language = translation.get_language()
+    text_language = language_form_for(case_guide(case))
+    shown = []
+    consents = list(
+        case.consents.prefetch_related("services", "answers").order_by("-given_on", "-id")
+    )
+    if any(c.form == Consent.Form.DIGITAL for c in consents):
+        prefetch_related_objects([case.child], "guardians")  # each consent's parties
+    for consent in consents:
+        answers = list(consent.answers.all())
+        mine = next((a for a in answers if party and _is(a, party)), None)
+        listed = []
+        if consent.form == Consent.Form.DIGITAL:
+            parties = consent_parties(case, list(consent.information))
+            for each in parties:
+                given = next((a for a in answers if _is(a, each)), None)
+                listed.append((each.name, given.get_answer_display() if given else None))
+        translated = ""
+        if consent.form == Consent.Form.DIGITAL and language != text_language:
+            translated = documents.consent_text(case, documents.consent_request_of(consent))
+        shown.append(
+            FamilyConsent(
+                consent=consent,
+                answers=listed,
+                mine=mine,
+                text=consent.text,
+                translation=translated,
+                may_answer=bool(consent.pending and party and mine is None),
+                may_withdraw=bool(
+                    party
+                    and (consent.is_active or (consent.pending and mine is not None))
+                    and (consent.form != Consent.Form.DIGITAL or mine is not None)
+                ),
+            )
+        )
+    return shown
+
+
+def _is(answer: ConsentAnswer, party: ConsentParty) -> bool:
+    if party.by_child:
+        return answer.by_child
+    return answer.guardian_id == party.guardian.pk
+
+
+def family_consent(data: dict, pk: int, consent_pk: int) -> tuple[Case, FamilyConsent]:
+    """One consent of one of the family's cases, as its page shows it; else a 404, audited."""
+    case = access.family_case_or_404(data, pk)
+    found = next((c for c in family_consents(data, case) if c.consent.pk == consent_pk), None)
+    if found is None:
+        refuse(case_id=case.pk, detail="family_consent")
+        raise Http404
+    return case, found
 
 
 def family_author(data: dict, case: Case) -> str:
     """The name a note from this session is signed with: the guardian of the case's child, or
     the young person."""
-    from cases.models import Guardian
+    party = access.family_party(data, case)
+    return party.name if party else case.child.first_name
 
-    if data["guardians"]:
-        guardian = Guardian.objects.filter(pk__in=data["guardians"], child_id=case.child_id)
-        name = guardian.values_list("name", flat=True).first()
-        if name:
-            return name
-    return case.child.first_name
+
+# The documents of a case the family may download besides the access report: (how each is
+# found among the case's objects, how it is made).
+def family_document(
+    data: dict, pk: int, kind: str, object_pk: int, *, request
+) -> tuple[str, bytes]:
+    """A document of one of the family's cases as PDF/A, in the family's language where it is
+    made for them: a referat the holder has shared, an invitation to a meeting ahead, the record
+    of a consent, a decision. Anything else is a 404, audited; the download is audited."""
+    case = access.family_case_or_404(data, pk)
+    made = None
+    if kind == "referat":
+        meeting = (
+            case.meetings.filter(pk=object_pk, minutes__shared_with_family_at__isnull=False)
+            .select_related("minutes")
+            .first()
+        )
+        if meeting is not None:
+            made = (f"referat-{meeting.starts_at:%Y-%m-%d}", documents.minutes_pdf(case, meeting))
+    elif kind == "invitasjon":
+        meeting = case.meetings.filter(
+            pk=object_pk, starts_at__gte=timezone.now() - access.ANSWERABLE_FOR
+        ).first()
+        if meeting is not None:
+            made = (
+                f"invitasjon-{meeting.starts_at:%Y-%m-%d}",
+                documents.invitation_pdf(case, meeting),
+            )
+    elif kind == "samtykke":
+        consent = case.consents.filter(pk=object_pk).prefetch_related("services", "answers").first()
+        if consent is not None:
+            made = (
+                f"samtykke-{consent.given_on:%Y-%m-%d}",
+                documents.consent_record_pdf(case, consent),
+            )
+    elif kind == "beslutning":
+        decision = case.decisions.filter(pk=object_pk).first()
+        if decision is not None:
+            made = (
+                f"beslutning-{decision.decided_at:%Y-%m-%d}",
+                documents.decision_pdf(case, decision),
+            )
+    if made is None:
+        refuse(case_id=case.pk, detail=f"family_document:{kind}"[:120])
+        raise Http404
+    record(
+        kind=FamilyAudit.FAMILY_DOCUMENT_EXPORTED,
+        case_id=case.pk,
+        detail=f"{kind};{who(data)}"[:120],
+    )
+    name, pdf = made
+    return f"{name}-sak-{case.pk}.pdf", pdf
 
 
 def family_access_report(data: dict, pk: int, *, request) -> tuple[Case, bytes]:
@@ -127,3 +299,19 @@ def family_access_report(data: dict, pk: int, *, request) -> tuple[Case, bytes]:
         detail=f"access_report;{who(data)}"[:120],
     )
     return case, pdf
+
+
+def family_contact(data: dict) -> str:
+    """The e-mail address the session's person confirmed for notices ("" if none)."""
+    rows = (
+        Guardian.objects.filter(pk__in=data["guardians"])
+        if data["guardians"]
+        else Child.objects.filter(pk__in=data["youth"])
+    )
+    return (
+        rows.filter(notice_email_confirmed_at__isnull=False)
+        .exclude(notice_email="")
+        .values_list("notice_email", flat=True)
+        .first()
+        or ""
+    )

@@ -15,13 +15,19 @@ from django.utils import timezone
 
 from bts.audit import record
 from bts.isolation import visible
-from bts.middleware import FAMILY_SESSION_KEY, SESSION_STARTED_KEY, SESSION_TOUCHED_KEY
+from bts.middleware import (
+    FAMILY_LANGUAGE_KEY,
+    FAMILY_SESSION_KEY,
+    SESSION_STARTED_KEY,
+    SESSION_TOUCHED_KEY,
+)
 from bts.models import IdentityProvider
 from bts.oidc import SignedIn, SignInRefused
 from cases.models import Child, Guardian
 from levels.selectors import active_guide
 
 from .events import FamilyAudit
+from .selectors import who
 
 _PID = re.compile(r"^[0-9]{11}$")
 DEFAULT_CONSENT_AGE = 15
@@ -68,18 +74,56 @@ def family_sign_in(request, *, provider: IdentityProvider, signed_in: SignedIn) 
         "youth": sorted(youth),
         "acr": str(signed_in.claims.get("acr", ""))[:40],
     }
+    # The language chosen before signing in, else the one chosen on an earlier visit.
+    language = request.session.get(FAMILY_LANGUAGE_KEY) or _saved_language(data)
     # A new session: nothing of a staff session or another family's carries over.
     request.session.flush()
     now = time.time()
     request.session[FAMILY_SESSION_KEY] = data
+    if language:
+        request.session[FAMILY_LANGUAGE_KEY] = language
     request.session[SESSION_STARTED_KEY] = now
     request.session[SESSION_TOUCHED_KEY] = now
-    record(
-        kind=FamilyAudit.FAMILY_SIGNED_IN,
-        detail=(
-            f"guardian:{','.join(map(str, data['guardians']))}"
-            if data["guardians"]
-            else f"youth:{','.join(map(str, data['youth']))}"
-        ),
-    )
+    record(kind=FamilyAudit.FAMILY_SIGNED_IN, detail=who(data))
     return data
+
+
+def _saved_language(data: dict) -> str:
+    with visible(str(data["municipality"])):
+        for rows in _own_rows(data):
+            language = rows.exclude(language="").values_list("language", flat=True).first()
+            if language:
+                return language
+    return ""
+
+
+def _own_rows(data: dict):
+    """The session's guardian rows (one per child) and the young person's own child rows."""
+    return (
+        Guardian.objects.filter(
+            pk__in=data["guardians"], child__municipality_id=data["municipality"]
+        ),
+        Child.objects.filter(pk__in=data["youth"], municipality_id=data["municipality"]),
+    )
+
+
+@transaction.atomic
+def family_contact_confirm(data: dict, *, email: str) -> None:
+    """The address the family is told at that something is new, as they confirm it on their
+    page (empty: no more notices). For each of the session's rows; audited without the
+    address."""
+    email = email.strip()
+    confirmed = timezone.now() if email else None
+    for rows in _own_rows(data):
+        rows.update(notice_email=email, notice_email_confirmed_at=confirmed)
+    record(
+        kind=FamilyAudit.FAMILY_CONTACT_CHANGED,
+        detail=("confirmed;" if email else "removed;") + who(data),
+    )
+
+
+@transaction.atomic
+def family_language_save(data: dict, *, language: str) -> None:
+    """The language chosen on the family's page, also for the e-mails they get."""
+    for rows in _own_rows(data):
+        rows.update(language=language)

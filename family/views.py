@@ -11,17 +11,27 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bts import oidc
 from bts.downloads import attachment_response
-from bts.middleware import family_session, two_factor_exempt
+from bts.middleware import FAMILY_LANGUAGE_KEY, FAMILY_PATH, family_session, two_factor_exempt
 from bts.views import sign_in_problem
 from cases import services as case_services
 
 from . import access, selectors, services
-from .forms import WRITES, FamilyNoteForm, MeetingAnswerForm
+from .forms import (
+    WRITES,
+    ConsentAnswerForm,
+    ConsentWithdrawForm,
+    ContactForm,
+    FamilyNoteForm,
+    LanguageForm,
+    MeetingAnswerForm,
+)
 
 FAMILY_PROBLEMS = {
     "family:no_match": (
@@ -103,11 +113,59 @@ def entry(request: HttpRequest) -> HttpResponse:
     data = family_session(request)
     if data is None:
         return render(request, "family/sign_in.html", {"providers": selectors.family_providers()})
+    return _entry_page(request, data)
+
+
+def _entry_page(request: HttpRequest, data: dict, *, contact_form=None, status=200):
+    email = selectors.family_contact(data)
     return render(
         request,
         "family/entry.html",
-        {"children": selectors.family_children(data), "youth": bool(data["youth"])},
+        {
+            "children": selectors.family_children(data),
+            "youth": bool(data["youth"]),
+            "contact_email": email,
+            "contact_confirmed": bool(email),
+            "contact_form": contact_form or ContactForm(initial={"email": email}),
+        },
+        status=status,
     )
+
+
+@family_page
+@require_POST
+@with_family
+def contact(request: HttpRequest, data: dict) -> HttpResponse:
+    """The family confirms (or removes) the e-mail address it is told at that something is new."""
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _entry_page(request, data, contact_form=form, status=400)
+    services.family_contact_confirm(data, email=form.cleaned_data["email"])
+    if form.cleaned_data["email"]:
+        messages.success(request, _("Takk. Du får varsel på e-post når det er noe nytt."))
+    else:
+        messages.success(request, _("Du får ikke lenger varsler på e-post."))
+    return redirect("family:entry")
+
+
+@family_page
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The family chooses the language of its pages (before or after signing in); back to the
+    page it chose from."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return redirect("family:entry")
+    chosen = form.cleaned_data["language"]
+    request.session[FAMILY_LANGUAGE_KEY] = chosen
+    if (data := family_session(request)) is not None:
+        services.family_language_save(data, language=chosen)
+    back = form.cleaned_data["next"]
+    if back.startswith(FAMILY_PATH) and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    return redirect("family:entry")
 
 
 @family_page
@@ -136,6 +194,10 @@ def _case_context(page, *, refused=None, answering=None, answer_form=None) -> di
     forms = {what: FamilyNoteForm(what=what) for what in WRITES}
     if refused is not None:
         forms[refused.what] = refused
+    for item in page.consents:
+        item.answer_form = ConsentAnswerForm(
+            prefix=f"samtykke-{item.consent.pk}", initial={"digest": item.digest}
+        )
     return {
         "page": page,
         "note_form": forms["notat"],
@@ -190,6 +252,77 @@ def meeting_answer(request: HttpRequest, data: dict, pk: int, meeting_pk: int) -
     )
     messages.success(request, _("Takk for svaret. De som har saken, får beskjed."))
     return redirect("family:case", pk=pk)
+
+
+@family_page
+@require_POST
+@with_family
+def consent_answer(request: HttpRequest, data: dict, pk: int, consent_pk: int) -> HttpResponse:
+    """A guardian (or the young person) gives or refuses a consent asked for on their page,
+    having read its text (the form says which: a text changed since is read again)."""
+    case, shown = selectors.family_consent(data, pk, consent_pk)
+    form = ConsentAnswerForm(request.POST, prefix=f"samtykke-{consent_pk}")
+    back = reverse("family:case", args=[case.pk]) + f"#consent-{consent_pk}"
+    if not form.is_valid():
+        messages.error(request, _("Svaret kom ikke fram. Prøv igjen."))
+        return redirect(back)
+    if form.cleaned_data["digest"] != shown.digest and shown.mine is None:
+        messages.error(
+            request, _("Teksten er endret siden du leste den. Les den på nytt, og svar igjen.")
+        )
+        return redirect(back)
+    try:
+        case_services.consent_answer(
+            case=case,
+            consent=shown.consent,
+            party=access.family_party(data, case),
+            answer=form.cleaned_data["answer"],
+            assurance=data.get("acr", ""),
+            language=translation.get_language(),
+            text_shown=shown.text_shown,
+            who=selectors.who(data),
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
+    except case_services.ConsentClosed as closed:
+        messages.error(request, str(closed))
+    else:
+        messages.success(request, _("Takk. Svaret ditt er lagret."))
+    return redirect(back)
+
+
+@family_page
+@require_POST
+@with_family
+def consent_withdraw(request: HttpRequest, data: dict, pk: int, consent_pk: int) -> HttpResponse:
+    """Withdraw a consent on the family's page: the services lose access at once."""
+    case, shown = selectors.family_consent(data, pk, consent_pk)
+    back = reverse("family:case", args=[case.pk]) + f"#consent-{consent_pk}"
+    if not shown.may_withdraw:
+        messages.error(request, _("Dette samtykket kan ikke trekkes tilbake her."))
+        return redirect(back)
+    form = ConsentWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["confirm"][0])
+        return redirect(back)
+    case_services.consent_withdraw_by_family(
+        case=case,
+        consent=shown.consent,
+        party=access.family_party(data, case),
+        who=selectors.who(data),
+    )
+    messages.success(
+        request, _("Samtykket er trukket tilbake. Tjenestene får ikke dele mer om barnet.")
+    )
+    return redirect(back)
+
+
+@family_page
+@require_GET
+@with_family
+def document(request: HttpRequest, data: dict, pk: int, kind: str, object_pk: int) -> HttpResponse:
+    """A referat shared with the family, an invitation, a consent or a decision, as PDF/A."""
+    filename, pdf = selectors.family_document(data, pk, kind, object_pk, request=request)
+    return attachment_response(pdf, content_type="application/pdf", filename=filename)
 
 
 @family_page

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils import translation
 
-from bts.middleware import family_municipality_id
+from bts.middleware import family_language, family_municipality_id
 from bts.selectors import home_municipality_id
 from bts.tenancy import request_scope
 
@@ -44,5 +44,9 @@ class UserMunicipalityMiddleware:
         if municipality_id is None:
             municipality_id = home_municipality_id(getattr(request, "user", None))
         municipality_enter(municipality_id)
+        # The family's pages speak the language the family chose (the log and the legal text
+        # stay in the municipality's language form: content is not translated).
+        if chosen := family_language(request):
+            translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

@@ -10,6 +10,10 @@ compiled .mo, both committed (the server needs no gettext tools):
 
 - locale/nn/LC_MESSAGES/django.po: nynorsk for every message id in the code, written by Django's
   makemessages (no locations, so a moved line changes nothing; no obsolete entries).
+- locale/{en,pl,uk,ar,so,ti,lt,ur}/LC_MESSAGES/django.po: the family's languages, for the
+  message ids of the family's pages and the documents made for the family only (FAMILY_SOURCES:
+  makemessages over a copy of those files). A family chooses one on its page; the staff's pages
+  are only ever in bokmål or nynorsk.
 - locale_upstream/{nb,nn}/LC_MESSAGES/{django,djangojs}.po: bokmål and nynorsk for the English
   message ids of Django's own apps (the admin, auth, forms' validation messages) that Django's
   shipped catalogues for nb and nn lack, so no page, the admin included, shows English.
@@ -35,6 +39,45 @@ LOCALE = ROOT / "locale"
 UPSTREAM = ROOT / "locale_upstream"
 # The language forms besides the message ids' own: the code's catalogue is made for these.
 CODE_LANGUAGES = ["nn"]
+# The family's languages (settings.FAMILY_LANGUAGES besides nb and nn): catalogues of the
+# messages in FAMILY_SOURCES only.
+FAMILY_LANGUAGES = ["en", "pl", "uk", "ar", "so", "ti", "lt", "ur"]
+# What a family reads: its pages, the e-mail it gets, and the documents made for it (the consent
+# text and form, the meeting invitation, the access report), with the page and PDF frames.
+FAMILY_SOURCES = [
+    "family/*.py",
+    "templates/family/*.html",
+    "templates/_base.html",
+    "templates/_components/form_errors.html",
+    "templates/cases/_consent_text.html",
+    "templates/pdf/_base.html",
+    "templates/cases/pdf/_child.html",
+    "templates/cases/pdf/consent_form.html",
+    "templates/cases/pdf/invitation.html",
+    "templates/cases/pdf/access_report.html",
+    "cases/family_notices.py",
+    # The words of the case that the family's pages show: the kinds of consent information and
+    # answers, of meeting answers, the measures' status, the log's kinds, the access log.
+    "cases/models/consent.py",
+    "cases/models/meetings.py",
+    "cases/models/measures.py",
+    "cases/models/case.py",
+    "cases/reports.py",
+]
+# gettext's plural rules for the family's languages (the header of each catalogue).
+FAMILY_PLURAL_FORMS = {
+    "en": "nplurals=2; plural=(n != 1);",
+    "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<12 || n%100>14) ? 1 : 2);",
+    "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<12 || "
+    "n%100>14) ? 1 : 2);",
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+    "n%100>=11 ? 4 : 5);",
+    "so": "nplurals=2; plural=(n != 1);",
+    "ti": "nplurals=2; plural=(n > 1);",
+    "lt": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && (n%100<10 || n%100>=20) ? "
+    "1 : 2);",
+    "ur": "nplurals=2; plural=(n != 1);",
+}
 UPSTREAM_LANGUAGES = ["nb", "nn"]
 UPSTREAM_DOMAINS = ["django", "djangojs"]
 # What makemessages reads (its defaults for the "django" domain).
@@ -172,7 +215,7 @@ def _django() -> None:
     django.setup()
 
 
-def makemessages(root: Path, locale: Path) -> None:
+def makemessages(root: Path, locale: Path, languages=CODE_LANGUAGES) -> None:
     """Django's makemessages over the sources under `root`, into the catalogues in `locale`."""
     from django.conf import settings
     from django.core.management import call_command
@@ -181,10 +224,37 @@ def makemessages(root: Path, locale: Path) -> None:
     settings.LOCALE_PATHS = [str(locale)]
     os.chdir(root)
     try:
-        call_command("makemessages", locale=CODE_LANGUAGES, **MAKEMESSAGES_OPTIONS)
+        call_command("makemessages", locale=languages, **MAKEMESSAGES_OPTIONS)
     finally:
         os.chdir(saved_cwd)
         settings.LOCALE_PATHS = saved_paths
+
+
+def family_makemessages(locale: Path) -> None:
+    """makemessages for the family's languages over a copy of FAMILY_SOURCES only; each new
+    catalogue gets its language's header."""
+    with tempfile.TemporaryDirectory(prefix="bts-family-messages-") as tmp:
+        for pattern in FAMILY_SOURCES:
+            for source in sorted(ROOT.glob(pattern)):
+                destination = Path(tmp) / source.relative_to(ROOT)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, destination)
+        makemessages(Path(tmp), locale, FAMILY_LANGUAGES)
+    for language in FAMILY_LANGUAGES:
+        path = locale / language / "LC_MESSAGES" / "django.po"
+        header, entries = read_po(path)
+        text = header.msgstr[0]
+        text = re.sub(
+            r"Plural-Forms: [^\n]*", f"Plural-Forms: {FAMILY_PLURAL_FORMS[language]}", text
+        )
+        text = re.sub(r"Language: [^\n]*", f"Language: {language}", text)
+        text = text.replace("charset=CHARSET", "charset=UTF-8")
+        header.msgstr = [text]
+        header.flags = [flag for flag in header.flags if flag != "fuzzy"]
+        header.comments = [
+            f"# The family's pages and documents in '{language}' (scripts/messages.py).",
+        ]
+        write_po(path, header, entries)
 
 
 def _copy_sources(target: Path) -> None:
@@ -209,7 +279,7 @@ def untranslated(locale: Path) -> dict[Path, list[Entry]]:
     """The entries with no translation (empty or fuzzy) in the code's catalogues in `locale`,
     named by the committed catalogue they belong in."""
     gaps = {}
-    for language in CODE_LANGUAGES:
+    for language in [*CODE_LANGUAGES, *FAMILY_LANGUAGES]:
         path = locale / language / "LC_MESSAGES" / "django.po"
         missing = [entry for entry in read_po(path)[1] if not entry.translated]
         if missing:
@@ -223,13 +293,14 @@ def code_gaps() -> dict[Path, list[Entry]]:
     with tempfile.TemporaryDirectory(prefix="bts-messages-") as tmp:
         sources, locale = Path(tmp) / "src", Path(tmp) / "locale"
         _copy_sources(sources)
-        for language in CODE_LANGUAGES:
+        for language in [*CODE_LANGUAGES, *FAMILY_LANGUAGES]:
             committed = LOCALE / language / "LC_MESSAGES" / "django.po"
             if committed.exists():
                 copy = locale / language / "LC_MESSAGES" / "django.po"
                 copy.parent.mkdir(parents=True)
                 shutil.copyfile(committed, copy)
         makemessages(sources, locale)
+        family_makemessages(locale)
         return untranslated(locale)
 
 
@@ -346,6 +417,7 @@ def report(gaps: dict[Path, list[Entry]]) -> int:
 
 def update() -> int:
     makemessages(ROOT, LOCALE)
+    family_makemessages(LOCALE)
     for language in UPSTREAM_LANGUAGES:
         for domain in UPSTREAM_DOMAINS:
             upstream_update(language, domain)

@@ -147,6 +147,10 @@ PAGES: dict[str, Page] = {
     "family:sign_in": Page(403, post=403, public=True, anonymous=(404, 405)),
     "family:sign_in_callback": Page(403, post=403, public=True, anonymous=(400, 405)),
     "family:sign_out": Page(403, post=403, public=True, anonymous=(405, 302)),
+    # Choosing the language: before and after signing in (an empty POST: back to the entry).
+    "family:language": Page(403, post=403, public=True, anonymous=(405, 302), family=(405, 302)),
+    # The address for notices: a family's session's own (the anonymous sent to sign in).
+    "family:contact": Page(403, post=403, public=True, anonymous=(405, 302), family=(405, 302)),
     # The second factor's pages: an account that has given it (or needs none) is sent on.
     "two_factor": Page(302, post=302),
     "two_factor_setup": Page(302, post=302),

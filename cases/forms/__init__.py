@@ -11,7 +11,13 @@ from .child import (
     GuardianFormSet,
     sibling_lookup,
 )
-from .consent import ConsentForm, ConsentRequestForm, ConsentWithdrawForm, InvolveForm
+from .consent import (
+    ConsentAskForm,
+    ConsentForm,
+    ConsentRequestForm,
+    ConsentWithdrawForm,
+    InvolveForm,
+)
 from .decisions import DecisionForm, ProposalAnswerForm, ReportForm
 from .intake import AcuteQuestionForm, AnonymousDiscussionForm, ConcernForm, DescribedRadioSelect
 from .measures import EvaluationForm, MeasureForm
@@ -33,6 +39,7 @@ __all__ = [
     "ChildForm",
     "ChildSearchForm",
     "ConcernForm",
+    "ConsentAskForm",
     "ConsentForm",
     "ConsentRequestForm",
     "ConsentWithdrawForm",

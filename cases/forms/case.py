@@ -27,6 +27,12 @@ class NoteForm(Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    protected_address = forms.BooleanField(
+        label=_("Gjelder strengt fortrolig adresse"),
+        required=False,
+        help_text=_("Notatet vises ikke på familiens side for en forelder uten samme beskyttelse."),
+    )
+
     def clean_shared_from(self):
         day = self.cleaned_data.get("shared_from")
         today = timezone.localdate()

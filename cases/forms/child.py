@@ -35,6 +35,14 @@ class ChildForm(Form):
         help_text=_("Valgfritt. 11 sifre. Vises maskert i saken."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    address_protected = forms.BooleanField(
+        label=_("Barnet har strengt fortrolig adresse"),
+        required=False,
+        help_text=_(
+            "Som i folkeregisteret. På familiens side ser bare en foresatt med samme "
+            "beskyttelse saken."
+        ),
+    )
     confirm_new = forms.BooleanField(
         label=_("Dette er et annet barn enn de som er vist over"),
         required=False,
@@ -179,6 +187,12 @@ class GuardianForm(DesignSystemMixin, forms.Form):
     )
     email = forms.EmailField(
         label=_("E-post"), required=False, widget=forms.EmailInput(attrs=SIBLING_KEY)
+    )
+    address = forms.CharField(label=_("Adresse"), max_length=200, required=False)
+    address_protected = forms.BooleanField(
+        label=_("Strengt fortrolig adresse"),
+        required=False,
+        help_text=_("Adressen vises bare for den som har saken, aldri for den andre forelderen."),
     )
 
     def clean_national_id(self) -> str:

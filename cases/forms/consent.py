@@ -157,3 +157,7 @@ class InvolveForm(DesignSystemMixin, forms.Form):
     def __init__(self, *args, services=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
+
+
+class ConsentAskForm(ConsentRequestForm, Form):
+    """The same request, asked on the family's page: each party answers there."""

@@ -6,7 +6,7 @@ Django finds them all in the app's models package.
 
 from .case import AnonymousDiscussion, Case, Concern, RelayEntry, ReminderSent, StepCheck
 from .child import Child, Guardian
-from .consent import Consent, Involvement
+from .consent import Consent, ConsentAnswer, Involvement
 from .decisions import ChildNotHeard, ChildProtectionReport, Decision, DecisionProposal
 from .measures import Evaluation, Measure
 from .meetings import Meeting, MeetingAnswer, Minutes
@@ -29,6 +29,7 @@ __all__ = [
     "ChildProtectionReport",
     "Concern",
     "Consent",
+    "ConsentAnswer",
     "Coordination",
     "Decision",
     "DecisionProposal",

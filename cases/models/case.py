@@ -224,6 +224,9 @@ class RelayEntry(ChoiceLabels, models.Model):
     by_family = models.CharField(_("skrevet av familien"), max_length=120, blank=True)
     # A note the holder keeps from the family until then (a draft); none: the family sees it.
     shared_from = models.DateTimeField(_("deles med familien fra"), null=True, blank=True)
+    # Concerns a guardian's or the child's strictly confidential address: the family's page shows
+    # it only to a guardian under that protection (or the young person).
+    protected_address = models.BooleanField(_("gjelder strengt fortrolig adresse"), default=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     level = models.PositiveSmallIntegerField()
     step_code = models.CharField(max_length=8, blank=True)

@@ -27,6 +27,14 @@ class Child(ChoiceLabels, models.Model):
         Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("hjemkommune")
     )
     siblings = models.ManyToManyField("self", blank=True, verbose_name=_("søsken"))
+    # Strengt fortrolig adresse (folkeregisteret): the child lives where someone must not find
+    # it. On the family's page only a guardian under the same protection sees the case.
+    address_protected = models.BooleanField(_("strengt fortrolig adresse"), default=False)
+    # Where the young person (from the consent age) gets notices, as they confirmed it on
+    # their page, and the language they chose there.
+    notice_email = models.EmailField(_("e-post for varsler"), blank=True)
+    notice_email_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    language = models.CharField(_("språk"), max_length=8, blank=True)
     created_at = models.DateTimeField(_("registrert"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -70,6 +78,15 @@ class Guardian(ChoiceLabels, models.Model):
     has_parental_responsibility = models.BooleanField(_("har foreldreansvar"), default=True)
     phone = models.CharField(_("telefon"), max_length=32, blank=True)
     email = models.EmailField(_("e-post"), blank=True)
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    # Strengt fortrolig adresse: the address is shown to no one but the case's holder, never to
+    # the other guardian; what concerns it is kept from guardians without the protection.
+    address_protected = models.BooleanField(_("strengt fortrolig adresse"), default=False)
+    # Notices to the guardian (something new: sign in) go here only once the guardian has
+    # confirmed it on the family's page; and in the language chosen there.
+    notice_email = models.EmailField(_("e-post for varsler"), blank=True)
+    notice_email_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    language = models.CharField(_("språk"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("foresatt")

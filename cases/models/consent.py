@@ -25,6 +25,7 @@ class Consent(ChoiceLabels, models.Model):
     class Form(models.TextChoices):
         WRITTEN = "written", _("Skriftlig")
         ORAL = "oral", _("Muntlig")
+        DIGITAL = "digital", _("Digitalt (ID-porten)")
 
     class Information(models.TextChoices):
         WELLBEING = "wellbeing", _("Trivsel, utvikling og læring")
@@ -74,6 +75,11 @@ class Consent(ChoiceLabels, models.Model):
     )
     # A refusal is recorded too: it is never active, and the log shows it was asked.
     refused = models.BooleanField(_("foresatte sa nei"), default=False)
+    # A digital request waits for the answers of everyone required (`ConsentAnswer`).
+    pending = models.BooleanField(_("venter på svar"), default=False)
+    # A digital request's text as the municipality wrote it (bokmål or nynorsk): what is
+    # authoritative, whatever language the family reads a translation in.
+    text = models.TextField(_("teksten det ble bedt om samtykke med"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -91,6 +97,7 @@ class Consent(ChoiceLabels, models.Model):
         today = timezone.localdate()
         return (
             not self.refused
+            and not self.pending
             and self.withdrawn_on is None
             and (self.expires_on is None or self.expires_on >= today)
         )
@@ -102,9 +109,64 @@ class Consent(ChoiceLabels, models.Model):
     @classmethod
     def active_q(cls, prefix: str = "") -> Q:
         today = timezone.localdate()
-        return Q(**{f"{prefix}withdrawn_on__isnull": True, f"{prefix}refused": False}) & (
-            Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today})
-        )
+        return Q(
+            **{
+                f"{prefix}withdrawn_on__isnull": True,
+                f"{prefix}refused": False,
+                f"{prefix}pending": False,
+            }
+        ) & (Q(**{f"{prefix}expires_on__isnull": True}) | Q(**{f"{prefix}expires_on__gte": today}))
+
+
+class ConsentAnswer(ChoiceLabels, models.Model):
+    """One party's digital answer to a consent request: a guardian with parental responsibility,
+    or the child from the consent age, signed in with ID-porten. Keeps when, at which assurance
+    level, in which language, and the exact text shown. A party answers once; a given consent
+    can later be withdrawn (which withdraws the consent for everyone)."""
+
+    class Answer(models.TextChoices):
+        GIVEN = "given", _("Samtykker")
+        REFUSED = "refused", _("Samtykker ikke")
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="answers")
+    municipality = MunicipalityKey(parent="consent")
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The young person's own answer (from the consent age); then no guardian.
+    by_child = models.BooleanField(default=False)
+    name = models.CharField(_("navn"), max_length=200)
+    answer = models.CharField(_("svar"), max_length=8, choices=Answer.choices)
+    answered_at = models.DateTimeField(_("svart"), default=timezone.now)
+    # ID-porten's `acr` of the session that answered (e.g. idporten-loa-high).
+    assurance = models.CharField(_("sikkerhetsnivå"), max_length=40)
+    language = models.CharField(_("språk"), max_length=8)
+    # What the page showed: the Norwegian text, and the translation beside it when there was one.
+    text_shown = models.TextField(_("teksten som ble vist"))
+    idempotency_key = models.UUIDField(unique=True, null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("svar på samtykke")
+        verbose_name_plural = _("svar på samtykker")
+        ordering = ["answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consent", "guardian"],
+                condition=Q(guardian__isnull=False),
+                name="consentanswer_guardian_once",
+            ),
+            models.UniqueConstraint(
+                fields=["consent"], condition=Q(by_child=True), name="consentanswer_child_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(guardian__isnull=False, by_child=False)
+                | Q(guardian__isnull=True, by_child=True),
+                name="consentanswer_one_party",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.get_answer_display()}"
 
 
 class Involvement(ChoiceLabels, models.Model):

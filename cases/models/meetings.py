@@ -98,6 +98,9 @@ class Minutes(ChoiceLabels, models.Model):
     effect_judgement = models.TextField(_("Hvordan effekten skal vurderes"), blank=True)
     next_meeting = models.TextField(_("Neste møte"), blank=True)
     version = models.PositiveIntegerField(_("versjon"), default=0)
+    # The holder shares the referat with the family when it is ready: from then on the family's
+    # page offers it as a PDF (its latest version).
+    shared_with_family_at = models.DateTimeField(_("delt med familien"), null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

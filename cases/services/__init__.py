@@ -8,16 +8,24 @@ unless called with `audited=False`: familiehjelpa passes it and writes one event
 action. Audited by default, so a caller that forgets writes one event too many, never one too
 few.
 
-Nothing here notifies guardians: the product never contacts a family by itself, and the
-report to barnevern must not reach them.
+Guardians are told only that something is new on the family's page (cases.family_notices),
+and only for a meeting booked, a referat shared or consent asked for, at the address they
+confirmed there; the report to barnevern never reaches them.
 """
 
 from ._common import relay_entry_add
 from .consent import (
+    ConsentClosed,
     ConsentMissing,
+    ConsentParty,
     child_consent_age,
+    consent_answer,
+    consent_parties,
     consent_record,
+    consent_request,
     consent_withdraw,
+    consent_withdraw_by_family,
+    reaches_family_page,
     service_involve,
 )
 from .decisions import (
@@ -45,7 +53,7 @@ from .intake import (
     concern_add,
 )
 from .measures import evaluation_add, measure_add
-from .meetings import MinutesConflict, meeting_invite, minutes_save
+from .meetings import MinutesConflict, meeting_invite, minutes_save, minutes_share
 from .responsibility import (
     cases_reassign_all,
     coordination_set,
@@ -58,7 +66,9 @@ from .responsibility import (
 __all__ = [
     "ChildData",
     "ConcernData",
+    "ConsentClosed",
     "ConsentMissing",
+    "ConsentParty",
     "GuardianData",
     "MinutesConflict",
     "PossibleDuplicates",
@@ -74,8 +84,12 @@ __all__ = [
     "child_register",
     "child_voice_check",
     "concern_add",
+    "consent_answer",
+    "consent_parties",
     "consent_record",
+    "consent_request",
     "consent_withdraw",
+    "consent_withdraw_by_family",
     "coordination_set",
     "evaluation_add",
     "family_note_add",
@@ -85,9 +99,11 @@ __all__ = [
     "meeting_answer",
     "meeting_invite",
     "minutes_save",
+    "minutes_share",
     "note_add",
     "progress_advance",
     "proposal_answer",
+    "reaches_family_page",
     "relay_entry_add",
     "report_file",
     "service_involve",

@@ -43,6 +43,7 @@ def _log(
     idempotency_key: uuid.UUID | None = None,
     by_family: str = "",
     shared_from=None,
+    protected_address: bool = False,
 ) -> RelayEntry:
     """One line of the relay log, at the level and step the case is at now (read from the
     database: the caller's object may predate a decision taken in the same request)."""
@@ -54,6 +55,7 @@ def _log(
         actor=actor,
         by_family=by_family,
         shared_from=shared_from,
+        protected_address=protected_address,
         kind=kind,
         text=text,
         level=level,

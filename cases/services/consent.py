@@ -2,18 +2,23 @@
 withdrawal, and bringing a service into the case, which needs a consent that covers it."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bts import audit
 from bts.idempotency import create_once
 from bts.models import Service, User
 from bts.uploads import CheckedUpload, store_upload
 from levels.models import Guide
 
-from ..models import Case, Consent, Guardian, Involvement, RelayEntry
+from .. import documents, family_notices, notifications
+from ..events import CaseAudit
+from ..models import Case, Consent, ConsentAnswer, Guardian, Involvement, RelayEntry
 from ._common import _active_guide, _audit, _check_serve, _log, for_case_municipality
 from .decisions import progress_advance
 
@@ -246,3 +251,246 @@ def service_involve(
     if audited:
         _audit(user=user, case=case, detail="involve")
     return involvement
+
+
+@dataclass(frozen=True)
+class ConsentParty:
+    """Someone whose answer a consent needs: a guardian with parental responsibility, or the
+    child (guardian None) from the municipality's consent age, or alone from 18."""
+
+    guardian: Guardian | None
+    name: str
+
+    @property
+    def by_child(self) -> bool:
+        return self.guardian is None
+
+
+def consent_parties(case: Case, information: list[str]) -> list[ConsentParty]:
+    """Who must give a consent for it to be active, by the rules `_consent_parties` checks a
+    recorded consent against."""
+    child = case.child
+    age = child.age_on(timezone.localdate())
+    parties = []
+    if age is None or age < 18:
+        parties = [
+            ConsentParty(g, g.name) for g in child.guardians.all() if g.has_parental_responsibility
+        ]
+    if age is not None and age >= child_consent_age(_active_guide(), information):
+        parties.append(ConsentParty(None, child.first_name))
+    return parties
+
+
+def reaches_family_page(case: Case, party: ConsentParty) -> bool:
+    """Whether this party can sign in and answer on the family's page: known by a national
+    identity number, and (for a guardian) not kept out by the child's protected address."""
+    if party.by_child:
+        return bool(case.child.national_id)
+    guardian = party.guardian
+    if not guardian.national_id:
+        return False
+    return guardian.address_protected or not case.child.address_protected
+
+
+@for_case_municipality
+def consent_request(
+    *,
+    case: Case,
+    user: User,
+    services: list[Service],
+    purpose: str,
+    information: list[str] = (),
+    information_other: str = "",
+    expires_on: date | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Consent:
+    """Ask for consent on the family's page: each party (`consent_parties`) reads it there in
+    their language and gives or refuses it (`consent_answer`); it is active once all have given
+    it. The text is kept as the municipality wrote it (bokmål or nynorsk): what is authoritative.
+    Refused while someone required cannot use the family's page (then: paper or oral)."""
+    if not services:
+        raise ValidationError({"services": _("Velg minst én tjeneste.")})
+    _check_serve(case, services, field="services")
+    if not (information or information_other.strip()):
+        raise ValidationError({"information": _("Velg hvilke opplysninger som kan deles.")})
+    if not purpose.strip():
+        raise ValidationError({"purpose": _("Skriv formålet.")})
+    parties = consent_parties(case, list(information))
+    if not parties:
+        raise ValidationError(
+            {"services": _("Barnet har ingen foresatte med foreldreansvar registrert.")}
+        )
+    unreachable = [p.name for p in parties if not reaches_family_page(case, p)]
+    if unreachable:
+        raise ValidationError(
+            {
+                "services": _(
+                    "%(names)s kan ikke svare på familiens side (uten fødselsnummer i saken, "
+                    "eller holdt utenfor av strengt fortrolig adresse). Bruk samtykkeskjemaet "
+                    "eller muntlig samtykke."
+                )
+                % {"names": ", ".join(unreachable)}
+            }
+        )
+    request = documents.ConsentRequest(
+        services=sorted(services, key=lambda s: s.name),
+        information=sorted(set(information)),
+        information_other=information_other.strip(),
+        purpose=purpose.strip(),
+        expires_on=expires_on,
+    )
+
+    @transaction.atomic
+    def create() -> Consent:
+        consent = Consent.objects.create(
+            case=case,
+            pending=True,
+            form=Consent.Form.DIGITAL,
+            given_by="",
+            information=request.information,
+            information_other=request.information_other,
+            purpose=request.purpose,
+            text=documents.consent_text(case, request),
+            given_on=timezone.localdate(),
+            expires_on=expires_on,
+            recorded_by=user,
+            idempotency_key=idempotency_key,
+        )
+        consent.services.set(services)
+        _log(
+            case,
+            actor=user,
+            kind=RelayEntry.Kind.CONSENT,
+            text=_("Ba om samtykke på familiens side fra %(who)s til samarbeid med: %(names)s.")
+            % {
+                "who": ", ".join(p.name for p in parties),
+                "names": ", ".join(s.name for s in request.services),
+            },
+        )
+        _audit(user=user, case=case, detail="consent_request")
+        family_notices.family_notice(case)
+        return consent
+
+    consent, _created = create_once(Consent, key=idempotency_key, create=create)
+    return consent
+
+
+class ConsentClosed(Exception):
+    """The consent takes no more answers: it is already refused, withdrawn or expired."""
+
+
+@for_case_municipality
+@transaction.atomic
+def consent_answer(
+    *,
+    case: Case,
+    consent: Consent,
+    party: ConsentParty,
+    answer: str,
+    assurance: str,
+    language: str,
+    text_shown: str,
+    who: str,
+    idempotency_key: uuid.UUID | None = None,
+) -> ConsentAnswer:
+    """One party's digital answer. A refusal ends the request (never active); the last party's
+    consent makes it active, as given by all of them. Locks the consent, so two guardians
+    answering at once, or an answer racing a withdrawal, are taken one after the other: a
+    withdrawn consent stays withdrawn. The same party answering twice is recorded once."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk, case=case)
+    mine = consent.answers.filter(
+        by_child=party.by_child,
+        **({} if party.by_child else {"guardian": party.guardian}),
+    ).first()
+    if mine is not None:
+        return mine
+    if not consent.pending:
+        raise ConsentClosed(_("Samtykket kan ikke lenger besvares: det er avsluttet."))
+    parties = consent_parties(case, list(consent.information))
+    if party not in parties:
+        raise ConsentClosed(_("Du er ikke blant dem som skal svare på dette samtykket."))
+    made = ConsentAnswer.objects.create(
+        consent=consent,
+        guardian=party.guardian,
+        by_child=party.by_child,
+        name=party.name,
+        answer=answer,
+        assurance=assurance[:40],
+        language=language[:8],
+        text_shown=text_shown,
+        idempotency_key=idempotency_key,
+    )
+    names = ", ".join(s.name for s in consent.services.order_by("name"))
+    if answer == ConsentAnswer.Answer.REFUSED:
+        consent.pending, consent.refused = False, True
+        consent.given_by = party.name
+        consent.save(update_fields=["pending", "refused", "given_by"])
+        text = _("%(who)s samtykker ikke til samarbeid med: %(names)s (svart på familiens side).")
+        _log(
+            case,
+            actor=None,
+            by_family=party.name,
+            kind=RelayEntry.Kind.CONSENT,
+            text=text % {"who": party.name, "names": names},
+        )
+    else:
+        given = {(a.guardian_id, a.by_child) for a in consent.answers.all()}
+        waiting = [
+            p.name
+            for p in parties
+            if (p.guardian.pk if p.guardian else None, p.by_child) not in given
+        ]
+        if waiting:
+            text = _("%(who)s samtykker. Venter på svar fra %(waiting)s.") % {
+                "who": party.name,
+                "waiting": ", ".join(waiting),
+            }
+        else:
+            consent.pending = False
+            consent.given_on = timezone.localdate()
+            consent.given_by = ", ".join(p.name for p in parties)[:300]
+            consent.child_consented = any(p.by_child for p in parties)
+            consent.save(update_fields=["pending", "given_on", "given_by", "child_consented"])
+            consent.guardians.set([p.guardian for p in parties if p.guardian])
+            text = _("Samtykke fra %(who)s (digitalt) til samarbeid med: %(names)s.") % {
+                "who": consent.given_by,
+                "names": names,
+            }
+        _log(case, actor=None, by_family=party.name, kind=RelayEntry.Kind.CONSENT, text=text)
+        if not waiting:
+            # The step passes on the request of the one who asked for the consent.
+            progress_advance(case=case, user=consent.recorded_by)
+    audit.record(kind=CaseAudit.CASE_CHANGED, case_id=case.pk, detail=f"consent_answer;{who}"[:120])
+    notifications.family_wrote(case)
+    return made
+
+
+@for_case_municipality
+@transaction.atomic
+def consent_withdraw_by_family(
+    *, case: Case, consent: Consent, party: ConsentParty, who: str
+) -> Consent:
+    """A party withdraws a consent they gave, on the family's page: as `consent_withdraw`, the
+    services lose access from the next request. Waiting for the others, or active: either way
+    it is withdrawn, and stays so."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk, case=case)
+    if consent.withdrawn_on or consent.refused:
+        return consent
+    consent.withdrawn_on = timezone.localdate()
+    consent.withdrawn_how = (_("av %(name)s på familiens side") % {"name": party.name})[:300]
+    consent.pending = False
+    consent.save(update_fields=["withdrawn_on", "withdrawn_how", "pending"])
+    names = ", ".join(s.name for s in consent.services.order_by("name"))
+    _log(
+        case,
+        actor=None,
+        by_family=party.name,
+        kind=RelayEntry.Kind.CONSENT,
+        text=_("%(who)s trakk tilbake samtykket på familiens side. Gjaldt: %(names)s.")
+        % {"who": party.name, "names": names},
+    )
+    audit.record(
+        kind=CaseAudit.CASE_CHANGED, case_id=case.pk, detail=f"consent_withdraw;{who}"[:120]
+    )
+    notifications.family_wrote(case)
+    return consent

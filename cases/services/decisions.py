@@ -42,9 +42,11 @@ def note_add(
     user: User,
     text: str,
     shared_from: date | None = None,
+    protected_address: bool = False,
     idempotency_key: uuid.UUID | None = None,
 ) -> RelayEntry:
-    """A note in the relay log; with `shared_from`, kept from the family until that day."""
+    """A note in the relay log; with `shared_from`, kept from the family until that day; with
+    `protected_address`, from any guardian not under a strictly confidential address."""
 
     @transaction.atomic
     def create() -> RelayEntry:
@@ -60,6 +62,7 @@ def note_add(
                 if held
                 else None
             ),
+            protected_address=protected_address,
         )
         _audit(user=user, case=case, detail="note")
         return entry

@@ -34,6 +34,8 @@ class GuardianData:
     phone: str = ""
     email: str = ""
     national_id: str = ""
+    address: str = ""
+    address_protected: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class ChildData:
     last_name: str
     birth_date: date | None
     national_id: str = ""
+    address_protected: bool = False
 
 
 class PossibleDuplicates(Exception):
@@ -102,6 +105,7 @@ def child_create(
             birth_date=child.birth_date,
             national_id=national_id,
             national_id_kind=identity_kind(national_id) if national_id else "",
+            address_protected=child.address_protected,
             municipality_id=municipality_id,
             created_by=user,
             idempotency_key=idempotency_key,
@@ -115,6 +119,8 @@ def child_create(
                 has_parental_responsibility=g.has_parental_responsibility,
                 phone=g.phone.strip(),
                 email=g.email.strip(),
+                address=g.address.strip(),
+                address_protected=g.address_protected,
             )
             for g in guardians
             if g.name.strip()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from bts.idempotency import create_once
 from bts.models import Service, User
 
-from .. import notifications
+from .. import family_notices, notifications
 from ..grants import grants_sync
 from ..models import Case, Meeting, Minutes, RelayEntry
 from ._common import (
@@ -89,6 +89,7 @@ def meeting_invite(
             },
         )
         notifications.meeting_invited(meeting, participants)
+        family_notices.family_notice(case)
         progress_advance(case=case, user=user)
         if audited:
             _audit(user=user, case=case, detail="meeting")
@@ -149,4 +150,31 @@ def minutes_save(*, meeting: Meeting, user: User, data: dict, version: int) -> M
     )
     progress_advance(case=meeting.case, user=user)
     _audit(user=user, case=meeting.case, detail="minutes")
+    return minutes
+
+
+@for_case_municipality
+@transaction.atomic
+def minutes_share(*, meeting: Meeting, user: User) -> Minutes:
+    """Share the referat with the family: their page offers it as a PDF from now on (the version
+    saved last), and they are told by e-mail that something is new. Sharing twice is once."""
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is None:
+        raise ValidationError(_("Skriv og lagre referatet før du deler det med familien."))
+    if minutes.shared_with_family_at is not None:
+        return minutes
+    minutes.shared_with_family_at = timezone.now()
+    minutes.save(update_fields=["shared_with_family_at"])
+    _log(
+        meeting.case,
+        actor=user,
+        kind=RelayEntry.Kind.MINUTES,
+        text=_("Referat fra %(kind)s %(date)s er delt med familien.")
+        % {
+            "kind": meeting.get_kind_display().lower(),
+            "date": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y}",
+        },
+    )
+    family_notices.family_notice(meeting.case)
+    _audit(user=user, case=meeting.case, detail="minutes_share")
     return minutes

@@ -3,6 +3,7 @@ a 404; `cases/urls.py` takes the views from here."""
 
 from .case import case_list, checklist, concern_add, detail, note_add, step_done
 from .consent import (
+    consent_ask,
     consent_document,
     consent_form,
     consent_new,
@@ -13,7 +14,7 @@ from .consent import (
 from .decisions import decide, decision_pdf, proposal_answer, report, report_pdf
 from .intake import acute, anonymous_new, child_new, child_search, concern_new, new
 from .measures import evaluation_new, measure_new
-from .meetings import invitation_pdf, meeting_new, minutes, minutes_pdf
+from .meetings import invitation_pdf, meeting_new, minutes, minutes_pdf, minutes_share
 from .records import (
     access_log,
     access_log_csv,
@@ -46,6 +47,7 @@ __all__ = [
     "child_search",
     "concern_add",
     "concern_new",
+    "consent_ask",
     "consent_document",
     "consent_form",
     "consent_new",
@@ -64,6 +66,7 @@ __all__ = [
     "meeting_new",
     "minutes",
     "minutes_pdf",
+    "minutes_share",
     "new",
     "note_add",
     "proposal_answer",

@@ -112,6 +112,9 @@ def _detail_page(request, case, *, kind="", older="", step_form=None):
         "may_see_access_log": access.may(request.user, access.Action.SEE_ACCESS_LOG, case),
         "step_form": step_form or StepCompleteForm(initial={"step_code": case.step_code}),
         "note_form": NoteForm(),
+        # A note may concern a strictly confidential address only where there is one.
+        "protected_address": case.child.address_protected
+        or any(g.address_protected for g in case.page_guardians),
         "today": timezone.localdate(),
         "checklist": _checklist(case.page_step_checks, step),
         "extra_actions": case_actions(request.user, case),
@@ -158,6 +161,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             text=form.cleaned_data["text"],
             shared_from=form.cleaned_data["shared_from"],
+            protected_address=form.cleaned_data["protected_address"],
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
     elif "shared_from" in form.errors:

@@ -12,7 +12,13 @@ from bts.web import add_service_errors, posted
 from levels.selectors import request_guide
 
 from .. import access, documents, reads, selectors, services
-from ..forms import ConsentForm, ConsentRequestForm, ConsentWithdrawForm, InvolveForm
+from ..forms import (
+    ConsentAskForm,
+    ConsentForm,
+    ConsentRequestForm,
+    ConsentWithdrawForm,
+    InvolveForm,
+)
 from ..models import Consent
 from ._common import _case_for_change, _case_for_export, _case_form_page, _pdf, _visible_case
 
@@ -144,6 +150,44 @@ def consent_pdf(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     return _pdf(
         documents.consent_record_pdf(case, consent),
         f"samtykke-sak-{case.pk}-{consent.given_on:%Y-%m-%d}.pdf",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for consent on the family's page: each guardian with parental responsibility (and
+    the child from the consent age) gives or refuses it there after signing in with ID-porten."""
+    case = _case_for_change(request, pk)
+    form = ConsentAskForm(posted(request), services=selectors.other_active_services(case))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_request(
+                case=case,
+                user=request.user,
+                services=list(data["services"]),
+                information=data["information"],
+                information_other=data["information_other"],
+                purpose=data["purpose"],
+                expires_on=data["expires_on"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("cases:detail", pk=case.pk)
+    return _case_form_page(
+        request,
+        case,
+        form,
+        title=_("Be om samtykke på familiens side"),
+        intro=_(
+            "Hver foresatt med foreldreansvar, og barnet selv fra kommunens aldersgrense, leser "
+            "teksten på familiens side i ID-porten og svarer der. Samtykket gjelder først når "
+            "alle har sagt ja. De får e-post om at det er noe nytt, hvis de har bekreftet en "
+            "adresse."
+        ),
+        submit=_("Be om samtykke"),
     )
 
 

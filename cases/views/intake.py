@@ -79,7 +79,11 @@ def child_new(request: HttpRequest) -> HttpResponse:
             child = services.child_register(
                 user=request.user,
                 child=services.ChildData(
-                    data["first_name"], data["last_name"], data["birth_date"], data["national_id"]
+                    data["first_name"],
+                    data["last_name"],
+                    data["birth_date"],
+                    data["national_id"],
+                    data["address_protected"],
                 ),
                 municipality=form.chosen_municipality(),
                 guardians=[services.GuardianData(**g) for g in guardians.cleaned_data if g],

@@ -94,5 +94,11 @@ def evaluation_new(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
     return render(
         request,
         "cases/evaluation_new.html",
-        {"case": case, "measure": measure, "form": form, "today": timezone.localdate()},
+        {
+            "case": case,
+            "measure": measure,
+            "form": form,
+            "today": timezone.localdate(),
+            "child_words": selectors.child_words_since(measure),
+        },
     )

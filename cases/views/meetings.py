@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bts.web import Crumb, add_service_errors, conflict_page, conflict_rows, day, moment, posted
 from levels.selectors import meeting_kinds_for, request_guide
@@ -16,7 +16,7 @@ from levels.words import current_words
 from .. import access, documents, reads, services
 from ..forms import MeetingForm, MinutesForm
 from ..models import Minutes
-from ..selectors import people_in_services, services_in_case
+from ..selectors import family_voice_before_meeting, people_in_services, services_in_case
 from ._common import _case_for_change, _case_for_export, _case_form_page, _pdf, _stamp
 
 
@@ -125,8 +125,29 @@ def minutes(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
             "sections": Minutes.labelled(saved),
             "form": form,
             "started": started,
+            "may_work": may_work,
+            "family_answers": list(meeting.family_answers.all()),
+            "family_topics": family_voice_before_meeting(meeting),
         },
     )
+
+
+@require_POST
+def minutes_share(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    """Share the saved referat with the family: their page offers it as a PDF."""
+    case = _case_for_change(request, pk)
+    meeting = get_object_or_404(case.meetings, pk=meeting_pk)
+    # The button says what is done (a POST without it shares nothing).
+    if request.POST.get("share") != "family":
+        messages.error(request, _("Velg «Del referatet med familien» for å dele det."))
+        return redirect("cases:minutes", pk=case.pk, meeting_pk=meeting.pk)
+    try:
+        services.minutes_share(meeting=meeting, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Referatet er delt med familien."))
+    return redirect("cases:minutes", pk=case.pk, meeting_pk=meeting.pk)
 
 
 def _minutes_conflict(request, case, meeting, form, current: Minutes) -> HttpResponse:

@@ -106,6 +106,8 @@ ROUTES: dict[str, Route] = {
     "decision_pdf": Route(READ, (GET,), {GET: SEE}, audit_kind="document_exported"),
     # … a consent form to sign, for those who work on the case (the PDF comes back on POST) …
     "consent_form": form(),
+    # Consent asked on the family's page: as registering one.
+    "consent_ask": form(),
     # … and for the owner service's leader, the whole case and its archive package.
     "case_pdf": Route(READ, (GET,), {GET: LEAD}, audit_kind="document_exported"),
     "archive": Route(WRITE, (GET, POST), {GET: LEAD, POST: LEAD}, empty_post=302),
@@ -117,6 +119,8 @@ ROUTES: dict[str, Route] = {
     "report": form(SEE, SEE),  # the duty to report is everyone's who sees the case
     "meeting_new": form(),
     "minutes": form(SEE, WORK, kind=READ),
+    # Sharing the referat with the family (a fixture meeting has none yet: back with a message).
+    "minutes_share": action(),
     "measure_new": form(),
     "evaluation_new": form(SEE, WORK, kind=READ),
     "handover_new": form(),

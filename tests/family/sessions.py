@@ -12,14 +12,14 @@ from bts.middleware import FAMILY_SESSION_KEY, SESSION_STARTED_KEY, SESSION_TOUC
 FAMILY = "family"  # the relation: a guardian signed in with ID-porten
 
 
-def family_session_key(*, municipality_id: int, guardians=(), children=()) -> str:
+def family_session_key(*, municipality_id: int, guardians=(), children=(), youth=()) -> str:
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[FAMILY_SESSION_KEY] = {
         "municipality": municipality_id,
         "provider": 0,
         "guardians": sorted(guardians),
         "children": sorted(children),
-        "youth": [],
+        "youth": sorted(youth),
         "acr": "idporten-loa-high",
     }
     store[SESSION_STARTED_KEY] = store[SESSION_TOUCHED_KEY] = time.time()

@@ -39,21 +39,37 @@ def _open(
     *,
     parents: tuple[str, str] = ("Anne", "Tor"),
     own_number: bool = False,
+    protected: bool = False,
+    stepparent: str = "",
 ) -> Case:
     """A child of the service's host municipality, with two parents, and its undring; with
     `own_number`, the child's own synthetic identity number (a young person who signs in to
-    their case with ID-porten)."""
+    their case with ID-porten). `protected`: the child and its mother live at a strictly
+    confidential address; `stepparent`: a step-parent without parental responsibility."""
     number = identity_number(f"{first} {last}", born) if own_number else ""
+    guardians = [
+        services.GuardianData(
+            f"{parent} {last}",
+            relation,
+            national_id=guardian_number(f"{parent} {last}"),
+            address_protected=protected and relation == "mor",
+        )
+        for parent, relation in zip(parents, ("mor", "far"), strict=True)
+    ]
+    if stepparent:
+        guardians.append(
+            services.GuardianData(
+                f"{stepparent} {last}",
+                "stefar",
+                has_parental_responsibility=False,
+                national_id=guardian_number(f"{stepparent} {last}"),
+            )
+        )
     child = services.child_create(
         user=user,
-        child=services.ChildData(first, last, born, number),
+        child=services.ChildData(first, last, born, number, address_protected=protected),
         municipality=service.municipality,
-        guardians=[
-            services.GuardianData(
-                f"{parent} {last}", relation, national_id=guardian_number(f"{parent} {last}")
-            )
-            for parent, relation in zip(parents, ("mor", "far"), strict=True)
-        ],
+        guardians=guardians,
     )
     return services.case_open(
         user=user,
@@ -82,11 +98,20 @@ def create_demo_cases(users: dict[str, User], service: dict[str, Service]) -> in
         "Emma har kommet uten matpakke fire dager denne uka og sier hun er sulten.",
         "Ved lunsj på avdelingen",
         2,
+        stepparent="Ola",
     )
     Walk(
         emma, ansatt, Story("Emma sier hun er sulten om formiddagen.", "Solsikken barnehage")
     ).do_step()
     _back_date(emma, 5)
+    # Consent asked on the family's page: active once both Anne and Tor have given it there.
+    services.consent_request(
+        case=emma,
+        user=ansatt,
+        services=[health],
+        information=["wellbeing", "health"],
+        purpose="Samarbeid med helsestasjonen om Emmas matpakke, måltider og vekst.",
+    )
 
     # Past the guide's deadline for the first decision: "bekymring i skuffen" is what this model
     # prevents.
@@ -164,6 +189,9 @@ def create_demo_cases(users: dict[str, User], service: dict[str, Service]) -> in
         )
     )
     walk.until_needed("evaluation")
+    # The referat of the meeting, shared with the family: on their page as a PDF.
+    for meeting in jonas.meetings.filter(minutes__isnull=False):
+        services.minutes_share(meeting=meeting, user=ansatt)
 
     # Two levels up at the school, with the health station in under consent (from wherever
     # the guide asks for it), and the school coordinating.
@@ -256,6 +284,7 @@ def create_demo_cases(users: dict[str, User], service: dict[str, Service]) -> in
         "Noah har vært stille og trøtt i flere uker og spiser lite.",
         "I samlingsstund og ved lunsj",
         2,
+        protected=True,
     )
     walk = Walk(
         noah,
