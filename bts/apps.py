@@ -9,12 +9,16 @@ class BtsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_migrate
+        from django.urls import register_converter
 
         from . import events  # noqa: F401  (registers the foundation's audit event kinds)
         from .auth import audit_login_failed
+        from .converters import IdConverter
         from .middleware import session_start
         from .third_party_labels import name_third_party_models
 
+        # `<id:pk>` in every URL that names an object: bounded before the database.
+        register_converter(IdConverter, "id")
         # Norwegian names for the admin's third-party models (axes, django-otp).
         name_third_party_models()
 

@@ -59,6 +59,11 @@ def current_request():
     return _request.get()
 
 
+# The largest value of a bigint (PostgreSQL's int8, Django's BigAutoField): a case id beyond it
+# is none, and is kept in the detail rather than failing the write.
+MAX_ID = 2**63 - 1
+
+
 def record(
     *,
     kind: str,
@@ -71,6 +76,8 @@ def record(
     `actor`, the signed-in user of the request being served (if any) is the actor."""
     if kind not in _KINDS:
         raise ValueError(f"unknown audit event kind {kind!r}: register it with @event_kinds")
+    if case_id is not None and not 0 < case_id <= MAX_ID:
+        detail, case_id = f"case:{str(case_id)[:40]};{detail}", None
     request = _request.get()
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
@@ -115,6 +122,7 @@ def require(allowed: bool, *, detail: str, message: str, case_id: int | None = N
 def write_refusals(request) -> None:
     from .events import AccessAudit
 
-    for case_id, detail in getattr(request, "_bts_refusals", []):
+    # Once each: resolving a URL may try the same bounded id against several patterns.
+    for case_id, detail in dict.fromkeys(getattr(request, "_bts_refusals", [])):
         record(kind=AccessAudit.ACCESS_REFUSED, case_id=case_id, detail=detail)
     request._bts_refusals = []

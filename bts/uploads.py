@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext_lazy as _
 
 from .models import StoredFile, User
 
+# The one limit for an uploaded file, in the handler below and in every message that names it.
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # What a signed paper form can be: a PDF from a scanner, or a photo of it.
 SIGNATURES = {
@@ -52,13 +54,74 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
             _("Filen må være en PDF eller et bilde (PNG eller JPEG) av det signerte skjemaet.")
         )
     if content_type == "application/pdf":
-        if b"%%EOF" not in content[-2048:] or PDF_ACTIVE_CONTENT.search(content):
-            raise ValidationError(
-                _("PDF-filen kan ikke brukes: den er skadet eller inneholder skript eller vedlegg.")
-            )
+        _check_pdf(content)
     else:
         _check_image(content)
     return CheckedUpload(content, content_type)
+
+
+PDF_REFUSED = _("PDF-filen kan ikke brukes: den er skadet eller inneholder skript eller vedlegg.")
+# Where a PDF names what runs or rides along: the document's and each page's actions, the
+# document's name trees, and forms (XFA).
+PDF_ACTIVE_KEYS = {"/OpenAction", "/AA", "/JavaScript", "/EmbeddedFiles", "/XFA", "/Launch"}
+
+
+def _check_pdf(content: bytes) -> None:
+    """The PDF must open as one (pypdf parses its cross-references, its catalogue and every
+    page), have a page, and carry no scripts, launch actions or embedded files."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    if PDF_ACTIVE_CONTENT.search(content):
+        raise ValidationError(PDF_REFUSED)
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=True)
+        if reader.is_encrypted or len(reader.pages) == 0:
+            raise ValidationError(PDF_REFUSED)
+        root = reader.trailer["/Root"].get_object()
+        places = [root, root.get("/Names"), root.get("/AcroForm")]
+        for page in reader.pages:
+            places += [page, *(_resolved(page.get("/Annots")) or ())]
+        for place in places:
+            place = _resolved(place)
+            if isinstance(place, dict) and PDF_ACTIVE_KEYS & set(place.keys()):
+                raise ValidationError(PDF_REFUSED)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise ValidationError(PDF_REFUSED) from exc
+
+
+def _resolved(value):
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
+class BoundedMemoryUploadHandler(FileUploadHandler):
+    """Every uploaded file is held in memory (none is written to a temporary file), up to the one
+    limit. A larger file is read to its end but not kept: it arrives empty, with its real size,
+    so the form says it is too big instead of that no file came."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.file, self.received, self.too_big = io.BytesIO(), 0, False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > MAX_UPLOAD_BYTES and not self.too_big:
+            self.too_big, self.file = True, io.BytesIO()
+        if not self.too_big:
+            self.file.write(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        self.file.seek(0)
+        return InMemoryUploadedFile(
+            file=self.file,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
 
 
 def _check_image(content: bytes) -> None:

@@ -250,10 +250,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Uploads (the catalogue spreadsheet, at most 5 MB) are held in memory and never written to a
-# temporary file; a larger file in a request is read and dropped, and the form says it is too big.
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
-FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Uploads (a signed consent form, at most 10 MB; the catalogue spreadsheet, at most 5 MB) are held
+# in memory and never written to a temporary file; a file over 10 MB is read and dropped, and
+# arrives empty with its size, so the form says it is too big (bts.uploads).
+FILE_UPLOAD_HANDLERS = ["bts.uploads.BoundedMemoryUploadHandler"]
 
 # No inline script, no eval, nothing from other origins. htmx is loaded with the request's nonce.
 SECURE_CSP = {

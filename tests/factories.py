@@ -1,3 +1,5 @@
+import io
+
 import factory
 from django.contrib.auth.hashers import make_password
 
@@ -82,3 +84,21 @@ def grant(user: User, role: Role, service: Service | None = None, municipality=N
     if role in MUNICIPALITY_ROLES and municipality is None:
         municipality = home_municipality()
     return membership_grant(user=user, role=role, service=service, municipality=municipality)
+
+
+def signed_form_pdf(*, pages: int = 1, filler: int = 0) -> bytes:
+    """A real PDF, as a scanner makes one: what a signed form must be to pass bts.uploads. With
+    `filler`, its page carries that many bytes of content (a large scan)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if filler:
+        stream = DecodedStreamObject()
+        stream.set_data(b"% scan\n" * (filler // 7 + 1))
+        writer.pages[0][NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -9,7 +9,7 @@ urlpatterns = [
     path("tiltak/", views.catalogue, name="catalogue"),
     path("tiltak/import/", views.catalogue_import, name="catalogue_import"),
     path("tiltak/import/eksempel.xlsx", views.catalogue_example, name="catalogue_example"),
-    path("tiltak/import/<int:pk>/", views.catalogue_preview, name="catalogue_preview"),
-    path("tiltak/import/<int:pk>/bekreft/", views.catalogue_apply, name="catalogue_apply"),
+    path("tiltak/import/<id:pk>/", views.catalogue_preview, name="catalogue_preview"),
+    path("tiltak/import/<id:pk>/bekreft/", views.catalogue_apply, name="catalogue_apply"),
     path("kontakter/", views.contacts, name="contacts"),
 ]

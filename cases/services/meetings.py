@@ -142,15 +142,19 @@ def minutes_save(*, meeting: Meeting, user: User, data: dict, version: int) -> M
         actor=user,
         kind=RelayEntry.Kind.MINUTES,
         text=_("Referat fra %(kind)s %(date)s er lagret (versjon %(version)s).")
-        % {
-            "kind": meeting.get_kind_display().lower(),
-            "date": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y}",
-            "version": minutes.version,
-        },
+        % {**_named(meeting), "version": minutes.version},
     )
     progress_advance(case=meeting.case, user=user)
     _audit(user=user, case=meeting.case, detail="minutes")
     return minutes
+
+
+def _named(meeting: Meeting) -> dict:
+    """How the log names a meeting: its kind and its day."""
+    return {
+        "kind": meeting.get_kind_display().lower(),
+        "date": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y}",
+    }
 
 
 @for_case_municipality
@@ -169,11 +173,7 @@ def minutes_share(*, meeting: Meeting, user: User) -> Minutes:
         meeting.case,
         actor=user,
         kind=RelayEntry.Kind.MINUTES,
-        text=_("Referat fra %(kind)s %(date)s er delt med familien.")
-        % {
-            "kind": meeting.get_kind_display().lower(),
-            "date": f"{timezone.localtime(meeting.starts_at):%d.%m.%Y}",
-        },
+        text=_("Referat fra %(kind)s %(date)s er delt med familien.") % _named(meeting),
     )
     family_notices.family_notice(meeting.case)
     _audit(user=user, case=meeting.case, detail="minutes_share")

@@ -22,12 +22,13 @@ from cases.archive import archive_package_make
 from cases.models import Case
 from levels.rules import CLOSED
 from tests.cases.conftest import decide
+from tests.factories import signed_form_pdf
 from tests.journey import close_through
 
 pytestmark = pytest.mark.django_db
 
 NS = {"n": "http://www.arkivverket.no/standarder/noark5/arkivstruktur"}
-SIGNED = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+SIGNED = signed_form_pdf()
 
 
 def with_meetings(case, user, count: int) -> None:

@@ -11,16 +11,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from pypdf.actions import JavaScript
 
 from bts.models import AuditEvent, Role, StoredFile
 from bts.uploads import MAX_UPLOAD_BYTES, CheckedUpload, check_upload
 from cases import services
 from cases.access import visible_cases
 from cases.models import Consent, Guardian
+from tests.factories import signed_form_pdf
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = signed_form_pdf()
 
 
 def png() -> bytes:
@@ -48,6 +50,18 @@ def record(employee, school):
         return services.consent_record(case=case, user=employee, **(data | fields))
 
     return record
+
+
+def pdf_with(change) -> bytes:
+    """A real one-page PDF changed by `change` (a PdfWriter's method: a script, an attachment)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def field_error(exc: pytest.ExceptionInfo, field: str) -> str:
@@ -193,12 +207,23 @@ class TestUploads:
             (b"", "tom"),
             (b"MZ\x90\x00 not a document", "må være en PDF eller et bilde"),
             (b"<html><script>alert(1)</script></html>", "må være en PDF eller et bilde"),
-            (PDF.replace(b"/Catalog", b"/Catalog /OpenAction << /S /JavaScript >>"), "skript"),
-            (PDF.replace(b"/Catalog", b"/Catalog /Names << /EmbeddedFiles >>"), "vedlegg"),
+            (pdf_with(lambda w: w.add_open_action(JavaScript("app.alert(1);"))), "skript"),
+            (pdf_with(lambda w: w.add_attachment("x.exe", b"MZ")), "vedlegg"),
             (PDF[:-7], "skadet"),
+            # Its first and last bytes say PDF, but it is a picture: it does not open as a PDF.
+            (b"%PDF-1.4\n" + png() + b"\n%%EOF\n", "skadet"),
             (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "Bildet kan ikke leses"),
         ],
-        ids=["empty", "exe", "html", "pdf-js", "pdf-attachment", "pdf-truncated", "bad-png"],
+        ids=[
+            "empty",
+            "exe",
+            "html",
+            "pdf-js",
+            "pdf-attachment",
+            "pdf-truncated",
+            "png-dressed-as-pdf",
+            "bad-png",
+        ],
     )
     def test_anything_else_is_refused_by_its_content(self, content, message):
         with pytest.raises(ValidationError, match=message):
@@ -222,6 +247,24 @@ class TestThroughThePages:
             "given_on": timezone.localdate().isoformat(),
         }
         return client.post(reverse("cases:consent_new", args=[case.pk]), data | fields)
+
+    def test_a_large_scan_under_the_limit_is_kept(self, employee_client, make_case, school):
+        case = make_case()
+        scan = signed_form_pdf(filler=7 * 1024 * 1024)
+        assert 7 * 1024 * 1024 < len(scan) < MAX_UPLOAD_BYTES
+        response = self.post(
+            employee_client, case, school, document=SimpleUploadedFile("skjema.pdf", scan)
+        )
+        assert response.status_code == 302
+        assert bytes(StoredFile.objects.get().content) == scan
+
+    def test_a_file_over_the_limit_is_called_too_big(self, employee_client, make_case, school):
+        case = make_case()
+        big = SimpleUploadedFile("skjema.pdf", signed_form_pdf(filler=11 * 1024 * 1024))
+        response = self.post(employee_client, case, school, document=big)
+        assert "Filen er for stor. Største tillatte størrelse er 10 MB." in response.text
+        assert "Last opp det signerte skjemaet" not in response.text
+        assert not case.consents.exists() and not StoredFile.objects.exists()
 
     def test_written_consent_needs_the_signed_form(self, employee_client, make_case, school):
         case = make_case()
@@ -273,3 +316,21 @@ class TestThroughThePages:
         page = employee_client.get(reverse(url, args=[older.pk])).text
         assert "Barnet selv samtykker" in page
         assert "Jonas er 15 år. Fra 15 år samtykker barnet selv" in page
+
+
+def test_a_pdf_whose_link_launches_a_program_is_refused():
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    def launching_link(writer):
+        link = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([]),
+                NameObject("/Launch"): TextStringObject("calc.exe"),
+            }
+        )
+        writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+
+    with pytest.raises(ValidationError, match="skript"):
+        check_upload(SimpleUploadedFile("skjema.pdf", pdf_with(launching_link)))

@@ -16,10 +16,11 @@ from bts.uploads import CheckedUpload
 from cases import services
 from tests.bts.test_pdf import XMP, fonts_of, xmp
 from tests.cases.conftest import decide
+from tests.factories import signed_form_pdf
 
 pytestmark = pytest.mark.django_db
 
-SIGNED = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+SIGNED = signed_form_pdf()
 
 
 def read(response) -> tuple[PdfReader, str]:

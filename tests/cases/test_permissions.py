@@ -34,6 +34,7 @@ from tests.factories import (
     UserFactory,
     grant,
     home_municipality,
+    signed_form_pdf,
 )
 from tests.family.sessions import FAMILY, family_session_key
 from tests.journey import decide
@@ -200,7 +201,7 @@ LOGIN = "login"  # expected: 302 to the login page
 HTMX = {"HX-Request": "true", "HX-Target": "relay-log"}
 DETAIL_FRAGMENT = "detail[htmx]"  # the relay log fragment of the case page
 CHILD_LAST_NAME = "Fjellstuen"  # must never show on a refusal
-SIGNED_FORM = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+SIGNED_FORM = signed_form_pdf()
 
 
 def expected(relation: str, name: str, method: str) -> int | str:

@@ -16,10 +16,11 @@ from cases.archive import archive_package_make
 from cases.models import Case, Child, Decision, Guardian, Measure, RelayEntry
 from levels.rules import CLOSED
 from tests.cases.conftest import decide
+from tests.factories import signed_form_pdf
 
 pytestmark = pytest.mark.django_db
 
-SIGNED = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+SIGNED = signed_form_pdf()
 
 
 @pytest.fixture

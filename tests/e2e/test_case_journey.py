@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, signed_form_pdf
 
 from .helpers import form_field, login, logout, wait_for_htmx
 
@@ -26,7 +26,7 @@ pytestmark = [
 
 INGRID = "Ingrid Ansatt"
 MARIUS = "Marius Leder"
-SIGNED_FORM = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+SIGNED_FORM = signed_form_pdf()
 OBSERVATION = "Emma gråter og holder fast i mor i garderoben hver morgen ved levering."
 OBSERVATION_2 = "Emma sa i samlingsstunden at hun er redd for at mamma ikke kommer tilbake."
 SHARED = "Delt med styrer Marius. Vi ble enige om at vi bør gå videre."

@@ -25,14 +25,14 @@ from familiehjelpa.models import (
     InquiryEvent,
     Mapping,
 )
-from tests.factories import ServiceFactory
+from tests.factories import ServiceFactory, signed_form_pdf
 
 from .conftest import ORAL, new_child, raise_to
 from .helpers import row_counts
 
 pytestmark = pytest.mark.django_db
 State = Inquiry.State
-SIGNED = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+SIGNED = signed_form_pdf()
 
 
 def sees(user, case) -> bool:

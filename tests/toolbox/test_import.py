@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from bts.models import Role
+from bts.uploads import MAX_UPLOAD_BYTES as HELD_AT_MOST
 from toolbox import services
 from toolbox.examples import example_workbook
 from toolbox.models import CatalogueEntry, CatalogueImport
@@ -303,15 +304,11 @@ def test_a_preview_escapes_what_the_spreadsheet_says(admin_client):
 
 def test_a_file_above_the_memory_limit_is_dropped_and_called_too_big(admin_client, settings):
     # Uploads are held in memory only; a bigger one is read and dropped, never written to disk.
-    assert settings.FILE_UPLOAD_HANDLERS == [
-        "django.core.files.uploadhandler.MemoryFileUploadHandler"
-    ]
-    response = upload(
-        admin_client, b"PK\x03\x04" + b"0" * (settings.FILE_UPLOAD_MAX_MEMORY_SIZE + 1)
-    )
+    assert settings.FILE_UPLOAD_HANDLERS == ["bts.uploads.BoundedMemoryUploadHandler"]
+    response = upload(admin_client, b"PK\x03\x04" + b"0" * (HELD_AT_MOST + 1))
 
     assert response.status_code == 200
-    assert "Fila er for stor (6,0 MB). Største tillatte størrelse er 5 MB." in response.text
+    assert "Fila er for stor (10,0 MB). Største tillatte størrelse er 5 MB." in response.text
     assert "Velg regnearket" not in response.text
     assert CatalogueImport.objects.count() == 0
 
