@@ -19,12 +19,20 @@ WIDGET_CLASSES = {
 
 
 class DesignSystemMixin:
-    """Gives widgets Designsystemet's classes and dates the browser's date picker."""
+    """Gives widgets Designsystemet's classes and dates the browser's date picker, and every
+    text field the one rule for "not empty": a text of only invisible characters (zero-width
+    spaces, controls, separators) is refused at its field, as an empty one is."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            if (
+                isinstance(field, forms.CharField)
+                and not isinstance(widget, forms.PasswordInput | forms.HiddenInput)
+                and refuse_invisible_only not in field.validators
+            ):
+                field.validators = [*field.validators, refuse_invisible_only]
             name = widget.__class__.__name__.lower()
             if isinstance(widget, forms.DateTimeInput):
                 widget.input_type, widget.format = "datetime-local", "%Y-%m-%dT%H:%M"

@@ -250,3 +250,7 @@ def grant_app_role(using: str = "default") -> None:
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}"
         )
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}")
+        # The audit trail is written and read, never changed: INSERT and SELECT only (its
+        # trigger refuses UPDATE and DELETE to the owner too; TRUNCATE, ALTER and trigger control
+        # need ownership or a grant the app's role never has).
+        cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON bts_auditevent FROM {quoted}")

@@ -116,6 +116,28 @@ class RequestIdMiddleware:
         return response
 
 
+class FamilySessionBoundaryMiddleware:
+    """A family's session asking for a staff page (any view that needs a signed-in account) gets
+    a 404 and an audit event, not the login page: it is someone signed in, where they have no
+    business. Before LoginRequiredMiddleware, which would send them to log in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if family_session(request) is None or not getattr(view_func, "login_required", True):
+            return None
+        from django.http import Http404
+
+        from .audit import refuse
+
+        refuse(detail="family_session:staff_url")
+        raise Http404
+
+
 class RefusalAuditMiddleware:
     """Writes the refused access attempts noted while serving the request (bts.audit.refuse),
     after its transaction has ended, so the refusal is recorded though the request's writes are

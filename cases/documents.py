@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
@@ -95,20 +95,29 @@ class ConsentRequest:
     expires_on: date | None
 
 
-def consent_form_pdf(case: Case, request: ConsentRequest, *, responsible_guardians) -> bytes:
-    """The samtykkeskjema, filled in for the guardians (and the child, by age) to sign."""
+def consent_form_pdf(
+    case: Case, request: ConsentRequest, *, responsible_guardians, language: str | None = None
+) -> bytes:
+    """The samtykkeskjema, filled in for the guardians (and the child, by age) to sign; in
+    `language` (one of the family's) with the Norwegian text, which is the one that holds,
+    beside it."""
     labels = dict(Consent.Information.choices)
-    return _render(
-        "cases/pdf/consent_form.html",
-        {
-            "case": case,
-            "request": request,
-            "information": [labels[k] for k in request.information],
-            "guardians": responsible_guardians,
-            "guide": active_guide(case.municipality_id),
-        },
-        meta=_meta(case, _("Samtykke til samarbeid og utveksling av opplysninger")),
-    )
+    norwegian = translation.get_language()
+    authoritative = consent_text(case, request) if language and language != norwegian else ""
+    with translation.override(language or norwegian):
+        return _render(
+            "cases/pdf/consent_form.html",
+            {
+                "case": case,
+                "request": request,
+                "information": [labels[k] for k in request.information],
+                "guardians": responsible_guardians,
+                "guide": active_guide(case.municipality_id),
+                "authoritative": authoritative,
+                "authoritative_language": norwegian,
+            },
+            meta=_meta(case, _("Samtykke til samarbeid og utveksling av opplysninger")),
+        )
 
 
 def consent_request_of(consent: Consent) -> ConsentRequest:
@@ -150,11 +159,18 @@ def consent_title(consent: Consent) -> str:
     return _("Samtykke %(date)s") % {"date": f"{consent.given_on:%d.%m.%Y}"}
 
 
-def consent_record_pdf(case: Case, consent: Consent) -> bytes:
-    """The record of a consent as given (or refused), withdrawn or expired."""
+def consent_record_pdf(case: Case, consent: Consent, *, for_family: bool = False) -> bytes:
+    """The record of a consent as given (or refused), withdrawn or expired. The family's copy
+    leaves out staff's notes of how it was given or withdrawn (an oral consent's note may say
+    where someone is), and who recorded it."""
     return _render(
         "cases/pdf/consent_record.html",
-        {"case": case, "consent": consent, "today": timezone.localdate()},
+        {
+            "case": case,
+            "consent": consent,
+            "today": timezone.localdate(),
+            "for_family": for_family,
+        },
         meta=_meta(case, consent_title(consent)),
     )
 

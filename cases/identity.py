@@ -3,7 +3,9 @@
 Covers fødselsnummer, D-nummer (day + 40), H-nummer (month + 40) and, only when a caller asks for
 them, Skatteetaten's synthetic test numbers from Tenor (month + 80). A number is checked by its
 shape, its date and its two check digits, under both the classic rule and the rule for numbers
-issued from 1 January 2032.
+issued from 1 January 2032 once that rule is in force (settings.BTS_IDENTITY_NUMBERS_2032_FROM):
+before, only the classic rule's numbers can exist, and the wider rule would let 3.6 times as many
+mistyped numbers through.
 
 Privacy, per the product spec: the number is shown masked, never put in a URL or a log line, and
 never used to derive sex or age. This module therefore logs nothing, never puts the number in an
@@ -53,7 +55,8 @@ _SYNTHETIC_OFFSET = 80  # Tenor synthetic test numbers: month + 80, third digit 
 # digit, which is how "10 makes the number invalid" falls out of the remainder form.
 _K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-_K1_REMAINDERS = frozenset({0, 1, 2, 3})
+_K1_REMAINDERS = frozenset({0, 1, 2, 3})  # from 2032
+_K1_CLASSIC = frozenset({0})
 _K2_REMAINDER = 0
 
 
@@ -70,6 +73,7 @@ MESSAGES = {
     "date": _("Nummeret inneholder en dato som ikke finnes."),
     "checksum": _("Kontrollsifrene stemmer ikke. Sjekk at nummeret er skrevet riktig."),
     "synthetic": _("Syntetiske testnumre kan ikke brukes her."),
+    "future": _("Nummeret gir en fødselsdato fram i tid. Sjekk at nummeret er skrevet riktig."),
 }
 
 
@@ -124,10 +128,37 @@ def _date_exists(decoded: _Decoded) -> bool:
     return False
 
 
-def _check_digits_ok(digits: str) -> bool:
+def _new_rule_in_force(today: datetime.date) -> bool:
+    from django.conf import settings
+
+    return today >= settings.BTS_IDENTITY_NUMBERS_2032_FROM
+
+
+def _classic_birth_date(decoded: _Decoded, individual: int) -> datetime.date | None:
+    """The birth date a classic number gives, its century read from the individual number
+    (Skatteetaten's ranges); None where the ranges say nothing. Used only to refuse a number
+    born in the future, never kept or shown."""
+    yy = decoded.yy
+    if individual <= 499:
+        century = 1900
+    elif individual <= 749 and yy >= 54:
+        century = 1800
+    elif individual >= 500 and yy <= 39:
+        century = 2000
+    elif individual >= 900 and yy >= 40:
+        century = 1900
+    else:
+        return None
+    try:
+        return datetime.date(century + yy, decoded.month, decoded.day)
+    except ValueError:
+        return None
+
+
+def _check_digits_ok(digits: str, *, new_rule: bool = True) -> bool:
     values = [int(c) for c in digits]
     s1 = sum(w * d for w, d in zip(_K1_WEIGHTS, values[:9], strict=True))
-    if (s1 + values[9]) % 11 not in _K1_REMAINDERS:
+    if (s1 + values[9]) % 11 not in (_K1_REMAINDERS if new_rule else _K1_CLASSIC):
         return False
     s2 = sum(w * d for w, d in zip(_K2_WEIGHTS, values[:10], strict=True))
     return (s2 + values[10]) % 11 == _K2_REMAINDER
@@ -142,7 +173,9 @@ def _refuse(code: str) -> ValidationError:
     return ValidationError(MESSAGES[code], code=code)
 
 
-def validate_identity_number(raw: str, *, allow_synthetic: bool = False) -> str:
+def validate_identity_number(
+    raw: str, *, allow_synthetic: bool = False, today: datetime.date | None = None
+) -> str:
     """Return the number as 11 digits, or raise ValidationError with a Norwegian message.
 
     Error codes: "digits", "length", "date", "checksum", and "synthetic" for a correct synthetic
@@ -158,8 +191,16 @@ def validate_identity_number(raw: str, *, allow_synthetic: bool = False) -> str:
     decoded = _decode(value)
     if decoded is None or not _date_exists(decoded):
         raise _refuse("date")
-    if not _check_digits_ok(value):
+    today = today or datetime.date.today()
+    new_rule = _new_rule_in_force(today)
+    if not _check_digits_ok(value, new_rule=new_rule):
         raise _refuse("checksum")
+    # Under the classic rule the individual number gives the century: a birth date ahead of
+    # today is a mistyped number. (From 2032 it no longer does.)
+    if not new_rule and decoded.kind != IdentityKind.SYNTHETIC:
+        born = _classic_birth_date(decoded, int(value[6:9]))
+        if born is not None and born > today:
+            raise _refuse("future")
     if decoded.kind == IdentityKind.SYNTHETIC and not allow_synthetic:
         raise _refuse("synthetic")
     return value

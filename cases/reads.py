@@ -104,13 +104,16 @@ def signed_consent_form(case: Case, consent_pk: int) -> Consent:
     return consent
 
 
-def consent_form_blank(case: Case, request: documents.ConsentRequest) -> bytes:
+def consent_form_blank(
+    case: Case, request: documents.ConsentRequest, *, language: str | None = None
+) -> bytes:
     """The consent form filled in for the family to sign, as PDF: an audited export."""
     audit.record(kind=CaseAudit.DOCUMENT_EXPORTED, case_id=case.pk, detail="consent_form_blank")
     return documents.consent_form_pdf(
         case,
         request,
         responsible_guardians=list(case.child.guardians.filter(has_parental_responsibility=True)),
+        language=language,
     )
 
 

@@ -1,6 +1,7 @@
 """The access log in words a family and a leader can read: on the page, as the PDF a family
 gets when it asks who has read the child's case (innsyn i logg), and as CSV."""
 
+import re
 from datetime import date
 
 from django.utils import timezone
@@ -57,6 +58,19 @@ DETAILS = {
     "report_pdf": _("melding til barnevernet (PDF)"),
     "decision_pdf": _("beslutning (PDF)"),
     "case_pdf": _("saken samlet (PDF)"),
+    # What the family does on its page (family app), and who of them did it.
+    "family_note": _("notat fra familien"),
+    "family_topic": _("tema fra familien til neste møte"),
+    "child_words": _("barnets egne ord"),
+    "meeting_answer": _("svar på møte"),
+    "consent_request": _("forespørsel om samtykke"),
+    "consent_answer": _("svar på samtykke"),
+    "minutes_share": _("referat delt med familien"),
+    "referat": _("referat (PDF)"),
+    "invitasjon": _("invitasjon (PDF)"),
+    "samtykke": _("samtykke (PDF)"),
+    "guardian": _("foresatt"),
+    "youth": _("ungdommen selv"),
     "archive": _("arkivpakke"),
     "archive_package": _("arkivpakke lastet ned"),
     "archive_closed_cases": _("arkivpakke laget ved daglig kjøring"),
@@ -69,7 +83,8 @@ def detail_label(detail: str) -> str:
     """`consent_form:12` → "signert samtykkeskjema"; an unknown code is shown as it is."""
     if detail in DETAILS:
         return str(DETAILS[detail])
-    head = detail.split(":", 1)[0]
+    # `consent_answer;guardian:12`, `report_pdf:3`: the code before the first ; or :.
+    head = re.split(r"[;:]", detail, maxsplit=1)[0]
     return str(DETAILS.get(head, detail))
 
 
@@ -77,15 +92,17 @@ def role_labels(roles: str) -> str:
     return ", ".join(str(ROLES.get(code, code)) for code in roles.split(",") if code)
 
 
-def _who_without_account(kind: str) -> str:
-    # The family's own reads (the family app's kinds) are made with ID-porten, not an account.
-    return str(_("familien (ID-porten)")) if kind.startswith("family_") else str(_("ukjent"))
+def _who_without_account(event: AuditEvent) -> str:
+    # The family's own reads (the family app's kinds) and writes (details naming the guardian or
+    # the young person) are made with ID-porten, not an account.
+    family = event.kind.startswith("family_") or re.search(r"(^|;)(guardian|youth):", event.detail)
+    return str(_("familien (ID-porten)")) if family else str(_("ukjent"))
 
 
 def describe(event: AuditEvent) -> dict:
     return {
         "at": timezone.localtime(event.at),
-        "who": str(event.actor) if event.actor_id else _who_without_account(event.kind),
+        "who": str(event.actor) if event.actor_id else _who_without_account(event),
         "role": role_labels(event.role),
         "what": event.get_kind_display(),
         "detail": detail_label(event.detail),

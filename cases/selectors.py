@@ -386,12 +386,21 @@ def access_log(case: Case, *, before: int | None = None) -> tuple[list, int | No
     return rows, None
 
 
-def access_events(case: Case, *, start: date | None = None, end: date | None = None) -> list:
+def access_events(
+    case: Case,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    for_family: bool = False,
+) -> list:
     """Every audit event of one case in a period (local dates, both inclusive), oldest first:
-    what the access report and the CSV export list in full."""
+    what the access report and the CSV export list in full (`for_family`: as the family's copy,
+    `family_access_q`)."""
     from bts.models import AuditEvent
 
     events = AuditEvent.objects.filter(case_id=case.pk).select_related("actor")
+    if for_family:
+        events = events.filter(family_access_q())
     if start:
         events = events.filter(at__date__gte=start)
     if end:
@@ -399,13 +408,28 @@ def access_events(case: Case, *, start: date | None = None, end: date | None = N
     return list(events.order_by("at", "id"))
 
 
-def latest_access_events(case: Case, *, count: int) -> list:
+def latest_access_events(case: Case, *, count: int, for_family: bool = False) -> list:
     """The newest `count` audit events of one case, newest first (a page's short list; the
     access report has them all)."""
     from bts.models import AuditEvent
 
     events = AuditEvent.objects.filter(case_id=case.pk).select_related("actor")
+    if for_family:
+        events = events.filter(family_access_q())
     return list(events.order_by("-at", "-id")[:count])
+
+
+def family_access_q() -> Q:
+    """What the family's innsyn leaves out: the report to barnevern (filing it, exporting it) and
+    everything barnevern's own staff did in the case, which would tell that one was made. The
+    guardians are never told of it here (opplysningsplikt); the municipality's full access report
+    has it."""
+    from .events import CaseAudit
+
+    barnevern = Membership.objects.filter(
+        user=OuterRef("actor_id"), service__kind=Service.Kind.CHILD_PROTECTION
+    )
+    return ~(Q(kind=CaseAudit.REPORT_FILED) | Q(detail__startswith="report") | Q(Exists(barnevern)))
 
 
 CASE_LIST_PAGE = 50

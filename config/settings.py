@@ -2,6 +2,7 @@
 docs/configuration.md. Importing this module starts nothing and reads no flag that lifts a guard:
 the tests have their own module (config/settings_test.py) that sets what they need."""
 
+import datetime
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -66,6 +67,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every response carries the policy: also the 400 for a bad Host header, which
+    # the middleware below raises before any view.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "bts.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "levels.middleware.UserMunicipalityMiddleware",
     # The database's wall: the request sees only its person's municipalities' case data.
     "bts.isolation.RowSecurityMiddleware",
+    "bts.middleware.FamilySessionBoundaryMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "bts.middleware.SecondFactorMiddleware",
     "bts.middleware.TwoFactorRequiredMiddleware",
@@ -86,7 +91,6 @@ MIDDLEWARE = [
     "bts.middleware.RefusalAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bts.middleware.NoStoreForAuthenticatedMiddleware",
     # Last, as axes asks: it turns a locked-out login into the lockout page, which then passes
@@ -209,6 +213,12 @@ SESSION_COOKIE_AGE = 30 * 60
 BTS_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 BTS_SESSION_ABSOLUTE_SECONDS = 10 * 60 * 60
+
+# Identity numbers issued from this day may have the wider first check digit ("Nytt
+# fødselsnummer fra 2032", Skatteetaten); before it only the classic rule's numbers exist.
+BTS_IDENTITY_NUMBERS_2032_FROM = datetime.date.fromisoformat(
+    os.environ.get("BTS_IDENTITY_NUMBERS_2032_FROM", "2032-01-01")
+)
 
 LANGUAGE_CODE = "nb"
 # The municipality's language form (its guide's `language`) decides, not the browser

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from bts.dates import plausible
 from bts.forms import DesignSystemMixin
 from bts.idempotency import IdempotentForm
 from bts.models import Service, User
@@ -53,10 +54,14 @@ class ChildConsentForm(Form):
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    case_birth_date = forms.DateField(label=_("Barnets fødselsdato"), required=False)
+    case_birth_date = forms.DateField(
+        label=_("Barnets fødselsdato"), required=False, validators=[plausible("birth")]
+    )
     child_first_name = forms.CharField(label=_("Fornavn"), max_length=100, required=False)
     child_last_name = forms.CharField(label=_("Etternavn"), max_length=100, required=False)
-    child_birth_date = forms.DateField(label=_("Fødselsdato"), required=False)
+    child_birth_date = forms.DateField(
+        label=_("Fødselsdato"), required=False, validators=[plausible("birth")]
+    )
     consent = forms.ChoiceField(
         label=_("Familiens samtykke"),
         choices=CONSENT_CHOICES,
@@ -154,7 +159,7 @@ class ChildConsentForm(Form):
 
 class InquiryForm(ChildConsentForm):
     received_at = forms.DateTimeField(
-        label=_("Mottatt"), initial=timezone.now, validators=[_not_in_future]
+        label=_("Mottatt"), initial=timezone.now, validators=[_not_in_future, plausible("happened")]
     )
     channel = forms.ChoiceField(
         label=_("Kanal"),
@@ -250,7 +255,7 @@ class MappingForm(DesignSystemMixin, forms.Form):
     first_contact_at = forms.DateTimeField(
         label=_("Første kontakt med familien"),
         required=False,
-        validators=[_not_in_future],
+        validators=[_not_in_future, plausible("happened")],
         help_text=_("Når familiehjelpa snakket med familien første gang."),
     )
     assessment = forms.CharField(
@@ -275,6 +280,7 @@ class MappingForm(DesignSystemMixin, forms.Form):
 class ConversationForm(Form):
     starts_at = forms.DateTimeField(
         label=_("Dato og klokkeslett"),
+        validators=[plausible("meeting")],
         error_messages={
             "required": _("Skriv dato og klokkeslett for samtalen."),
             "invalid": _("Skriv dato og klokkeslett, for eksempel 12.12.2026 09:00."),
@@ -386,7 +392,7 @@ class ChildTeamForm(Form):
         widget=forms.Textarea,
         help_text=_("Barneteamet beslutter hvilken tjeneste som har oppfølgingsansvaret."),
     )
-    starts_at = forms.DateTimeField(label=_("Barneteamets møte"))
+    starts_at = forms.DateTimeField(label=_("Barneteamets møte"), validators=[plausible("meeting")])
     place = forms.CharField(label=_("Sted"), max_length=200)
 
     def __init__(self, *args, cases=None, **kwargs):
@@ -454,7 +460,7 @@ class ReferForm(Form):
 
 class AdviceForm(Form):
     received_at = forms.DateTimeField(
-        label=_("Mottatt"), initial=timezone.now, validators=[_not_in_future]
+        label=_("Mottatt"), initial=timezone.now, validators=[_not_in_future, plausible("happened")]
     )
     channel = forms.ChoiceField(
         label=_("Kanal"),

@@ -23,14 +23,16 @@ def family_cases(data: dict) -> QuerySet[Case]:
     with no undring): the guardians were not told, and may be the reason for it. Never, to a
     guardian, the case of a child with a strictly confidential address, unless the guardian is
     under the same protection: the case names the school, the meetings' places, the services."""
-    protected_with_child = Guardian.objects.filter(
-        pk__in=data["guardians"], child=OuterRef("child"), address_protected=True
+    # Parental responsibility as it is now, not as it was at sign-in.
+    responsible = Guardian.objects.filter(
+        pk__in=data["guardians"], child=OuterRef("child"), has_parental_responsibility=True
     )
     return Case.objects.filter(
         Exists(Concern.objects.filter(case=OuterRef("pk"))),
+        Q(child_id__in=data["youth"]) | Exists(responsible),
         Q(child__address_protected=False)
         | Q(child_id__in=data["youth"])
-        | Exists(protected_with_child),
+        | Exists(responsible.filter(address_protected=True)),
         child_id__in=data["children"],
         municipality_id=data["municipality"],
     )
@@ -40,7 +42,18 @@ def session_guardian(data: dict, case: Case) -> Guardian | None:
     """The session's guardian of this case's child (a guardian's row is per child)."""
     if not data["guardians"]:
         return None
-    return Guardian.objects.filter(pk__in=data["guardians"], child_id=case.child_id).first()
+    return Guardian.objects.filter(
+        pk__in=data["guardians"], child_id=case.child_id, has_parental_responsibility=True
+    ).first()
+
+
+def family_party_or_404(data: dict, case: Case) -> ConsentParty:
+    """Who the session is in this case; a 404 (audited) if no one any more."""
+    party = family_party(data, case)
+    if party is None:
+        refuse(case_id=case.pk, detail="family_party")
+        raise Http404
+    return party
 
 
 _UNREAD = object()
@@ -56,6 +69,18 @@ def family_party(data: dict, case: Case, guardian=_UNREAD) -> ConsentParty | Non
     if case.child_id in data["youth"]:
         return ConsentParty(None, case.child.first_name)
     return None
+
+
+def writes_protected(party: ConsentParty) -> bool:
+    """What a guardian at a strictly confidential address writes may tell where they live: it
+    is kept from the other guardian."""
+    return party.guardian is not None and party.guardian.address_protected
+
+
+def refuse_unknown(case_pk: int, detail: str) -> None:
+    """A family page asked for something that does not exist: a 404, audited."""
+    refuse(case_id=case_pk, detail=detail)
+    raise Http404
 
 
 def sees_protected(data: dict, case: Case, guardian=_UNREAD) -> bool:

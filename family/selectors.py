@@ -20,11 +20,12 @@ from cases.models import (
     Guardian,
     Measure,
     Meeting,
+    MeetingAnswer,
     RelayEntry,
 )
 from cases.reports import access_report_pdf, describe
 from cases.selectors import access_events, latest_access_events
-from cases.services import ConsentParty, consent_parties
+from cases.services import ConsentParty, consent_parties, takes_answers
 from levels.language import language_form_for
 from levels.models import Step
 from levels.selectors import case_guide, guide_levels, step_with_neighbours
@@ -128,7 +129,22 @@ def family_case(data: dict, pk: int) -> FamilyCase:
         step, _previous, next_step = step_with_neighbours(guide, case.step_code)
         level_title = next((lv.title for lv in guide_levels(guide) if lv.number == case.level), "")
     record(kind=FamilyAudit.FAMILY_CASE_VIEWED, case_id=case.pk, detail=who(data))
-    guardian = access.session_guardian(data, case)
+    # The child's guardians, once: the session's own among them, and (for the consents' parties)
+    # everyone's.
+    prefetch_related_objects([case.child], "guardians")
+    guardians = list(case.child.guardians.all())
+    guardian = next(
+        (g for g in guardians if g.pk in data["guardians"] and g.has_parental_responsibility),
+        None,
+    )
+    # What a guardian at a strictly confidential address answered to a meeting is theirs and
+    # the protected's to read.
+    hidden_answers = (
+        set()
+        if access.sees_protected(data, case, guardian=guardian)
+        else {g.name for g in guardians if g.address_protected}
+    )
+    answers = MeetingAnswer.objects.exclude(by_family__in=hidden_answers)
     return FamilyCase(
         case=case,
         level_title=level_title,
@@ -138,17 +154,21 @@ def family_case(data: dict, pk: int) -> FamilyCase:
         service=case.owner_service,
         meetings=list(
             case.meetings.filter(starts_at__gte=timezone.now() - access.ANSWERABLE_FOR)
-            .prefetch_related("participant_services", "family_answers")
+            .prefetch_related("participant_services", Prefetch("family_answers", answers))
             .order_by("starts_at")
         ),
         measures=list(
             case.measures.select_related("responsible_service").order_by("evaluation_due")
         ),
-        decisions=list(case.decisions.order_by("-decided_at")),
+        decisions=list(
+            case.decisions.only("decided_at", "to_level", "reason").order_by("-decided_at")
+        ),
         log=list(
             family_log(data, case, guardian=guardian).select_related("actor").order_by("-at", "-id")
         ),
-        access_log=[describe(e) for e in latest_access_events(case, count=ACCESS_LOG_SHOWN)],
+        access_log=[
+            describe(e) for e in latest_access_events(case, count=ACCESS_LOG_SHOWN, for_family=True)
+        ],
         consents=family_consents(data, case, guardian=guardian),
         text_language=language_form_for(guide),
         shared_minutes=list(
@@ -180,14 +200,14 @@ def family_consents(data: dict, case: Case, **guardian) -> list[FamilyConsent]:
     consents = list(
         case.consents.prefetch_related("services", "answers").order_by("-given_on", "-id")
     )
-    if any(c.form == Consent.Form.DIGITAL for c in consents):
+    if consents:
         prefetch_related_objects([case.child], "guardians")  # each consent's parties
     for consent in consents:
         answers = list(consent.answers.all())
         mine = next((a for a in answers if party and _is(a, party)), None)
         listed = []
+        parties = consent_parties(case, list(consent.information))
         if consent.form == Consent.Form.DIGITAL:
-            parties = consent_parties(case, list(consent.information))
             for each in parties:
                 given = next((a for a in answers if _is(a, each)), None)
                 listed.append((each.name, given.get_answer_display() if given else None))
@@ -201,11 +221,17 @@ def family_consents(data: dict, case: Case, **guardian) -> list[FamilyConsent]:
                 mine=mine,
                 text=consent.text,
                 translation=translated,
-                may_answer=bool(consent.pending and party and mine is None),
+                may_answer=bool(
+                    party and mine is None and party in parties and takes_answers(consent)
+                ),
+                # Anyone who must consent may withdraw an active consent, however it was
+                # given; one still waiting, whoever has given it.
                 may_withdraw=bool(
                     party
-                    and (consent.is_active or (consent.pending and mine is not None))
-                    and (consent.form != Consent.Form.DIGITAL or mine is not None)
+                    and (
+                        (consent.is_active and (party in parties or mine is not None))
+                        or (takes_answers(consent) and mine is not None)
+                    )
                 ),
             )
         )
@@ -228,21 +254,21 @@ def family_consent(data: dict, pk: int, consent_pk: int) -> tuple[Case, FamilyCo
     return case, found
 
 
-def family_author(data: dict, case: Case) -> str:
-    """The name a note from this session is signed with: the guardian of the case's child, or
-    the young person."""
-    party = access.family_party(data, case)
-    return party.name if party else case.child.first_name
-
-
 # The documents of a case the family may download besides the access report: (how each is
 # found among the case's objects, how it is made).
+FAMILY_DOCUMENTS = ("referat", "invitasjon", "samtykke")
+
+
 def family_document(
     data: dict, pk: int, kind: str, object_pk: int, *, request
 ) -> tuple[str, bytes]:
     """A document of one of the family's cases as PDF/A, in the family's language where it is
     made for them: a referat the holder has shared, an invitation to a meeting ahead, the record
-    of a consent, a decision. Anything else is a 404, audited; the download is audited."""
+    of a consent (the family's copy). Anything else is a 404, audited; the download is audited.
+    (A decision's PDF holds the child's own view, which is the child's: the family's page shows
+    the decision and its reason.)"""
+    if kind not in FAMILY_DOCUMENTS:
+        access.refuse_unknown(pk, "family_document")
     case = access.family_case_or_404(data, pk)
     made = None
     if kind == "referat":
@@ -267,14 +293,7 @@ def family_document(
         if consent is not None:
             made = (
                 f"samtykke-{consent.given_on:%Y-%m-%d}",
-                documents.consent_record_pdf(case, consent),
-            )
-    elif kind == "beslutning":
-        decision = case.decisions.filter(pk=object_pk).first()
-        if decision is not None:
-            made = (
-                f"beslutning-{decision.decided_at:%Y-%m-%d}",
-                documents.decision_pdf(case, decision),
+                documents.consent_record_pdf(case, consent, for_family=True),
             )
     if made is None:
         refuse(case_id=case.pk, detail=f"family_document:{kind}"[:120])
@@ -292,7 +311,9 @@ def family_access_report(data: dict, pk: int, *, request) -> tuple[Case, bytes]:
     """The access report (innsyn i logg) of one of the family's cases, as PDF/A: every read
     and change of the case. The download is itself audited."""
     case = access.family_case_or_404(data, pk)
-    pdf = access_report_pdf(case, access_events(case), start=None, end=None, request=request)
+    pdf = access_report_pdf(
+        case, access_events(case, for_family=True), start=None, end=None, request=request
+    )
     record(
         kind=FamilyAudit.FAMILY_DOCUMENT_EXPORTED,
         case_id=case.pk,

@@ -8,7 +8,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -213,18 +213,20 @@ def write(request: HttpRequest, data: dict, pk: int, what: str) -> HttpResponse:
     """The family's own words in the log ("Vår stemme"), a topic for the next meeting, or the
     child's own words before an evaluation (`what`: forms.WRITES)."""
     if what not in WRITES:
-        raise Http404
+        access.refuse_unknown(pk, "family_write")
     case = access.family_case_or_404(data, pk)
+    party = access.family_party_or_404(data, case)
     form = FamilyNoteForm(request.POST, what=what)
     if not form.is_valid():
         page = selectors.family_case(data, pk)
         return render(request, "family/case.html", _case_context(page, refused=form), status=400)
     case_services.family_note_add(
         case=case,
-        author=selectors.family_author(data, case),
+        author=party.name,
         text=form.cleaned_data["text"],
         who=selectors.who(data),
         kind=form.kind,
+        protected_address=access.writes_protected(party),
         idempotency_key=form.cleaned_data["idempotency_key"],
     )
     messages.success(request, _("Takk. Det du skrev, står nå i loggen."))
@@ -237,6 +239,7 @@ def write(request: HttpRequest, data: dict, pk: int, what: str) -> HttpResponse:
 def meeting_answer(request: HttpRequest, data: dict, pk: int, meeting_pk: int) -> HttpResponse:
     """The family comes to a meeting, or asks for another time."""
     meeting = access.family_meeting_or_404(data, pk, meeting_pk)
+    party = access.family_party_or_404(data, meeting.case)
     form = MeetingAnswerForm(request.POST, prefix=_prefix(meeting))
     if not form.is_valid():
         page = selectors.family_case(data, pk)
@@ -244,10 +247,11 @@ def meeting_answer(request: HttpRequest, data: dict, pk: int, meeting_pk: int) -
         return render(request, "family/case.html", context, status=400)
     case_services.meeting_answer(
         meeting=meeting,
-        author=selectors.family_author(data, meeting.case),
+        author=party.name,
         answer=form.cleaned_data["answer"],
         message=form.cleaned_data["message"],
         who=selectors.who(data),
+        protected_address=access.writes_protected(party),
         idempotency_key=form.cleaned_data["idempotency_key"],
     )
     messages.success(request, _("Takk for svaret. De som har saken, får beskjed."))
@@ -275,7 +279,7 @@ def consent_answer(request: HttpRequest, data: dict, pk: int, consent_pk: int) -
         case_services.consent_answer(
             case=case,
             consent=shown.consent,
-            party=access.family_party(data, case),
+            party=access.family_party_or_404(data, case),
             answer=form.cleaned_data["answer"],
             assurance=data.get("acr", ""),
             language=translation.get_language(),
@@ -307,7 +311,7 @@ def consent_withdraw(request: HttpRequest, data: dict, pk: int, consent_pk: int)
     case_services.consent_withdraw_by_family(
         case=case,
         consent=shown.consent,
-        party=access.family_party(data, case),
+        party=access.family_party_or_404(data, case),
         who=selectors.who(data),
     )
     messages.success(

@@ -54,6 +54,10 @@ FAMILY_SOURCES = [
     "templates/cases/pdf/_child.html",
     "templates/cases/pdf/consent_form.html",
     "templates/cases/pdf/invitation.html",
+    "templates/cases/pdf/_meeting.html",
+    "templates/cases/pdf/minutes.html",
+    "templates/cases/pdf/consent_record.html",
+    "bts/forms.py",
     "templates/cases/pdf/access_report.html",
     "cases/family_notices.py",
     # The words of the case that the family's pages show: the kinds of consent information and
@@ -254,6 +258,12 @@ def family_makemessages(locale: Path) -> None:
         header.comments = [
             f"# The family's pages and documents in '{language}' (scripts/messages.py).",
         ]
+        for entry in entries:
+            # msgmerge's guess from a similar message is not a translation: left to translate.
+            entry.comments = [c for c in entry.comments if not c.startswith("#|")]
+            if "fuzzy" in entry.flags:
+                entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+                entry.msgstr = [""] * len(entry.msgstr)
         write_po(path, header, entries)
 
 

@@ -217,7 +217,7 @@ def test_the_login_and_the_error_pages_follow_the_guide(client, nynorsk):
 
     with translation.override("nn"):
         error = render_to_string("500.html")
-    assert '<html lang="nn">' in error and "Noko gjekk gale" in error
+    assert '<html lang="nn" dir="ltr"' in error and "Noko gjekk gale" in error
 
 
 def _user(role):

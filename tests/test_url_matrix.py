@@ -108,6 +108,8 @@ class Page:
     def expected(self, relation: str, method: str) -> int | str:
         if relation == FAMILY and self.family is not None:
             return self.family[0] if method == GET else self.family[1]
+        if relation == FAMILY and not self.public:
+            return 404  # signed in with ID-porten, on a staff page: not theirs (audited)
         if relation in (ANONYMOUS, FAMILY):
             if not self.public:
                 return LOGIN
@@ -213,7 +215,9 @@ def admin_expected(name: str, method: str, relation: str) -> int | str | None:
         return None
     if name == "admin:login":
         return None  # shadowed by "admin_login", which sends everyone to our login
-    if relation in (ANONYMOUS, FAMILY):
+    if relation == FAMILY:
+        return 404  # signed in with ID-porten, on a staff page: not theirs (audited)
+    if relation == ANONYMOUS:
         return ANY_LOGIN
     if name == "admin:logout":
         if method == POST:

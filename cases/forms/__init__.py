@@ -14,6 +14,7 @@ from .child import (
 from .consent import (
     ConsentAskForm,
     ConsentForm,
+    ConsentFormForm,
     ConsentRequestForm,
     ConsentWithdrawForm,
     InvolveForm,
@@ -41,6 +42,7 @@ __all__ = [
     "ConcernForm",
     "ConsentAskForm",
     "ConsentForm",
+    "ConsentFormForm",
     "ConsentRequestForm",
     "ConsentWithdrawForm",
     "CoordinationForm",

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bts.dates import plausible
 from bts.forms import DesignSystemMixin
 from bts.models import Service
 
@@ -63,8 +64,8 @@ class StepCompleteForm(DesignSystemMixin, forms.Form):
 class AccessPeriodForm(DesignSystemMixin, forms.Form):
     """The period of an access report (innsyn i logg); empty means the whole case."""
 
-    fra = forms.DateField(label=_("Fra og med"), required=False)
-    til = forms.DateField(label=_("Til og med"), required=False)
+    fra = forms.DateField(label=_("Fra og med"), required=False, validators=[plausible("period")])
+    til = forms.DateField(label=_("Til og med"), required=False, validators=[plausible("period")])
 
     def clean(self):
         data = super().clean()

@@ -8,6 +8,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bts.dates import plausible
 from bts.forms import DesignSystemMixin
 
 from ..identity import validate_for_registration
@@ -16,7 +17,9 @@ from .base import Form, _service_field
 
 class ChildSearchForm(DesignSystemMixin, forms.Form):
     q = forms.CharField(label=_("Navn"), required=False, max_length=100)
-    birth_date = forms.DateField(label=_("Fødselsdato"), required=False)
+    birth_date = forms.DateField(
+        label=_("Fødselsdato"), required=False, validators=[plausible("birth")]
+    )
 
 
 class ChildForm(Form):
@@ -26,6 +29,7 @@ class ChildForm(Form):
         label=_("Fødselsdato"),
         required=False,
         help_text=_("La stå tom bare for et ufødt barn."),
+        validators=[plausible("birth")],
     )
     unborn = forms.BooleanField(label=_("Barnet er ikke født ennå (graviditet)"), required=False)
     national_id = forms.CharField(

@@ -1,10 +1,12 @@
 """Recording, requesting and withdrawing consent, and a service joining the case by it."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bts.forms import DesignSystemMixin
+from bts.dates import plausible
+from bts.forms import DesignSystemMixin, refuse_invisible_only
 from bts.models import Service
 from bts.uploads import DocumentField
 
@@ -61,8 +63,12 @@ class ConsentForm(Form):
         required=False,
         help_text=_("Hvem som ga det og hvem som tok imot, når, og hva som ble forklart."),
     )
-    given_on = forms.DateField(label=_("Dato"), initial=timezone.localdate)
-    expires_on = forms.DateField(label=_("Utløper"), required=False)
+    given_on = forms.DateField(
+        label=_("Dato"), initial=timezone.localdate, validators=[plausible("given")]
+    )
+    expires_on = forms.DateField(
+        label=_("Utløper"), required=False, validators=[plausible("expiry")]
+    )
     refused = forms.BooleanField(
         label=_("Foresatte sier nei"),
         required=False,
@@ -123,10 +129,20 @@ class ConsentRequestForm(DesignSystemMixin, forms.Form):
         required=False,
     )
     information_other = forms.CharField(
-        label=_("Andre opplysninger"), max_length=300, required=False
+        label=_("Andre opplysninger"),
+        max_length=300,
+        required=False,
+        validators=[refuse_invisible_only],
     )
-    purpose = forms.CharField(label=_("Formål"), widget=forms.Textarea)
-    expires_on = forms.DateField(label=_("Gjelder til og med"), required=False)
+    purpose = forms.CharField(
+        label=_("Formål"),
+        widget=forms.Textarea,
+        max_length=2000,
+        validators=[refuse_invisible_only],
+    )
+    expires_on = forms.DateField(
+        label=_("Gjelder til og med"), required=False, validators=[plausible("expiry")]
+    )
 
     def __init__(self, *args, services=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,7 +159,9 @@ class ConsentRequestForm(DesignSystemMixin, forms.Form):
 
 
 class ConsentWithdrawForm(DesignSystemMixin, forms.Form):
-    withdrawn_on = forms.DateField(label=_("Dato"), initial=timezone.localdate)
+    withdrawn_on = forms.DateField(
+        label=_("Dato"), initial=timezone.localdate, validators=[plausible("given")]
+    )
     how = forms.CharField(
         label=_("Hvordan"),
         max_length=300,
@@ -157,6 +175,20 @@ class InvolveForm(DesignSystemMixin, forms.Form):
     def __init__(self, *args, services=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = services
+
+
+class ConsentFormForm(ConsentRequestForm):
+    """The form to sign, in the language the family reads (the Norwegian text beside it)."""
+
+    language = forms.ChoiceField(
+        label=_("Språk"),
+        choices=settings.FAMILY_LANGUAGES,
+        required=False,  # none: the municipality's language form
+        help_text=_(
+            "Skjemaet lages på dette språket, med den norske teksten ved siden av. Den norske "
+            "teksten er den som gjelder."
+        ),
+    )
 
 
 class ConsentAskForm(ConsentRequestForm, Form):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from bts.dates import plausible
 from bts.forms import DesignSystemMixin
 from bts.models import Service
 from bts.selectors import serving_q
@@ -61,7 +62,11 @@ class DecisionForm(Form):
 
 
 class ReportForm(Form):
-    reported_at = forms.DateTimeField(label=_("Når ble meldingen sendt"), initial=timezone.now)
+    reported_at = forms.DateTimeField(
+        label=_("Når ble meldingen sendt"),
+        initial=timezone.now,
+        validators=[plausible("happened")],
+    )
     channel = forms.ChoiceField(
         label=_("Hvordan"),
         choices=ChildProtectionReport.Channel.choices,

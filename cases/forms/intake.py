@@ -8,6 +8,7 @@ from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bts.dates import plausible
 from bts.forms import DesignSystemMixin
 
 from ..concern_tools import ConcernTools
@@ -88,7 +89,9 @@ class ConcernForm(Form):
         widget=forms.Textarea,
         help_text=_("Skriv fakta, ikke tolkninger: hva skjedde, hva sa barnet, hva gjorde du."),
     )
-    observed_on = forms.DateField(label=_("Når"), initial=timezone.localdate)
+    observed_on = forms.DateField(
+        label=_("Når"), initial=timezone.localdate, validators=[plausible("happened")]
+    )
     setting = forms.CharField(
         label=_("I hvilken situasjon"),
         max_length=300,
@@ -188,7 +191,9 @@ class AnonymousDiscussionForm(Form):
         max_length=200,
         help_text=_("For eksempel familiehjelpa eller barnevernet."),
     )
-    discussed_on = forms.DateField(label=_("Dato"), initial=timezone.localdate)
+    discussed_on = forms.DateField(
+        label=_("Dato"), initial=timezone.localdate, validators=[plausible("happened")]
+    )
     summary = forms.CharField(
         label=_("Hva ble drøftet, og hvilke råd fikk du"),
         widget=forms.Textarea,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bts.dates import plausible
 from bts.models import Service, User
 from bts.selectors import active_memberships
 
@@ -33,12 +34,18 @@ class MeasureForm(Form):
     responsible_person = forms.ModelChoiceField(
         queryset=User.objects.none(), label=_("Ansvarlig person"), required=False
     )
-    starts_on = forms.DateField(label=_("Starter"), initial=timezone.localdate)
+    starts_on = forms.DateField(
+        label=_("Starter"), initial=timezone.localdate, validators=[plausible("measure")]
+    )
     ends_on = forms.DateField(
-        label=_("Slutter"), required=False, help_text=_("La stå tom hvis det ikke er bestemt.")
+        label=_("Slutter"),
+        required=False,
+        help_text=_("La stå tom hvis det ikke er bestemt."),
+        validators=[plausible("measure")],
     )
     evaluation_due = forms.DateField(
         label=_("Evalueres innen"),
+        validators=[plausible("measure")],
         error_messages={"required": _("Skriv når tiltaket skal evalueres.")},
     )
 
@@ -66,7 +73,11 @@ class MeasureForm(Form):
 
 
 class EvaluationForm(Form):
-    evaluated_on = forms.DateField(label=_("Dato for evalueringen"), initial=timezone.localdate)
+    evaluated_on = forms.DateField(
+        label=_("Dato for evalueringen"),
+        initial=timezone.localdate,
+        validators=[plausible("happened")],
+    )
     effect = forms.CharField(
         label=_("Effekt"),
         widget=forms.Textarea,
@@ -91,6 +102,7 @@ class EvaluationForm(Form):
     next_evaluation_due = forms.DateField(
         label=_("Neste evaluering"),
         required=False,
+        validators=[plausible("measure")],
         help_text=_("Når tiltaket fortsetter eller endres: når skal det evalueres igjen?"),
     )
 

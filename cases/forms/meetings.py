@@ -4,6 +4,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from bts.dates import plausible
 from bts.forms import DesignSystemMixin
 from bts.models import Service, User
 from levels.words import word_lazy
@@ -20,6 +21,7 @@ class MeetingForm(Form):
     )
     starts_at = forms.DateTimeField(
         label=_("Dato og klokkeslett"),
+        validators=[plausible("meeting")],
         error_messages={
             "required": _("Skriv dato og klokkeslett for møtet."),
             "invalid": _("Skriv dato og klokkeslett, for eksempel 12.12.2026 09:00."),

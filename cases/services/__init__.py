@@ -27,6 +27,7 @@ from .consent import (
     consent_withdraw_by_family,
     reaches_family_page,
     service_involve,
+    takes_answers,
 )
 from .decisions import (
     case_decide,
@@ -108,6 +109,7 @@ __all__ = [
     "report_file",
     "service_involve",
     "step_complete",
+    "takes_answers",
     "watch_end",
     "wide_collaboration_save",
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bts import audit
+from bts.forms import has_visible_text
 from bts.idempotency import create_once
 from bts.models import Service, User
 from bts.uploads import CheckedUpload, store_upload
@@ -186,16 +187,18 @@ def consent_withdraw(
     consent = Consent.objects.select_for_update().get(pk=consent.pk, case=case)
     if consent.withdrawn_on or consent.refused:
         return consent
-    if not how.strip():
+    if not has_visible_text(how):
         raise ValidationError(_("Skriv hvordan samtykket ble trukket tilbake."))
     if withdrawn_on < consent.given_on:
         raise ValidationError(_("Datoen kan ikke være før samtykket ble gitt."))
+    # A digital request still waiting is withdrawn (ended) the same way: it takes no answers.
     consent.withdrawn_on, consent.withdrawn_how, consent.withdrawn_by = (
         withdrawn_on,
         how.strip(),
         user,
     )
-    consent.save(update_fields=["withdrawn_on", "withdrawn_how", "withdrawn_by"])
+    consent.pending = False
+    consent.save(update_fields=["withdrawn_on", "withdrawn_how", "withdrawn_by", "pending"])
     names = ", ".join(sorted(s.name for s in consent.services.all()))
     _log(
         case,
@@ -311,9 +314,9 @@ def consent_request(
     if not services:
         raise ValidationError({"services": _("Velg minst én tjeneste.")})
     _check_serve(case, services, field="services")
-    if not (information or information_other.strip()):
+    if not (information or has_visible_text(information_other)):
         raise ValidationError({"information": _("Velg hvilke opplysninger som kan deles.")})
-    if not purpose.strip():
+    if not has_visible_text(purpose):
         raise ValidationError({"purpose": _("Skriv formålet.")})
     parties = consent_parties(case, list(information))
     if not parties:
@@ -379,6 +382,12 @@ class ConsentClosed(Exception):
     """The consent takes no more answers: it is already refused, withdrawn or expired."""
 
 
+def takes_answers(consent: Consent) -> bool:
+    """Waiting for answers, and not past its expiry date."""
+    expired = consent.expires_on is not None and consent.expires_on < timezone.localdate()
+    return consent.pending and consent.withdrawn_on is None and not expired
+
+
 @for_case_municipality
 @transaction.atomic
 def consent_answer(
@@ -398,13 +407,27 @@ def consent_answer(
     answering at once, or an answer racing a withdrawal, are taken one after the other: a
     withdrawn consent stays withdrawn. The same party answering twice is recorded once."""
     consent = Consent.objects.select_for_update().get(pk=consent.pk, case=case)
+    if idempotency_key is not None:
+        sent = ConsentAnswer.objects.filter(idempotency_key=idempotency_key).first()
+        if sent is not None and sent.consent_id == consent.pk:
+            return sent  # the same form sent twice
+        if sent is not None:
+            raise ConsentClosed(_("Svaret kom ikke fram. Last siden på nytt, og svar igjen."))
     mine = consent.answers.filter(
         by_child=party.by_child,
         **({} if party.by_child else {"guardian": party.guardian}),
     ).first()
-    if mine is not None:
+    if mine is not None and mine.answer == answer:
         return mine
-    if not consent.pending:
+    if mine is not None:
+        raise ConsentClosed(
+            _(
+                "Du har allerede svart «%(answer)s». Vil du ikke lenger samtykke, trekk "
+                "samtykket tilbake."
+            )
+            % {"answer": mine.get_answer_display().lower()}
+        )
+    if not takes_answers(consent):
         raise ConsentClosed(_("Samtykket kan ikke lenger besvares: det er avsluttet."))
     parties = consent_parties(case, list(consent.information))
     if party not in parties:

@@ -33,6 +33,7 @@ def family_note_add(
     text: str,
     who: str,
     kind: str = RelayEntry.Kind.FAMILY_NOTE,
+    protected_address: bool = False,
     idempotency_key: uuid.UUID | None = None,
 ) -> RelayEntry:
     """A note from the family ("Vår stemme") in the case's relay log, signed with `author`
@@ -50,6 +51,8 @@ def family_note_add(
             kind=kind,
             text=text.strip(),
             idempotency_key=idempotency_key,
+            # From a guardian at a strictly confidential address: kept from the other guardian.
+            protected_address=protected_address,
         )
         audit.record(kind=CaseAudit.CASE_CHANGED, case_id=case.pk, detail=f"{kind};{who}"[:120])
         notifications.family_wrote(case)
@@ -67,6 +70,7 @@ def meeting_answer(
     answer: str,
     message: str,
     who: str,
+    protected_address: bool = False,
     idempotency_key: uuid.UUID | None = None,
 ) -> MeetingAnswer:
     """The family's answer to a meeting in their case: they come, or they ask for another time
@@ -93,6 +97,7 @@ def meeting_answer(
             actor=None,
             by_family=made.by_family,
             kind=RelayEntry.Kind.MEETING_ANSWER,
+            protected_address=protected_address,
             text=text
             % {"kind": meeting.get_kind_display().lower(), "when": when, "message": made.message},
         )

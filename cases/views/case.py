@@ -84,7 +84,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _case(request, pk), kind=kind, older=older)
 
 
-def _detail_page(request, case, *, kind="", older="", step_form=None):
+def _detail_page(request, case, *, kind="", older="", step_form=None, note_form=None):
     guide = request_guide(request)
     step = guide_step(guide, case.step_code) if guide and case.level is not None else None
     rule = _rule(guide, case)
@@ -111,7 +111,7 @@ def _detail_page(request, case, *, kind="", older="", step_form=None):
         "may_hand_over": access.may(request.user, access.Action.HAND_OVER, case),
         "may_see_access_log": access.may(request.user, access.Action.SEE_ACCESS_LOG, case),
         "step_form": step_form or StepCompleteForm(initial={"step_code": case.step_code}),
-        "note_form": NoteForm(),
+        "note_form": note_form or NoteForm(),
         # A note may concern a strictly confidential address only where there is one.
         "protected_address": case.child.address_protected
         or any(g.address_protected for g in case.page_guardians),
@@ -164,11 +164,9 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
             protected_address=form.cleaned_data["protected_address"],
             idempotency_key=form.cleaned_data["idempotency_key"],
         )
-    elif "shared_from" in form.errors:
-        messages.error(request, form.errors["shared_from"][0])
-    else:
-        messages.error(request, _("Notatet kan ikke være tomt."))
-    return redirect("cases:detail", pk=case.pk)
+        return redirect("cases:detail", pk=case.pk)
+    # Each error at its field, on the case page as it is now (nothing was written).
+    return _detail_page(request, _case(request, pk), note_form=form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,6 +2,7 @@
 form to sign and the record of a consent as PDF."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from .. import access, documents, reads, selectors, services
 from ..forms import (
     ConsentAskForm,
     ConsentForm,
-    ConsentRequestForm,
+    ConsentFormForm,
     ConsentWithdrawForm,
     InvolveForm,
 )
@@ -112,7 +113,11 @@ def involve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
-    consent = get_object_or_404(case.consents.filter(Consent.active_q()), pk=consent_pk)
+    # An active consent, or a request on the family's page still waiting for answers.
+    consent = get_object_or_404(
+        case.consents.filter(Consent.active_q() | Q(pending=True, withdrawn_on__isnull=True)),
+        pk=consent_pk,
+    )
     form = ConsentWithdrawForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -197,7 +202,7 @@ def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
     purpose, their rights and the law. Nothing is recorded; the signed form comes back later."""
     # Showing the form is a read; making the PDF is the export it audits (cases.reads).
     case = _case_for_change(request, pk)
-    form = ConsentRequestForm(posted(request), services=selectors.other_active_services(case))
+    form = ConsentFormForm(posted(request), services=selectors.other_active_services(case))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         pdf = reads.consent_form_blank(
@@ -209,6 +214,7 @@ def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
                 purpose=data["purpose"],
                 expires_on=data["expires_on"],
             ),
+            language=data["language"] or None,
         )
         return _pdf(pdf, f"samtykkeskjema-sak-{case.pk}.pdf")
     return _case_form_page(

@@ -185,3 +185,27 @@ def test_a_connection_that_cannot_take_the_reset_is_closed_not_kept():
     assert connection.connection is None
     # The next use opens a fresh connection, with the default (here the harness's).
     assert _sql("SELECT current_setting('bts.municipalities')") == [("*",)]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "TRUNCATE bts_auditevent",
+        "ALTER TABLE bts_auditevent DISABLE TRIGGER ALL",
+        "ALTER TABLE bts_auditevent DISABLE TRIGGER bts_auditevent_append_only",
+        "ALTER TABLE bts_auditevent ADD COLUMN note text",
+        "DROP TRIGGER bts_auditevent_append_only ON bts_auditevent",
+        "UPDATE bts_auditevent SET detail = ''",
+        "DELETE FROM bts_auditevent",
+    ],
+)
+def test_the_app_s_role_cannot_change_or_empty_the_audit_trail(db, statement):
+    """From the app's own connection: the audit table takes INSERT and SELECT, nothing else."""
+    refused = pytest.raises(DatabaseError, match=r"permission denied|must be owner")
+    with refused, transaction.atomic():
+        _sql(statement)
+    privileges = _sql(
+        "SELECT privilege_type FROM information_schema.role_table_grants"
+        " WHERE table_name = 'bts_auditevent' AND grantee = current_user"
+    )
+    assert sorted(p for (p,) in privileges) == ["INSERT", "SELECT"]

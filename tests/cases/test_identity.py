@@ -7,6 +7,7 @@ navikt/fnrvalidator, and numbers generated here from a date and an individual nu
 (independently of the remainder form used in cases/identity.py).
 """
 
+import datetime
 import logging
 
 import pytest
@@ -131,6 +132,7 @@ def test_helper_reproduces_published_2032_numbers(number):
 # --- Valid numbers of each kind ---------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("rule_2032_in_force")
 @pytest.mark.parametrize(
     ("raw", "kind"),
     [
@@ -196,6 +198,40 @@ def test_allow_synthetic_does_not_excuse_wrong_check_digits():
 # --- The 2032 rule ----------------------------------------------------------------------------
 
 
+@pytest.fixture
+def rule_2032_in_force(settings):
+    """As from 1 January 2032 (settings.BTS_IDENTITY_NUMBERS_2032_FROM): the wider k1 rule."""
+    settings.BTS_IDENTITY_NUMBERS_2032_FROM = datetime.date(2000, 1, 1)
+
+
+@pytest.mark.parametrize("raw", ["02013299903", "30108299939"])
+def test_the_2032_rule_holds_from_its_day_and_not_before(settings, raw):
+    settings.BTS_IDENTITY_NUMBERS_2032_FROM = datetime.date(2032, 1, 1)
+    with pytest.raises(ValidationError) as before:
+        validate_identity_number(raw, today=datetime.date(2031, 12, 31))
+    assert before.value.code == "checksum"
+    assert validate_identity_number(raw, today=datetime.date(2032, 1, 1)) == raw
+
+
+def test_before_2032_a_classic_number_born_in_the_future_is_refused(settings):
+    settings.BTS_IDENTITY_NUMBERS_2032_FROM = datetime.date(2032, 1, 1)
+    today = datetime.date(2026, 12, 7)
+    # 01.01.30 with individual number 500–999 (and yy below 40) is 2030: not born yet.
+    future = classic_number("010130500")
+    with pytest.raises(ValidationError) as refused:
+        validate_identity_number(future, today=today)
+    assert refused.value.code == "future"
+    assert str(refused.value.messages[0]) == (
+        "Nummeret gir en fødselsdato fram i tid. Sjekk at nummeret er skrevet riktig."
+    )
+    # The same date with individual number below 500 is 1930: a valid number.
+    past = classic_number("010130123")
+    assert validate_identity_number(past, today=today) == past
+    # Synthetic test numbers carry no real birth date: not checked.
+    assert validate_identity_number("23906398699", allow_synthetic=True, today=today)
+
+
+@pytest.mark.usefixtures("rule_2032_in_force")
 @pytest.mark.parametrize(
     "raw",
     [
@@ -215,6 +251,7 @@ def test_number_valid_only_under_the_2032_rule_is_accepted(raw):
     assert validate_identity_number(raw, allow_synthetic=True) == raw
 
 
+@pytest.mark.usefixtures("rule_2032_in_force")
 def test_prefix_whose_classic_k1_is_10_only_has_2032_numbers():
     nine = "018110105"
     assert classic_k1(nine) is None  # the classic k1 would be 10: refused
@@ -227,6 +264,7 @@ def test_prefix_whose_classic_k1_is_10_only_has_2032_numbers():
     assert accepted == {"01811010509", "01811010517", "01811010525"}
 
 
+@pytest.mark.usefixtures("rule_2032_in_force")
 def test_k2_of_10_removes_a_2032_variant():
     # 01.81.10, individual 112: S1 mod 11 = 0, so k1 may be 0, 1, 2 or 3, but k1 = 2 makes
     # k2 = 10, so only three numbers exist, and every k2 digit after k1 = 2 is refused.
@@ -238,6 +276,7 @@ def test_k2_of_10_removes_a_2032_variant():
     assert completions(nine) == {"01811011203", "01811011211", "01811011238"}
 
 
+@pytest.mark.usefixtures("rule_2032_in_force")
 def test_module_accepts_exactly_what_the_published_rules_allow():
     """All 100 endings of every individual number on one synthetic date, against the formulas.
 
@@ -283,6 +322,7 @@ def test_wrong_check_digits_are_refused(raw):
     assert refusal_code(raw) == "checksum"
 
 
+@pytest.mark.usefixtures("rule_2032_in_force")
 @pytest.mark.parametrize(
     ("k1", "accepted"),
     [
@@ -318,6 +358,7 @@ FLIP_EXAMPLES = [
 ]
 
 
+@pytest.mark.usefixtures("rule_2032_in_force")
 @pytest.mark.parametrize("number", FLIP_EXAMPLES)
 def test_every_single_digit_error_is_refused(number):
     """The 2032 rule loosens k1 only. k2 still needs (5,4,3,2,7,6,5,4,3,2,1)·digits ≡ 0 (mod 11),
@@ -338,6 +379,7 @@ def test_every_single_digit_error_is_refused(number):
                 assert code in {"date", "checksum"}, flipped
 
 
+@pytest.mark.usefixtures("rule_2032_in_force")
 @pytest.mark.parametrize("number", FLIP_EXAMPLES)
 def test_some_k1_errors_pass_the_2032_k1_rule_and_are_caught_by_k2(number):
     """A changed k1 passes the k1 rule whenever its remainder is another of 0–3: that is each
@@ -417,9 +459,10 @@ def test_29_february_is_accepted_when_yy_can_be_a_leap_year(raw):
     assert validate_identity_number(raw) == raw
 
 
+@pytest.mark.usefixtures("rule_2032_in_force")
 def test_date_is_not_checked_against_today():
-    # 02.01.32 is in the future today; the century cannot be told from the number, and age must
-    # not be derived from it, so no "not born yet" check.
+    # Under the 2032 rule the individual number no longer gives the century, and age must not be
+    # derived from the number: 02.01.32 may be 1932, so no "not born yet" check.
     assert validate_identity_number("02013299903") == "02013299903"
 
 

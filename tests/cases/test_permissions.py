@@ -93,7 +93,8 @@ ROUTES: dict[str, Route] = {
     # Its errors are shown next to the fields on the case page (an empty POST: the page again).
     "step_done": Route(WRITE, (POST,), {POST: WORK}, empty_post=200),
     "checklist": action(),
-    "note_add": action(),
+    # Its errors are shown next to the fields on the case page (an empty POST: the page again).
+    "note_add": Route(WRITE, (POST,), {POST: WORK}, empty_post=200),
     "concern_add": form(),
     "consent_new": form(),
     "consent_withdraw": form(),
@@ -206,7 +207,9 @@ SIGNED_FORM = signed_form_pdf()
 
 def expected(relation: str, name: str, method: str) -> int | str:
     """The status this relation must get for this request."""
-    if relation in (ANONYMOUS, FAMILY):
+    if relation == FAMILY:
+        return 404  # signed in with ID-porten, on a staff page: not theirs (audited)
+    if relation == ANONYMOUS:
         return LOGIN
     route = ROUTES[name.removesuffix("[htmx]")]
     allowed = (404 if route.absent else 200) if method == GET else route.empty_post

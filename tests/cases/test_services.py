@@ -24,7 +24,7 @@ from tests.cases.conftest import concern, decide, to_decision_step
 pytestmark = pytest.mark.django_db
 
 # Skatteetaten's published example number (page "Nytt fødselsnummer fra 2032"), no real person.
-VALID_FNR = "02013299997"
+VALID_FNR = "26111593816"
 
 
 def kinds(case) -> list[str]:
@@ -74,14 +74,14 @@ def test_a_child_is_created_once_per_submission(employee):
 def test_identity_number_is_validated_and_stored_normalised(employee):
     with pytest.raises(ValidationError):
         services.child_create(
-            user=employee, child=services.ChildData("A", "B", None, "02013299998")
+            user=employee, child=services.ChildData("A", "B", None, "26111593817")
         )
     child = services.child_create(
-        user=employee, child=services.ChildData("A", "B", None, "020132 999 97")
+        user=employee, child=services.ChildData("A", "B", None, "261115 938 16")
     )
     assert child.national_id == VALID_FNR
     assert child.national_id_kind == "fnr"
-    assert child.masked_national_id == "020132 *****"
+    assert child.masked_national_id == "261115 *****"
 
 
 def _tick_all(case, user, code):

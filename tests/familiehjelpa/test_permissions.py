@@ -121,7 +121,9 @@ BOARD_FRAGMENT = "board[htmx]"
 
 
 def expected(relation: str, name: str, method: str) -> int | str:
-    if relation in (ANONYMOUS, FAMILY):
+    if relation == FAMILY:
+        return 404  # signed in with ID-porten, on a staff page: not theirs (audited)
+    if relation == ANONYMOUS:
         return LOGIN
     route = ROUTES[name.removesuffix("[htmx]")]
     allowed = 200 if method == GET else route.empty_post

@@ -4,11 +4,13 @@ log; never a report to barnevern, never a case opened on the akutt path, never a
 family's case."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from bts.events import AccessAudit
 from bts.models import AuditEvent, Role
@@ -23,7 +25,13 @@ pytestmark = pytest.mark.django_db
 REPORT_REASON = "Emma forteller om slag hjemme."
 
 
-def as_family(client, *, children, guardians=(1,), youth=(), municipality=None) -> None:
+def as_family(client, *, children, guardians=None, youth=(), municipality=None) -> None:
+    if guardians is None:  # the children's guardians with parental responsibility
+        from cases.models import Guardian
+
+        guardians = Guardian.objects.filter(
+            child_id__in=children, has_parental_responsibility=True
+        ).values_list("pk", flat=True)
     key = family_session_key(
         municipality_id=(municipality or home_municipality()).pk,
         guardians=guardians,
@@ -117,9 +125,10 @@ def test_the_guardian_reads_the_case_in_plain_words(client, emma_case, employee)
     assert "Vedvarende undring." in page
     # The relay log, without the report to barnevern.
     assert "Stafettloggen" in page
-    assert REPORT_REASON not in page and "Melding til barnevernet" not in page
+    assert REPORT_REASON not in page and "melding til barnevernet" not in page.lower()
     event = AuditEvent.objects.get(kind=FamilyAudit.FAMILY_CASE_VIEWED)
-    assert event.case_id == emma_case.pk and event.detail == "guardian:1"
+    guardian = emma_case.child.guardians.get()
+    assert event.case_id == emma_case.pk and event.detail == f"guardian:{guardian.pk}"
 
 
 def test_a_case_opened_on_the_akutt_path_is_never_the_family_s(client, guide, employee):
@@ -221,7 +230,8 @@ def test_the_family_downloads_the_access_report(client, emma_case):
     assert response.content.startswith(b"%PDF")
     assert "attachment" in response["Content-Disposition"]
     event = AuditEvent.objects.get(kind=FamilyAudit.FAMILY_DOCUMENT_EXPORTED)
-    assert event.case_id == emma_case.pk and event.detail == "access_report;guardian:1"
+    guardian = emma_case.child.guardians.get()
+    assert event.case_id == emma_case.pk and event.detail == f"access_report;guardian:{guardian.pk}"
 
 
 def test_another_family_gets_no_access_report(client, emma_case, employee):
@@ -260,3 +270,32 @@ def test_a_closed_case_says_when_it_was_closed(client, emma_case, employee):
     page = client.get(reverse("family:case", args=[closed.pk])).content.decode()
     assert f"Saken ble avsluttet {timezone.localtime(closed.closed_at):%d.%m.%Y}." in page
     assert "Deretter: trinn" not in page
+
+
+def test_innsyn_never_tells_of_the_report_to_barnevern(client, emma_case, make_user):
+    """The report filed, its PDF exported, barnevern's own staff reading the case: none of it in
+    the family's access log or access report; the municipality's own report has it."""
+    from bts.models import Service
+    from cases.reports import access_report_pdf
+    from cases.selectors import access_events
+    from tests.factories import ServiceFactory
+
+    barnevern = ServiceFactory(name="Barneverntjenesten", kind=Service.Kind.CHILD_PROTECTION)
+    worker = make_user(Role.EMPLOYEE, service=barnevern, first_name="Bente", last_name="Barnevern")
+    AuditEvent.objects.create(
+        actor=worker, case_id=emma_case.pk, kind="case_viewed", detail="detail"
+    )
+    as_family(client, children=[emma_case.child_id])
+    page = client.get(reverse("family:case", args=[emma_case.pk])).content.decode().lower()
+    section = page[page.index('id="family-access"') :]
+    assert "melding til barnevernet" not in section and "bente" not in section
+    pdf = client.get(reverse("family:access_report", args=[emma_case.pk])).content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).lower()
+    assert "melding til barnevernet" not in text and "bente" not in text
+    assert "familien (id-porten)" in text  # the family's own reads are there
+    # The municipality's own access report has it all.
+    full = access_report_pdf(
+        emma_case, access_events(emma_case), start=None, end=None, request=None
+    )
+    full_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(full)).pages).lower()
+    assert "melding til barnevernet" in full_text and "bente" in full_text

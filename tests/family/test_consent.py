@@ -391,3 +391,74 @@ def test_staff_ask_from_the_case_and_see_the_answers(client, emma, employee, hea
     assert refused.status_code == 200
     assert "Lise Hansen kan ikke svare på familiens side" in refused.content.decode()
     assert emma.consents.count() == 1
+
+
+def test_a_different_second_answer_is_refused_not_reported_saved(client, emma, employee, health):
+    consent = ask(emma, employee, health)
+    as_guardian(client, emma, "Lise Hansen")
+    answer(client, emma, consent, "given")
+    response = answer(client, emma, consent, "refused", digest="x" * 32)
+    followed = client.get(response["Location"]).content.decode()
+    assert "Du har allerede svart «samtykker»" in followed
+    assert ConsentAnswer.objects.get(consent=consent).answer == "given"
+
+
+def test_a_request_past_its_expiry_takes_no_answers(client, emma, employee, health):
+    consent = ask(emma, employee, health, expires_on=timezone.localdate() + dt.timedelta(days=1))
+    Consent.objects.filter(pk=consent.pk).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    as_guardian(client, emma, "Lise Hansen")
+    assert "Jeg samtykker" not in page(client, emma)
+    answer(client, emma, consent, "given", digest="x" * 32)
+    assert not ConsentAnswer.objects.filter(consent=consent).exists()
+
+
+def test_staff_end_a_request_still_waiting(client, emma, employee, health):
+    consent = ask(emma, employee, health)
+    staff = Client()
+    staff.force_login(employee)
+    staff.post(
+        reverse("cases:consent_withdraw", args=[emma.pk, consent.pk]),
+        {"withdrawn_on": timezone.localdate().isoformat(), "how": "Mor ringte og sa nei."},
+    )
+    consent.refresh_from_db()
+    assert consent.withdrawn_on and not consent.pending
+    as_guardian(client, emma, "Tor Hansen")
+    answer(client, emma, consent, "given", digest="x" * 32)
+    assert not ConsentAnswer.objects.filter(consent=consent).exists()
+
+
+def test_a_form_s_key_sent_to_another_consent_is_refused_cleanly(client, emma, employee, health):
+    first = ask(emma, employee, health)
+    second = ask(emma, employee, ServiceFactory(name="PPT"))
+    as_guardian(client, emma, "Lise Hansen")
+    key = str(uuid.uuid4())
+    answer(client, emma, first, "given", key=key)
+    response = answer(client, emma, second, "given", key=key)
+    assert response.status_code == 302
+    assert "Svaret kom ikke fram" in client.get(response["Location"]).content.decode()
+    assert not ConsentAnswer.objects.filter(consent=second).exists()
+
+
+def test_a_guardian_who_lost_parental_responsibility_is_out_at_once(client, emma):
+    as_guardian(client, emma, "Tor Hansen")
+    assert client.get(reverse("family:case", args=[emma.pk])).status_code == 200
+    Guardian.objects.filter(name="Tor Hansen").update(has_parental_responsibility=False)
+    assert client.get(reverse("family:case", args=[emma.pk])).status_code == 404
+
+
+def test_the_page_with_several_consents_in_english_takes_a_fixed_number_of_queries(
+    client, emma, employee, health, django_assert_max_num_queries
+):
+    ask(emma, employee, health)
+    as_guardian(client, emma, "Lise Hansen")
+    client.post(reverse("family:language"), {"language": "en", "next": "/familie/"})
+    url = reverse("family:case", args=[emma.pk])
+    client.get(url)
+    with django_assert_max_num_queries(17) as one:
+        client.get(url)
+    for name in ("PPT", "Barneverntjenesten", "BUP"):
+        ask(emma, employee, ServiceFactory(name=name))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -21,7 +21,9 @@ DRAFT = "Utkast: vi vurderer å drøfte med PPT."
 @pytest.fixture
 def emma(guide, employee):
     child = services.child_create(
-        user=employee, child=services.ChildData("Emma", "Hansen", dt.date(2019, 5, 1))
+        user=employee,
+        child=services.ChildData("Emma", "Hansen", dt.date(2019, 5, 1)),
+        guardians=[services.GuardianData("Lise Hansen", "mor")],
     )
     return services.case_open(
         user=employee,
@@ -33,7 +35,9 @@ def emma(guide, employee):
 
 def family_log(client, case) -> str:
     client.cookies[settings.SESSION_COOKIE_NAME] = family_session_key(
-        municipality_id=home_municipality().pk, children=[case.child_id]
+        municipality_id=home_municipality().pk,
+        guardians=case.child.guardians.values_list("pk", flat=True),
+        children=[case.child_id],
     )
     page = client.get(reverse("family:case", args=[case.pk])).content.decode()
     return page[page.index('id="family-log"') :]

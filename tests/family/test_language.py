@@ -182,3 +182,27 @@ def test_the_e_mail_is_in_the_language_the_guardian_chose(
         )
     (mail,) = [m for m in mailoutbox if m.to == ["lise@example.invalid"]]
     assert "ID-porten" in mail.body and "Det er noe nytt" not in mail.body
+
+
+def test_the_form_to_sign_in_the_family_s_language_with_the_norwegian_beside(
+    client, emma, employee
+):
+    health = ServiceFactory(name="Helsestasjonen")
+    client.force_login(employee)
+    response = client.post(
+        reverse("cases:consent_form", args=[emma.pk]),
+        {
+            "services": [health.pk],
+            "information": ["wellbeing"],
+            "purpose": "Samarbeid om søvn.",
+            "language": "ar",
+        },
+    )
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert any("\u0600" <= ch <= "\u06ff" for ch in text)  # the Arabic
+    assert "Teksten som gjelder (norsk)" not in text  # its heading is in Arabic too …
+    assert "Tjenester samtykket gjelder" in text  # … above the Norwegian text that holds
+    assert any("BTS-Arabic" in name for name in fonts(response.content))
+    assert '<html lang="nb"' in client.get(reverse("cases:detail", args=[emma.pk])).content.decode()

@@ -4,6 +4,7 @@ and the meetings' places); a guardian's protected address is shown to no one but
 holder, and a note that concerns it is kept from the other guardian."""
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.conf import settings
@@ -119,3 +120,37 @@ def test_notices_skip_a_guardian_kept_out_by_the_child_s_protected_address(guide
     )
     Guardian.objects.filter(name="Lise Hansen").update(notice_email="lise@example.invalid")
     assert [address for address, _language in family_recipients(case)] == ["lise@example.invalid"]
+
+
+def test_what_a_protected_guardian_writes_is_kept_from_the_other(client, guide, employee):
+    case = make_case(employee, child_protected=False, mother_protected=True)
+    meeting = services.meeting_invite(
+        case=case,
+        user=employee,
+        kind="samarbeidsmote",
+        starts_at=timezone.now() + dt.timedelta(days=3),
+        place="Barnehagen",
+        agenda="Hvordan har Emma det?",
+        participants=[employee],
+        participant_services=[employee.memberships.first().service],
+    )
+    as_guardian(client, case, "Lise Hansen")
+    client.post(
+        reverse("family:note_add", args=[case.pk]),
+        {"text": "Vi bor nå på krisesenteret.", "idempotency_key": str(uuid.uuid4())},
+    )
+    prefix = f"mote-{meeting.pk}"
+    client.post(
+        reverse("family:meeting_answer", args=[case.pk, meeting.pk]),
+        {
+            f"{prefix}-answer": "another_time",
+            f"{prefix}-message": "Etter klokka tre, vi bor langt unna nå.",
+            f"{prefix}-idempotency_key": str(uuid.uuid4()),
+        },
+    )
+    as_guardian(client, case, "Tor Hansen")
+    page = client.get(reverse("family:case", args=[case.pk])).content.decode()
+    assert "krisesenteret" not in page and "langt unna" not in page
+    as_guardian(client, case, "Lise Hansen")
+    page = client.get(reverse("family:case", args=[case.pk])).content.decode()
+    assert "krisesenteret" in page and "langt unna" in page

@@ -100,3 +100,22 @@ def test_a_family_session_ends_after_ten_hours_however_active(client, guide):
     response = client.get(reverse("family:entry"))
     assert response.status_code == 302 and response["Location"] == reverse("family:entry")
     assert "bts_family" not in client.session
+
+
+def test_a_family_session_on_a_staff_page_is_a_404_and_audited(client, guide):
+    from bts.events import AccessAudit
+    from bts.models import AuditEvent
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = family_session_key(
+        municipality_id=home_municipality().pk, children=[1]
+    )
+    for url in ("/saker/", "/", "/familiehjelpa/"):
+        assert client.get(url).status_code == 404, url
+    assert (
+        AuditEvent.objects.filter(
+            kind=AccessAudit.ACCESS_REFUSED, detail="family_session:staff_url"
+        ).count()
+        == 3
+    )
+    # The login page stays open to it (a staff member at a family's computer).
+    assert client.get("/logg-inn/").status_code == 200

@@ -114,9 +114,15 @@ def test_a_guardian_with_parental_responsibility_reaches_the_family_s_page(
 def test_a_family_session_reaches_no_staff_page(client, family_provider, employee):
     child_with_guardians(employee)
     sign_in(client, MOTHER)
+    # Signed in, where they have no business: a 404, not the login page (audited).
     for url in (reverse("start"), reverse("cases:list"), reverse("familiehjelpa:board")):
-        response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        assert client.get(url).status_code == 404
+    assert (
+        AuditEvent.objects.filter(
+            kind=AccessAudit.ACCESS_REFUSED, detail="family_session:staff_url"
+        ).count()
+        == 3
+    )
 
 
 def test_a_staff_session_reaches_no_family_page(employee_client, family_provider):
