@@ -13,6 +13,9 @@ admin.site.site_header = format_lazy(_("{product} – administrasjon"), product=
 admin.site.site_title = word_lazy("product")
 admin.site.index_title = _("Brukere, tjenester, handlingsveileder, tiltak og kontakter")
 
+# A fault's page: 503 "try again" while the database cannot be reached (bts.errors).
+handler500 = "bts.errors.server_error"
+
 urlpatterns = [
     path("", start, name="start"),
     path("status/", views.status, name="status"),

@@ -41,3 +41,12 @@ def test_500(guide, settings):
     browser = Client(raise_request_exception=False)
     response = browser.get("/feiler/")
     assert_the_product_s_page(response, 500, "Noe gikk galt")
+
+
+def test_503_while_the_database_cannot_be_reached(guide, settings):
+    settings.ROOT_URLCONF = "tests.bts.error_urls"
+    browser = Client(raise_request_exception=False)
+    response = browser.get("/uten-database/")
+    assert_the_product_s_page(response, 503, "Prøv igjen om litt")
+    assert response["Retry-After"] == "10"
+    assert "Connection refused" not in response.content.decode()
