@@ -14,7 +14,7 @@ SYSTEM_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
 SYSTEM_TOOLS := msgfmt xgettext msgmerge msgattrib msgcat
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 
-.PHONY: help demo test bench lint e2e db-stop vendor-designsystemet lock clean system-libs messages backup restore
+.PHONY: help demo test bench lint e2e db-stop vendor-designsystemet lock clean system-libs messages backup restore drills
 
 help:
 	@echo "make demo   – start lokal PostgreSQL, migrer, last Øvre Eikers veileder, verktøykasse og demodata, server på http://127.0.0.1:8000"
@@ -22,6 +22,7 @@ help:
 	@echo "make test   – hele testsuiten (ruff, enhets- og visningstester, nettlesertester i Chromium)"
 	@echo "make bench  – ytelsesmåling: ny database med 200 000 syntetiske saker, appen under gunicorn, tabell over p50/p95 og spørringer per side"
 	@echo "make db-stop – stopp den lokale PostgreSQL-serveren som make demo startet"
+	@echo "make drills – feiløvelser: databasen startes på nytt under last; ingen bekreftet skriving skal gå tapt"
 	@echo "make backup – sikkerhetskopi av den lokale databasen til backups/ (med manifest over alle tabeller)"
 	@echo "make restore FILE=backups/bts-….dump – tøm den lokale databasen, gjenopprett kopien og kontroller hver tabell"
 	@echo "make messages – oppdater og kompiler oversettelsene (nynorsk), og vis det som mangler oversettelse"
@@ -73,6 +74,9 @@ backup: $(VENV)/.installed
 restore: $(VENV)/.installed
 	@test -n "$(FILE)" || { echo "Bruk: make restore FILE=backups/bts-….dump" >&2; exit 1; }
 	@eval "$$($(PY) -m bts.localdb start)" && $(PY) -m bts.backup replace "$(FILE)"
+
+drills: $(VENV)/.installed system-libs
+	$(PY) -u drills/run.py $(DRILL_ARGS)
 
 bench: $(VENV)/.installed system-libs
 	$(PY) -u bench/run.py $(BENCH_ARGS)
