@@ -8,9 +8,9 @@ The database-restart drill:
    end), migrated, with Øvre Eiker's guide and `seed_synthetic --cases N`.
 2. The app under gunicorn on 127.0.0.1 (production settings, DEBUG off, two workers), as the
    app's own role.
-3. `--users` threads of one signed-in employee at once, each in a loop for `--seconds`: write a note in the
-   case they hold (its text unique, with a double-submit key) and read the case page. A write is
-   acknowledged when the app answers 302 to the case page.
+3. `--users` threads of one signed-in employee at once, each in a loop for `--seconds`: write a
+   note in the case they hold (its text unique, with a double-submit key) and read the case
+   page. A write is acknowledged when the app answers 302 to the case page.
 4. A third of the way in, PostgreSQL is stopped (`pg_ctl stop`, fast: open connections are cut)
    and started again `--outage` seconds later. The app is not restarted.
 5. Afterwards the database is asked for every acknowledged note. The table says how many
