@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 @dataclass(frozen=True)
 class DateRange:
-    """From `back` days before today to `ahead` days after it, both inclusive."""
+    """From `back` days before today to `ahead` days after it, both inclusive. `message` says
+    what is allowed; `too_late`, if given, is said instead of it of a date after the range."""
 
     back: int
     ahead: int
     message: str
+    too_late: str = ""
 
     def bounds(self) -> tuple[datetime.date, datetime.date]:
         today = timezone.localdate()
@@ -32,14 +34,20 @@ RANGES = {
     "birth": DateRange(25 * YEAR, 300, _("Fødselsdatoen må være mellom %(start)s og %(end)s.")),
     # What happened: seen, discussed, evaluated, reported, received — not ahead of today.
     "happened": DateRange(
-        5 * YEAR, 0, _("Datoen må være i dag eller tidligere, og ikke før %(start)s.")
+        5 * YEAR,
+        0,
+        _("Datoen må være i dag eller tidligere, og ikke før %(start)s."),
+        too_late=_("Datoen kan ikke være fram i tid."),
     ),
     "meeting": DateRange(YEAR, 2 * YEAR, _("Møtet må være mellom %(start)s og %(end)s.")),
     "measure": DateRange(2 * YEAR, 3 * YEAR, _("Datoen må være mellom %(start)s og %(end)s.")),
     "expiry": DateRange(0, 5 * YEAR, _("Datoen må være mellom %(start)s og %(end)s.")),
     # A consent given, or withdrawn: today at the latest.
     "given": DateRange(
-        5 * YEAR, 0, _("Datoen må være i dag eller tidligere, og ikke før %(start)s.")
+        5 * YEAR,
+        0,
+        _("Datoen må være i dag eller tidligere, og ikke før %(start)s."),
+        too_late=_("Datoen kan ikke være fram i tid."),
     ),
     # A period asked for in the access log.
     "period": DateRange(30 * YEAR, YEAR, _("Datoen må være mellom %(start)s og %(end)s.")),
@@ -56,8 +64,9 @@ class Plausible:
         day = timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
         start, end = self.range.bounds()
         if not start <= day <= end:
+            late = day > end and self.range.too_late
             raise forms.ValidationError(
-                self.range.message,
+                self.range.too_late if late else self.range.message,
                 code="implausible_date",
                 params={
                     "start": date_format(start, "SHORT_DATE_FORMAT"),

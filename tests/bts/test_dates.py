@@ -35,9 +35,12 @@ def test_each_kind_refuses_year_1_and_9999_and_takes_today_where_it_may(kind):
 
 def test_a_withdrawal_or_an_observation_cannot_be_ahead():
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    long_ago = timezone.localdate() - dt.timedelta(days=6 * 366)
     for kind in ("given", "happened"):
-        with pytest.raises(forms.ValidationError, match="i dag eller tidligere"):
+        with pytest.raises(forms.ValidationError, match="Datoen kan ikke være fram i tid"):
             plausible(kind)(tomorrow)
+        with pytest.raises(forms.ValidationError, match="i dag eller tidligere, og ikke før"):
+            plausible(kind)(long_ago)
 
 
 def test_a_pregnancy_is_a_birth_date_ahead_but_not_years_ahead():
