@@ -206,3 +206,9 @@ def test_the_form_to_sign_in_the_family_s_language_with_the_norwegian_beside(
     assert "Tjenester samtykket gjelder" in text  # … above the Norwegian text that holds
     assert any("BTS-Arabic" in name for name in fonts(response.content))
     assert '<html lang="nb"' in client.get(reverse("cases:detail", args=[emma.pk])).content.decode()
+
+
+def test_the_header_leads_a_family_to_its_own_page(client, emma):
+    sign_in(client, emma)
+    page = client.get(reverse("family:case", args=[emma.pk])).content.decode()
+    assert '<a class="bts-brand" href="/familie/">' in page
