@@ -24,7 +24,7 @@ help:
 	@echo "make db-stop – stopp den lokale PostgreSQL-serveren som make demo startet"
 	@echo "make drills – feiløvelser: databasen startes på nytt under last; ingen bekreftet skriving skal gå tapt"
 	@echo "make backup – sikkerhetskopi av den lokale databasen til backups/ (med manifest over alle tabeller)"
-	@echo "make restore FILE=backups/bts-….dump – tøm den lokale databasen, gjenopprett kopien og kontroller hver tabell"
+	@echo "make restore FILE=backups/backup-….dump – tøm den lokale databasen, gjenopprett kopien og kontroller hver tabell"
 	@echo "make messages – oppdater og kompiler oversettelsene (nynorsk), og vis det som mangler oversettelse"
 	@echo "make vendor-designsystemet – hent Designsystemet CSS på nytt til static/vendor/"
 	@echo "make lock   – lag requirements.lock på nytt fra pyproject.toml"
@@ -72,7 +72,7 @@ backup: $(VENV)/.installed
 	@eval "$$($(PY) -m bts.localdb start)" && $(PY) -m bts.backup backup backups
 
 restore: $(VENV)/.installed
-	@test -n "$(FILE)" || { echo "Bruk: make restore FILE=backups/bts-….dump" >&2; exit 1; }
+	@test -n "$(FILE)" || { echo "Bruk: make restore FILE=backups/backup-….dump" >&2; exit 1; }
 	@eval "$$($(PY) -m bts.localdb start)" && $(PY) -m bts.backup replace "$(FILE)"
 
 drills: $(VENV)/.installed system-libs

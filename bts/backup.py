@@ -73,13 +73,13 @@ def _manifest(conn) -> dict[str, dict]:
 
 
 def backup(url: str, directory: Path) -> Path:
-    """Dump the database to DIR/bts-<time>.dump, its manifest beside it. The dump and the
+    """Dump the database to DIR/backup-<time>.dump, its manifest beside it. The dump and the
     manifest see one snapshot (pg_export_snapshot), so writes going on meanwhile are in neither,
     and the manifest is what the dump holds."""
     import psycopg
 
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"bts-{datetime.now():%Y%m%d-%H%M%S}.dump"
+    path = directory / f"backup-{datetime.now():%Y%m%d-%H%M%S}.dump"
     with psycopg.connect(url) as conn:
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         (snapshot,) = conn.execute("SELECT pg_export_snapshot()").fetchone()
