@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bts.audit import refuse
-from cases.models import Case, Concern, Guardian, Meeting
+from cases.models import Case, Child, Concern, Guardian, Meeting
 from cases.services import ConsentParty
 
 
@@ -35,6 +35,18 @@ def family_cases(data: dict) -> QuerySet[Case]:
         | Exists(responsible.filter(address_protected=True)),
         child_id__in=data["children"],
         municipality_id=data["municipality"],
+    )
+
+
+def own_rows(data: dict) -> tuple[QuerySet[Guardian], QuerySet[Child]]:
+    """The session's own rows: its guardian rows (one per child) and the young person's child
+    rows, where what the family sets for itself is kept (the address for notices, the
+    language)."""
+    return (
+        Guardian.objects.filter(
+            pk__in=data["guardians"], child__municipality_id=data["municipality"]
+        ),
+        Child.objects.filter(pk__in=data["youth"], municipality_id=data["municipality"]),
     )
 
 

@@ -17,7 +17,6 @@ from cases.models import (
     Consent,
     ConsentAnswer,
     Decision,
-    Guardian,
     Measure,
     Meeting,
     MeetingAnswer,
@@ -25,7 +24,7 @@ from cases.models import (
 )
 from cases.reports import access_report_pdf, describe
 from cases.selectors import access_events, latest_access_events
-from cases.services import ConsentParty, consent_parties, takes_answers
+from cases.services import ConsentParty, consent_parties
 from levels.language import language_form_for
 from levels.models import Step
 from levels.selectors import case_guide, guide_levels, step_with_neighbours
@@ -222,7 +221,7 @@ def family_consents(data: dict, case: Case, **guardian) -> list[FamilyConsent]:
                 text=consent.text,
                 translation=translated,
                 may_answer=bool(
-                    party and mine is None and party in parties and takes_answers(consent)
+                    party and mine is None and party in parties and consent.takes_answers
                 ),
                 # Anyone who must consent may withdraw an active consent, however it was
                 # given; one still waiting, whoever has given it.
@@ -230,7 +229,7 @@ def family_consents(data: dict, case: Case, **guardian) -> list[FamilyConsent]:
                     party
                     and (
                         (consent.is_active and (party in parties or mine is not None))
-                        or (takes_answers(consent) and mine is not None)
+                        or (consent.takes_answers and mine is not None)
                     )
                 ),
             )
@@ -324,11 +323,8 @@ def family_access_report(data: dict, pk: int, *, request) -> tuple[Case, bytes]:
 
 def family_contact(data: dict) -> str:
     """The e-mail address the session's person confirmed for notices ("" if none)."""
-    rows = (
-        Guardian.objects.filter(pk__in=data["guardians"])
-        if data["guardians"]
-        else Child.objects.filter(pk__in=data["youth"])
-    )
+    guardians, youth = access.own_rows(data)
+    rows = guardians if data["guardians"] else youth
     return (
         rows.filter(notice_email_confirmed_at__isnull=False)
         .exclude(notice_email="")

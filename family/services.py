@@ -26,6 +26,7 @@ from bts.oidc import SignedIn, SignInRefused
 from cases.models import Child, Guardian
 from levels.selectors import active_guide
 
+from . import access
 from .events import FamilyAudit
 from .selectors import who
 
@@ -90,21 +91,11 @@ def family_sign_in(request, *, provider: IdentityProvider, signed_in: SignedIn) 
 
 def _saved_language(data: dict) -> str:
     with visible(str(data["municipality"])):
-        for rows in _own_rows(data):
+        for rows in access.own_rows(data):
             language = rows.exclude(language="").values_list("language", flat=True).first()
             if language:
                 return language
     return ""
-
-
-def _own_rows(data: dict):
-    """The session's guardian rows (one per child) and the young person's own child rows."""
-    return (
-        Guardian.objects.filter(
-            pk__in=data["guardians"], child__municipality_id=data["municipality"]
-        ),
-        Child.objects.filter(pk__in=data["youth"], municipality_id=data["municipality"]),
-    )
 
 
 @transaction.atomic
@@ -114,7 +105,7 @@ def family_contact_confirm(data: dict, *, email: str) -> None:
     address."""
     email = email.strip()
     confirmed = timezone.now() if email else None
-    for rows in _own_rows(data):
+    for rows in access.own_rows(data):
         rows.update(notice_email=email, notice_email_confirmed_at=confirmed)
     record(
         kind=FamilyAudit.FAMILY_CONTACT_CHANGED,
@@ -125,5 +116,5 @@ def family_contact_confirm(data: dict, *, email: str) -> None:
 @transaction.atomic
 def family_language_save(data: dict, *, language: str) -> None:
     """The language chosen on the family's page, also for the e-mails they get."""
-    for rows in _own_rows(data):
+    for rows in access.own_rows(data):
         rows.update(language=language)

@@ -102,9 +102,25 @@ class Consent(ChoiceLabels, models.Model):
             and (self.expires_on is None or self.expires_on >= today)
         )
 
+    @property
+    def takes_answers(self) -> bool:
+        """A digital request still waiting for answers, and not past its expiry date (a
+        withdrawal or a refusal ends the waiting)."""
+        expired = self.expires_on is not None and self.expires_on < timezone.localdate()
+        return self.pending and not expired
+
+    @property
+    def withdrawable(self) -> bool:
+        """Staff may withdraw it: active, or a request still waiting (which ends it)."""
+        return self.is_active or self.pending
+
     def get_information_labels(self) -> list[str]:
         labels = dict(self.Information.choices)
         return [labels.get(kind, kind) for kind in self.information]
+
+    @classmethod
+    def withdrawable_q(cls) -> Q:
+        return cls.active_q() | Q(pending=True)
 
     @classmethod
     def active_q(cls, prefix: str = "") -> Q:

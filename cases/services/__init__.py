@@ -27,7 +27,6 @@ from .consent import (
     consent_withdraw_by_family,
     reaches_family_page,
     service_involve,
-    takes_answers,
 )
 from .decisions import (
     case_decide,
@@ -109,7 +108,6 @@ __all__ = [
     "report_file",
     "service_involve",
     "step_complete",
-    "takes_answers",
     "watch_end",
     "wide_collaboration_save",
 ]

@@ -382,12 +382,6 @@ class ConsentClosed(Exception):
     """The consent takes no more answers: it is already refused, withdrawn or expired."""
 
 
-def takes_answers(consent: Consent) -> bool:
-    """Waiting for answers, and not past its expiry date."""
-    expired = consent.expires_on is not None and consent.expires_on < timezone.localdate()
-    return consent.pending and consent.withdrawn_on is None and not expired
-
-
 @for_case_municipality
 @transaction.atomic
 def consent_answer(
@@ -427,7 +421,7 @@ def consent_answer(
             )
             % {"answer": mine.get_answer_display().lower()}
         )
-    if not takes_answers(consent):
+    if not consent.takes_answers:
         raise ConsentClosed(_("Samtykket kan ikke lenger besvares: det er avsluttet."))
     parties = consent_parties(case, list(consent.information))
     if party not in parties:

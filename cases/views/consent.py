@@ -2,7 +2,6 @@
 form to sign and the record of a consent as PDF."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -115,7 +114,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     case = _case_for_change(request, pk)
     # An active consent, or a request on the family's page still waiting for answers.
     consent = get_object_or_404(
-        case.consents.filter(Consent.active_q() | Q(pending=True, withdrawn_on__isnull=True)),
+        case.consents.filter(Consent.withdrawable_q()),
         pk=consent_pk,
     )
     form = ConsentWithdrawForm(posted(request))

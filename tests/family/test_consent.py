@@ -462,3 +462,36 @@ def test_the_page_with_several_consents_in_english_takes_a_fixed_number_of_queri
         ask(emma, employee, ServiceFactory(name=name))
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_staff_see_a_waiting_request_as_one_they_can_end(client, emma, employee, health):
+    consent = ask(emma, employee, health)
+    staff = Client()
+    staff.force_login(employee)
+    page = staff.get(reverse("cases:detail", args=[emma.pk])).content.decode()
+    assert reverse("cases:consent_withdraw", args=[emma.pk, consent.pk]) in page
+
+
+def test_the_family_s_copy_of_a_consent_leaves_out_staff_s_notes(client, emma, employee, health):
+    consent = services.consent_record(
+        case=emma,
+        user=employee,
+        services=[health],
+        guardians=list(emma.child.guardians.filter(has_parental_responsibility=True)),
+        information=["wellbeing"],
+        form="oral",
+        oral_note="Mor ringte fra krisesenteret i Drammen.",
+        purpose="Samarbeid.",
+        given_on=timezone.localdate(),
+    )
+    as_guardian(client, emma, "Lise Hansen")
+    url = reverse("family:document", args=[emma.pk, "samtykke", consent.pk])
+    family_copy = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(client.get(url).content)).pages
+    )
+    staff_copy = " ".join(
+        p.extract_text()
+        for p in PdfReader(io.BytesIO(documents.consent_record_pdf(emma, consent))).pages
+    )
+    assert "krisesenteret" in staff_copy and employee.get_full_name() in staff_copy
+    assert "krisesenteret" not in family_copy and employee.get_full_name() not in family_copy

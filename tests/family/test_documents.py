@@ -198,3 +198,16 @@ def test_the_holder_sees_the_family_s_answers_topics_and_the_child_s_words(clien
     )
     page = client.get(reverse("cases:evaluation_new", args=[emma.pk, measure.pk])).content.decode()
     assert "Jeg liker å lese før jeg sover." in page[page.index('id="child-words"') :]
+
+
+def test_the_referat_page_offers_sharing_until_it_is_shared(client, emma, employee):
+    meeting = meeting_on(emma, employee, timezone.now() - dt.timedelta(hours=2))
+    services.minutes_save(meeting=meeting, user=employee, data={"present": "Lise"}, version=0)
+    client.force_login(employee)
+    url = reverse("cases:minutes", args=[emma.pk, meeting.pk])
+    assert "Del referatet med familien" in client.get(url).content.decode()
+    client.post(reverse("cases:minutes_share", args=[emma.pk, meeting.pk]), {})  # no button
+    assert "Del referatet med familien" in client.get(url).content.decode()
+    client.post(reverse("cases:minutes_share", args=[emma.pk, meeting.pk]), {"share": "family"})
+    page = client.get(url).content.decode()
+    assert "Del referatet med familien" not in page and "Delt med familien" in page

@@ -154,3 +154,14 @@ def test_what_a_protected_guardian_writes_is_kept_from_the_other(client, guide, 
     as_guardian(client, case, "Lise Hansen")
     page = client.get(reverse("family:case", args=[case.pk])).content.decode()
     assert "krisesenteret" in page and "langt unna" in page
+
+
+def test_the_note_form_offers_the_protected_address_mark_only_where_there_is_one(
+    client, guide, employee
+):
+    client.force_login(employee)
+    plain = make_case(employee, child_protected=False, mother_protected=False)
+    protected = make_case(employee, child_protected=False, mother_protected=True)
+    label = "Gjelder strengt fortrolig adresse"
+    assert label not in client.get(reverse("cases:detail", args=[plain.pk])).content.decode()
+    assert label in client.get(reverse("cases:detail", args=[protected.pk])).content.decode()
