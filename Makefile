@@ -22,7 +22,7 @@ help:
 	@echo "make test   – hele testsuiten (ruff, enhets- og visningstester, nettlesertester i Chromium)"
 	@echo "make bench  – ytelsesmåling: ny database med 200 000 syntetiske saker, appen under gunicorn, tabell over p50/p95 og spørringer per side"
 	@echo "make db-stop – stopp den lokale PostgreSQL-serveren som make demo startet"
-	@echo "make drills – feiløvelser: databasen startes på nytt under last; ingen bekreftet skriving skal gå tapt"
+	@echo "make drills – feiløvelser under last (omstart, failover, gjenoppretting, 10 min utholdenhet); ingen bekreftet skriving skal gå tapt"
 	@echo "make backup – sikkerhetskopi av den lokale databasen til backups/ (med manifest over alle tabeller)"
 	@echo "make restore FILE=backups/backup-….dump – tøm den lokale databasen, gjenopprett kopien og kontroller hver tabell"
 	@echo "make messages – oppdater og kompiler oversettelsene (nynorsk), og vis det som mangler oversettelse"

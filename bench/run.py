@@ -91,13 +91,14 @@ def stop_database() -> None:
 class Browser:
     """One logged-in user: cookies, CSRF token, keep-alive connections per thread."""
 
-    def __init__(self):
+    def __init__(self, port: int = PORT):
+        self.port = port
         self.cookies: dict[str, str] = {}
         self.local = threading.local()
 
     def _connection(self) -> http.client.HTTPConnection:
         if not hasattr(self.local, "conn"):
-            self.local.conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
+            self.local.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
         return self.local.conn
 
     def request(self, method: str, path: str, body: dict | None = None, headers=None):
@@ -108,7 +109,7 @@ class Browser:
         if body is not None:
             data = urlencode(body)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://{HOST}:{PORT}{path}"
+            headers["Referer"] = f"http://{HOST}:{self.port}{path}"
         for attempt in (1, 2):
             conn = self._connection()
             try:
@@ -132,12 +133,12 @@ class Browser:
         return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1).decode()
 
 
-def log_in(username: str) -> Browser:
+def log_in(username: str, port: int = PORT) -> Browser:
     from django_otp.oath import TOTP
 
     from devdata.synthetic import BENCH_PASSWORD, BENCH_TOTP_KEY
 
-    browser = Browser()
+    browser = Browser(port)
     token = browser.csrf("/logg-inn/")
     response, _ = browser.request(
         "POST",

@@ -77,7 +77,7 @@ def start(base_dir: Path, mode: str, *, role: str = "owner") -> str:
     server = _server(pgdata, throwaway=mode == "throwaway")
     info = server.get_postmaster_info()
     params = {"USER": "postgres", "HOST": str(info.socket_dir), "PORT": str(info.port)}
-    _ensure_database(params, create=mode != "throwaway")
+    ensure_database(params, create=mode != "throwaway")
     if role == "app":
         params["USER"] = APP_ROLE
     return database_url(params)
@@ -110,7 +110,7 @@ def database_url(params: dict) -> str:
     return f"postgres://{params['USER']}@/{DB_NAME}?{query}"
 
 
-def _ensure_database(params: dict, *, create: bool) -> None:
+def ensure_database(params: dict, *, create: bool) -> None:
     import psycopg
     from psycopg import sql
 
