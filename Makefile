@@ -65,7 +65,6 @@ test: $(VENV)/.installed system-libs $(CHROMIUM) $(IDP)/node_modules/.installed
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
 
-# A fresh database of its own (.pgdata-bench/), seeded, measured over loopback, then removed.
 # The local database (make demo's), as the owner of the tables; in production the same module
 # runs with DATABASE_URL set to the owner's (docs/operations.md).
 backup: $(VENV)/.installed
@@ -75,9 +74,11 @@ restore: $(VENV)/.installed
 	@test -n "$(FILE)" || { echo "Bruk: make restore FILE=backups/backup-….dump" >&2; exit 1; }
 	@eval "$$($(PY) -m bts.localdb start)" && $(PY) -m bts.backup replace "$(FILE)"
 
+# A fresh database of its own (.pgdata-drills/), faults under load, then everything removed.
 drills: $(VENV)/.installed system-libs
 	$(PY) -u drills/run.py $(DRILL_ARGS)
 
+# A fresh database of its own (.pgdata-bench/), seeded, measured over loopback, then removed.
 bench: $(VENV)/.installed system-libs
 	$(PY) -u bench/run.py $(BENCH_ARGS)
 

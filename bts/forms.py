@@ -25,6 +25,11 @@ class DesignSystemMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.design()
+
+    def design(self) -> None:
+        """Style the fields and give them the text rule; a form that adds fields after
+        `__init__` calls it again (it does nothing twice)."""
         for field in self.fields.values():
             widget = field.widget
             if (

@@ -6,7 +6,6 @@ field; nothing is stored until the whole file has passed.
 
 import hashlib
 import io
-import re
 from dataclasses import dataclass
 
 from django import forms
@@ -25,9 +24,6 @@ SIGNATURES = {
     "image/png": (b"\x89PNG\r\n\x1a\n",),
     "image/jpeg": (b"\xff\xd8\xff",),
 }
-# A scanned form has no business running code or carrying other files. The names can hide in
-# compressed object streams, so this is a first filter; the download's headers are the wall.
-PDF_ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)\b")
 
 
 @dataclass(frozen=True)
@@ -61,33 +57,68 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
 
 
 PDF_REFUSED = _("PDF-filen kan ikke brukes: den er skadet eller inneholder skript eller vedlegg.")
-# Where a PDF names what runs or rides along: the document's and each page's actions, the
-# document's name trees, and forms (XFA).
-PDF_ACTIVE_KEYS = {"/OpenAction", "/AA", "/JavaScript", "/EmbeddedFiles", "/XFA", "/Launch"}
+# A scanned form has no business running code or carrying other files. Where a PDF says so: a
+# dictionary with one of these keys (scripts, attached files, XFA forms, rich media) ...
+PDF_ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent"}
+)
+# ... or an action of one of these kinds, wherever it hangs (the document's open action, a
+# page's or a field's additional actions, a link, the next action of a chain).
+PDF_ACTIVE_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/ImportData",
+        "/SubmitForm",
+        "/RichMediaExecute",
+        "/Rendition",
+        "/GoToE",
+        "/GoToR",
+    }
+)
+# A scan has a few objects per page; a structure of more is no scan.
+PDF_MAX_OBJECTS = 100_000
 
 
 def _check_pdf(content: bytes) -> None:
     """The PDF must open as one (pypdf parses its cross-references, its catalogue and every
-    page), have a page, and carry no scripts, launch actions or embedded files."""
+    page), have a page, and carry no scripts, actions that run or fetch anything, or embedded
+    files: every object reachable from the catalogue is looked at as parsed, so nothing hides
+    in a compressed object stream, and a scan's image data is never mistaken for a name."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
-    if PDF_ACTIVE_CONTENT.search(content):
-        raise ValidationError(PDF_REFUSED)
     try:
         reader = PdfReader(io.BytesIO(content), strict=True)
-        if reader.is_encrypted or len(reader.pages) == 0:
+        if reader.is_encrypted or len(reader.pages) == 0 or _active(reader):
             raise ValidationError(PDF_REFUSED)
-        root = reader.trailer["/Root"].get_object()
-        places = [root, root.get("/Names"), root.get("/AcroForm")]
-        for page in reader.pages:
-            places += [page, *(_resolved(page.get("/Annots")) or ())]
-        for place in places:
-            place = _resolved(place)
-            if isinstance(place, dict) and PDF_ACTIVE_KEYS & set(place.keys()):
-                raise ValidationError(PDF_REFUSED)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise ValidationError(PDF_REFUSED) from exc
+
+
+def _active(reader) -> bool:
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    seen: set[tuple[int, int]] = set()
+    todo = [reader.trailer.raw_get("/Root")]
+    visited = 0
+    while todo:
+        item = todo.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            return True
+        if isinstance(item, DictionaryObject):  # a stream's dictionary too, never its data
+            if PDF_ACTIVE_KEYS & item.keys() or _resolved(item.get("/S")) in PDF_ACTIVE_ACTIONS:
+                return True
+            todo.extend(value for key, value in item.items() if key != "/Parent")
+        elif isinstance(item, ArrayObject):
+            todo.extend(item)
+    return False
 
 
 def _resolved(value):
@@ -128,9 +159,20 @@ def _check_image(content: bytes) -> None:
     from PIL import Image, UnidentifiedImageError
 
     try:
+        # verify() checks a PNG's structure but not a JPEG's data; load() decodes it all, within
+        # Pillow's limit on pixels (a decompression bomb is refused, not decoded). A JPEG cut
+        # short still loads: WeasyPrint lets Pillow pad truncated images, process-wide.
         with Image.open(io.BytesIO(content)) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
         raise ValidationError(
             _("Bildet kan ikke leses. Last opp en PDF eller et nytt bilde.")
         ) from exc

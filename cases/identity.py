@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
@@ -191,7 +192,7 @@ def validate_identity_number(
     decoded = _decode(value)
     if decoded is None or not _date_exists(decoded):
         raise _refuse("date")
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     new_rule = _new_rule_in_force(today)
     if not _check_digits_ok(value, new_rule=new_rule):
         raise _refuse("checksum")

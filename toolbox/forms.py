@@ -40,9 +40,9 @@ class CatalogueSearchForm(DesignSystemMixin, forms.Form):
 
 
 class CatalogueUploadForm(DesignSystemMixin, forms.Form):
-    """The spreadsheet, checked before anything parses it. `request_size` is the request's
-    Content-Length: a file above the upload limit never reaches the form (it is dropped while
-    the request is read), so its absence is explained by the size."""
+    """The spreadsheet, checked before anything parses it. A file above the upload limit
+    arrives empty with its real size (bts.uploads.BoundedMemoryUploadHandler) and is called too
+    big; `request_size`, the request's Content-Length, explains a file that did not arrive."""
 
     file = forms.FileField(
         label=_("Regneark (.xlsx)"),

@@ -44,7 +44,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST)
     error = ""
     if not form.is_valid():
-        error = _("Velg hvor henvendelsen skal flyttes.")
+        reason = form.errors.get("reason")
+        error = reason[0] if reason else _("Velg hvor henvendelsen skal flyttes.")
     else:
         data = form.cleaned_data
         try:

@@ -266,6 +266,25 @@ class TestThroughThePages:
         assert "Last opp det signerte skjemaet" not in response.text
         assert not case.consents.exists() and not StoredFile.objects.exists()
 
+    def test_a_request_with_more_files_than_the_form_takes_is_refused_whole(
+        self, employee_client, make_case, school
+    ):
+        """One limit per file is one limit per request only if a request carries one file: a
+        hundred 10 MB files would be a gigabyte in memory."""
+        case = make_case()
+        response = employee_client.post(
+            reverse("cases:consent_new", args=[case.pk]),
+            {
+                "document": [
+                    SimpleUploadedFile("a.pdf", signed_form_pdf()),
+                    SimpleUploadedFile("b.pdf", signed_form_pdf()),
+                ],
+                "purpose": "Samarbeid med skolen",
+            },
+        )
+        assert response.status_code == 400
+        assert not case.consents.exists() and not StoredFile.objects.exists()
+
     def test_written_consent_needs_the_signed_form(self, employee_client, make_case, school):
         case = make_case()
         response = self.post(employee_client, case, school)
@@ -318,19 +337,181 @@ class TestThroughThePages:
         assert "Jonas er 15 år. Fra 15 år samtykker barnet selv" in page
 
 
-def test_a_pdf_whose_link_launches_a_program_is_refused():
+def launching_link(*, chained: bool = False):
+    """A page with a link whose action starts a program: on the link itself, or as the next
+    action of a harmless one."""
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-    def launching_link(writer):
+    def edit(writer):
+        launch = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Action"),
+                NameObject("/S"): NameObject("/Launch"),
+                NameObject("/F"): TextStringObject("calc.exe"),
+            }
+        )
+        action = launch
+        if chained:
+            action = DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/URI"),
+                    NameObject("/URI"): TextStringObject("https://kommune.example/"),
+                    NameObject("/Next"): writer._add_object(launch),
+                }
+            )
         link = DictionaryObject(
             {
                 NameObject("/Type"): NameObject("/Annot"),
                 NameObject("/Subtype"): NameObject("/Link"),
                 NameObject("/Rect"): ArrayObject([]),
-                NameObject("/Launch"): TextStringObject("calc.exe"),
+                NameObject("/A"): writer._add_object(action),
             }
         )
         writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
 
+    return edit
+
+
+def pdf_with_compressed_annotation(annotation: bytes) -> bytes:
+    """A one-page PDF 1.5 whose link annotation lives in a compressed object stream (as many
+    PDF producers write objects), so its names are not in the file's bytes. pypdf writes no
+    object streams, so it is made here by hand: objects, the object stream, a cross-reference
+    stream."""
+    import struct
+    import zlib
+
+    stream_body = b"4 0 " + annotation
+    packed = zlib.compress(stream_body)
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
+        5: b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n"
+        % len(packed)
+        + packed
+        + b"\nendstream",
+    }
+    out, offsets = bytearray(b"%PDF-1.5\n"), {}
+    for number, body in objects.items():
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    offsets[6] = len(out)
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    for number in range(1, 7):
+        if number == 4:  # in object stream 5, at index 0
+            rows.append(struct.pack(">BIH", 2, 5, 0))
+        else:
+            rows.append(struct.pack(">BIH", 1, offsets[number], 0))
+    xref = b"".join(rows)
+    out += (
+        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % len(xref)
+        + xref
+        + b"\nendstream\nendobj\n"
+    )
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[6]
+    return bytes(out)
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"chained": True}], ids=["link", "chained"])
+def test_a_pdf_whose_link_launches_a_program_is_refused(kwargs):
     with pytest.raises(ValidationError, match="skript"):
-        check_upload(SimpleUploadedFile("skjema.pdf", pdf_with(launching_link)))
+        check_upload(SimpleUploadedFile("skjema.pdf", pdf_with(launching_link(**kwargs))))
+
+
+def test_a_launch_hidden_in_a_compressed_object_stream_is_refused():
+    link = b"<< /Type /Annot /Subtype /Link /Rect [0 0 1 1] /A << /S /Launch /F (calc.exe) >> >>"
+    content = pdf_with_compressed_annotation(link)
+    assert b"/Launch" not in content
+    with pytest.raises(ValidationError, match="skript"):
+        check_upload(SimpleUploadedFile("skjema.pdf", content))
+    # The same document with a harmless link opens and passes: the refusal is the action's.
+    harmless = b"<< /Type /Annot /Subtype /Link /Rect [0 0 1 1] /A << /S /URI /URI (x) >> >>"
+    assert check_upload(
+        SimpleUploadedFile("skjema.pdf", pdf_with_compressed_annotation(harmless))
+    ).content_type == ("application/pdf")
+
+
+def test_a_scan_whose_image_data_happens_to_spell_a_script_name_passes():
+    """A scan's compressed image data is random bytes, where '/JS' followed by a space turns up
+    by chance; only the parsed document's names count."""
+    import random
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    noise = random.Random(18).randbytes(200_000)
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    image = DecodedStreamObject()
+    image.set_data(noise[:1000] + b"/JS /JavaScript /Launch /EmbeddedFile " + noise[1000:])
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+        }
+    )
+    writer.pages[0][NameObject("/Resources")] = writer._add_object(
+        pdf_dictionary({"/XObject": pdf_dictionary({"/Im0": writer._add_object(image)})})
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    assert b"/JS /JavaScript" in out.getvalue()
+    assert check_upload(SimpleUploadedFile("skjema.pdf", out.getvalue())).content_type == (
+        "application/pdf"
+    )
+
+
+def test_a_pdf_that_opens_at_its_first_page_passes():
+    """An open action that only shows a page (as scanners write it) runs nothing."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    def open_at_first_page(writer):
+        writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+            [writer.pages[0].indirect_reference, NameObject("/Fit")]
+        )
+
+    content = pdf_with(open_at_first_page)
+    assert b"/OpenAction" in content
+    assert check_upload(SimpleUploadedFile("skjema.pdf", content)).content_type == (
+        "application/pdf"
+    )
+
+
+def pdf_dictionary(entries: dict):
+    from pypdf.generic import DictionaryObject, NameObject
+
+    return DictionaryObject({NameObject(k): v for k, v in entries.items()})
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A small PNG whose header claims a huge picture (a decompression bomb)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.effect_noise((200, 200), 60).convert("RGB").save(out, format="JPEG")
+    return out.getvalue()
+
+
+def test_a_decompression_bomb_is_refused_with_a_message():
+    with pytest.raises(ValidationError, match="Bildet kan ikke leses"):
+        check_upload(SimpleUploadedFile("skjema.png", png_claiming(40_000, 40_000)))
+
+
+def test_a_whole_jpeg_passes():
+    assert check_upload(SimpleUploadedFile("skjema.jpg", jpeg())).content_type == "image/jpeg"

@@ -80,3 +80,8 @@ def test_a_closed_inquiry_can_only_be_reopened_with_a_reason():
 def test_moves_from_lists_the_table_in_order():
     for state, targets in rules.TRANSITIONS.items():
         assert [(m.to_state, m.condition) for m in rules.moves_from(state)] == list(targets.items())
+
+
+def test_a_reason_of_only_invisible_characters_does_not_meet_the_reason_condition():
+    assert not rules.Facts(reason="\u200b\u2060 ").meets(rules.REASON)
+    assert rules.Facts(reason="Flyttet").meets(rules.REASON)

@@ -466,3 +466,14 @@ def test_the_intake_form_asks_for_guardians_of_a_child_new_to_bts(leader_client)
     assert page.count('<legend class="ds-heading" data-size="sm">Foresatt ') == 2
     assert "For et barn som ikke er i BTS fra før. Bare foresatte med foreldreansvar" in page
     assert 'name="guardians-TOTAL_FORMS"' in page and 'name="guardians-1-email"' in page
+
+
+def test_a_reason_of_only_invisible_characters_is_no_reason(leader_client, school_inquiry):
+    response = leader_client.post(
+        reverse("familiehjelpa:move", args=[school_inquiry.pk]),
+        {"to_state": State.CLOSED, "seen_state": State.NEW, "reason": "\u200b\u200d\u2060"},
+        headers=HTMX_BOARD,
+    )
+    assert 'role="alert"' in response.text and "Skriv noe som kan leses." in response.text
+    school_inquiry.refresh_from_db()
+    assert school_inquiry.state == State.NEW
