@@ -75,9 +75,19 @@ def test_a_server_error_or_a_cut_connection_counts_against_the_drill_and_a_503_d
     assert load.errors == 2
 
 
-def test_a_write_missing_afterwards_is_counted_lost():
-    result = Result("restart", 10, Load(), acknowledged=12, found=11, half=0, passed=False)
-    assert result.lost == 1
+def test_a_drill_passes_only_with_every_acknowledged_write_found_once_and_whole():
+    def result(load=None, **kwargs):
+        facts = {"acknowledged": 12, "found": 12, "half": 0, "held": True} | kwargs
+        return Result("restart", 10, load or Load(), **facts)
+
+    assert result().passed
+    assert result(found=11).lost == 1 and not result(found=11).passed
+    assert not result(half=1).passed  # a note without its audit event, or written twice
+    assert not result(acknowledged=0, found=0).passed  # nothing written proves nothing
+    assert not result(held=False).passed  # the drill's own condition (the app back, say)
+    failing = Load()
+    failing.outcomes["read", 500] += 1
+    assert not result(failing).passed
 
 
 def test_the_time_without_answers_runs_from_the_fault_to_the_first_page_after_the_last_refusal():
