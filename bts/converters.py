@@ -11,7 +11,9 @@ class IdConverter:
     regex = "[0-9]+"
 
     def to_python(self, value: str) -> int:
-        number = int(value)
+        # More digits than bigint has are out of range without being read as a number (Python
+        # refuses to read one of over 4 300 digits).
+        number = int(value) if len(value.lstrip("0")) <= len(str(MAX_ID)) else MAX_ID + 1
         if not 1 <= number <= MAX_ID:
             refuse(detail=f"id_out_of_range:{value[:40]}")
             raise ValueError(value)

@@ -21,6 +21,8 @@ URLS = [
     f"/saker/1/moter/{TOO_BIG}/referat/",
     f"/familiehjelpa/sak/{TOO_BIG}/henvis/",
     f"/saker/{'9' * 400}/",
+    # More digits than Python reads as a number (4 300): still a refusal, not a silent miss.
+    f"/saker/{'9' * 4400}/",
 ]
 
 
@@ -50,6 +52,7 @@ def test_the_family_s_pages_too(client, guide):
 def test_the_largest_bigint_is_an_ordinary_miss(client, make_user, guide):
     client.force_login(make_user(Role.LEADER))
     assert client.get(f"/saker/{MAX_ID}/").status_code == 404
+    assert client.get(f"/saker/000{MAX_ID}/").status_code == 404  # leading zeros: the same id
     assert refusals(str(MAX_ID)) == 0
     assert AuditEvent.objects.filter(kind=AccessAudit.ACCESS_REFUSED, case_id=MAX_ID).exists()
 
