@@ -537,7 +537,7 @@ class Drills:
             len(load.acknowledged),
             found,
             half,
-            # "Flat": a tenth is the noise of a worker's heap, not a leak of 600 requests a minute.
+            # "Flat": under a tenth, a worker's heap settling; a leak grows with each request.
             held=load.count(503) == 0 and growth < 0.10,
             note=f"p95 {first:.0f} → {last:.0f} ms; minne {warm[0] / 1e6:.0f} → "
             f"{warm[-1] / 1e6:.0f} MB",
