@@ -82,8 +82,9 @@ def identity_providers_ensure(municipalities: list[Municipality]) -> None:
 def provider_entries(*, base_url: str = BASE_URL, ports: dict | None = None) -> list[dict]:
     """The local provider's configuration for the demo's municipalities and people, read from
     the database (run after seed_demo). `ports` (by municipality number, and "idporten") moves
-    the issuers, for the browser tests' provider."""
-    ports = ports or {**STAFF_PORT, "idporten": ID_PORTEN_PORT}
+    the issuers, for the browser tests' provider: `{}` gives every issuer a free port, so a
+    test never contends with a running demo for the demo's ports."""
+    ports = {**STAFF_PORT, "idporten": ID_PORTEN_PORT} if ports is None else ports
     entries = []
     family_clients = []
     for provider in IdentityProvider.objects.select_related("municipality").filter(is_active=True):

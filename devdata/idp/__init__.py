@@ -4,6 +4,8 @@ done. Nothing here is used in production, where the municipality's Entra ID or A
 Digdir's ID-porten take its place (docs/identity.md)."""
 
 import json
+import os
+import selectors
 import shutil
 import subprocess
 import tempfile
@@ -56,14 +58,24 @@ class LocalProvider:
             text=True,
         )
         deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            line = self._process.stdout.readline()
-            if not line:
-                break
-            if line.strip() == "ready":
-                return
-            started = json.loads(line)
-            self.issuers[started["name"]] = started["issuer"]
+        # Wait for each line no longer than the deadline: a provider that hangs (a port it
+        # cannot have, say) fails here with its log, instead of holding the test run forever.
+        # (Read from the pipe itself: a buffered reader could hold lines select cannot see.)
+        pipe, pending = self._process.stdout.fileno(), b""
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(pipe, selectors.EVENT_READ)
+            while (left := deadline - time.monotonic()) > 0:
+                if b"\n" not in pending:
+                    chunk = os.read(pipe, 65536) if waiting.select(timeout=left) else b""
+                    if not chunk:
+                        break
+                    pending += chunk
+                    continue
+                line, pending = pending.split(b"\n", 1)
+                if line.strip() == b"ready":
+                    return
+                started = json.loads(line)
+                self.issuers[started["name"]] = started["issuer"]
         self.stop()
         raise ProviderFailed(f"Den lokale OpenID-leverandøren startet ikke: {self.log()}")
 
