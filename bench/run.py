@@ -57,9 +57,15 @@ ENV = env()
 APP_ENV = dict(ENV)
 
 
-def manage(*args: str) -> str:
+def manage(*args: str, env: dict | None = None) -> str:
+    """`manage.py` with the benchmark's environment (or `env`); stops the run if it fails."""
     done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [PY, "manage.py", *args], cwd=ROOT, env=ENV, capture_output=True, text=True, check=False
+        [PY, "manage.py", *args],
+        cwd=ROOT,
+        env=env or ENV,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
@@ -83,6 +89,37 @@ def stop_database() -> None:
         capture_output=True,
         check=False,
     )
+
+
+def start_app(env: dict, port: int = PORT, log=None) -> subprocess.Popen:
+    """The app under gunicorn as production runs it (gunicorn.conf.py, two workers, DEBUG off)
+    on 127.0.0.1; its output to `log` if given."""
+    return subprocess.Popen(  # noqa: S603 - our own server and arguments
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"{HOST}:{port}",
+            "-w",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+
+
+def wait_for_app(port: int = PORT) -> None:
+    for _ in range(150):
+        try:
+            if Browser(port).request("GET", "/status/")[0].status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the app did not start")
 
 
 # --- HTTP as a browser does it ---------------------------------------------------------------
@@ -369,27 +406,8 @@ def main() -> None:
         employees = tuple(dict.fromkeys(u for _l, u, p, _h in page_list if "{case" in p))
         ids = targets(employees) | dashboard_urls()
 
-        server = subprocess.Popen(  # noqa: S603 - our own server and arguments
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "config.wsgi",
-                "-b",
-                f"{HOST}:{PORT}",
-                "-w",
-                "2",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=APP_ENV,
-        )
-        for _ in range(100):
-            try:
-                response, _ = Browser().request("GET", "/status/")
-                if response.status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+        server = start_app(APP_ENV)
+        wait_for_app()
         users = dict.fromkeys(user for _label, user, _path, _headers in page_list if user)
         browsers = {name: log_in(name) for name in users}
         browsers[None] = Browser()

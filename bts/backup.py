@@ -93,12 +93,17 @@ def backup(url: str, directory: Path) -> Path:
             "--dbname",
             url,
         )
-    restored_manifest_path(path).write_text(json.dumps(tables, indent=1, sort_keys=True))
+    manifest_path(path).write_text(json.dumps(tables, indent=1, sort_keys=True))
     return path
 
 
-def restored_manifest_path(dump: Path) -> Path:
+def manifest_path(dump: Path) -> Path:
     return dump.with_name(dump.name + MANIFEST_SUFFIX)
+
+
+def read_manifest(dump: Path) -> dict[str, dict]:
+    """The manifest written beside `dump`: each table's rows and checksum."""
+    return json.loads(manifest_path(dump).read_text())
 
 
 def restore(url: str, dump: Path) -> None:
@@ -133,7 +138,7 @@ def differences(expected: dict[str, dict], found: dict[str, dict]) -> list[str]:
 
 
 def verify(url: str, dump: Path) -> list[str]:
-    expected = json.loads(restored_manifest_path(dump).read_text())
+    expected = read_manifest(dump)
     return differences(expected, manifest(url))
 
 
@@ -145,7 +150,7 @@ def main(argv: list[str]) -> int:
     command, target = argv[0], Path(argv[1])
     if command == "backup":
         path = backup(url, target)
-        print(f"Sikkerhetskopi: {path} (med {restored_manifest_path(path).name})")
+        print(f"Sikkerhetskopi: {path} (med {manifest_path(path).name})")
         return 0
     if command == "replace":
         recreate(url)
@@ -154,7 +159,7 @@ def main(argv: list[str]) -> int:
     lines = verify(url, target)
     for line in lines:
         print(line)
-    tables = len(json.loads(restored_manifest_path(target).read_text()))
+    tables = len(read_manifest(target))
     print(f"{tables - len(lines)} av {tables} tabeller har de samme radene som sikkerhetskopien.")
     return 1 if lines else 0
 

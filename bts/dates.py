@@ -42,16 +42,11 @@ RANGES = {
     "meeting": DateRange(YEAR, 2 * YEAR, _("Møtet må være mellom %(start)s og %(end)s.")),
     "measure": DateRange(2 * YEAR, 3 * YEAR, _("Datoen må være mellom %(start)s og %(end)s.")),
     "expiry": DateRange(0, 5 * YEAR, _("Datoen må være mellom %(start)s og %(end)s.")),
-    # A consent given, or withdrawn: today at the latest.
-    "given": DateRange(
-        5 * YEAR,
-        0,
-        _("Datoen må være i dag eller tidligere, og ikke før %(start)s."),
-        too_late=_("Datoen kan ikke være fram i tid."),
-    ),
     # A period asked for in the access log.
     "period": DateRange(30 * YEAR, YEAR, _("Datoen må være mellom %(start)s og %(end)s.")),
 }
+# A consent given, or withdrawn: what happened, so today at the latest.
+RANGES["given"] = RANGES["happened"]
 
 
 class Plausible:

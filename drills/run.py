@@ -64,15 +64,6 @@ USERS = (
 )
 
 
-def manage(env: dict, *args: str) -> str:
-    done = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [bench.PY, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout.strip()
-
-
 # The drill's own setting up, as the owner of the tables: an open case made the user's, in
 # their service (a small seed leaves few cases open, and the bench accounts hold few of them).
 CASE_OF = """
@@ -126,31 +117,10 @@ class App:
     def __init__(self, env: dict, port: int, log: Path):
         self.port = port
         self.log = log.open("a")
-        self.process = subprocess.Popen(  # noqa: S603 - our own server and arguments
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "config.wsgi",
-                "-b",
-                f"{bench.HOST}:{port}",
-                "-w",
-                "2",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=self.log,
-        )
+        self.process = bench.start_app(env, port, self.log)
 
     def wait(self) -> None:
-        for _ in range(150):
-            try:
-                if bench.Browser(self.port).request("GET", "/status/")[0].status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("the app did not start")
+        bench.wait_for_app(self.port)
 
     def memory(self) -> int:
         """Resident memory of the master and its workers, in bytes."""
@@ -342,13 +312,14 @@ class Drills:
             ("load_toolbox", "fixtures/verktoy/ovre-eiker.toml"),
             ("seed_synthetic", "--cases", str(self.args.cases)),
         ):
-            manage(self.env, *command)
+            bench.manage(*command, env=self.env)
         taken: list[int] = []
         self.cases = {}
         for name, writes in USERS:
             if writes:
                 code = CASE_OF.format(username=name, taken=taken)
-                self.cases[name] = int(manage(self.env, "shell", "-c", code).splitlines()[-1])
+                printed = bench.manage("shell", "-c", code, env=self.env)
+                self.cases[name] = int(printed.splitlines()[-1])
                 taken.append(self.cases[name])
         self.case_ids = list(self.cases.values())
 
@@ -446,7 +417,6 @@ class Drills:
         return result
 
     def restore(self) -> Result:
-        import json
 
         from bts import backup
 
@@ -466,7 +436,7 @@ class Drills:
         backup.restore(fresh.url(), state["dump"])
         restored_in = time.monotonic() - started
         differences = backup.verify(fresh.url(), state["dump"])
-        manifest = json.loads(backup.restored_manifest_path(state["dump"]).read_text())
+        manifest = backup.read_manifest(state["dump"])
         tables, audit = len(manifest), manifest["bts_auditevent"]["rows"]
         before = {t for t, at in load.acknowledged.items() if at < state["began"]}
         found, half = notes_found(fresh.url(), before, self.case_ids)

@@ -102,3 +102,26 @@ def signed_form_pdf(*, pages: int = 1, filler: int = 0) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def meeting_ahead(
+    case, user: User, *, days: float = 3, starts_at=None, place="Barnehagen", service=None
+):
+    """A collaboration meeting in `case`, booked by `user` `days` ahead with themselves and
+    their service (or `service`) invited: what many tests need before the page they test."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases import services
+
+    return services.meeting_invite(
+        case=case,
+        user=user,
+        kind="samarbeidsmote",
+        starts_at=starts_at or timezone.now() + dt.timedelta(days=days),
+        place=place,
+        agenda="Hvordan har Emma det?",
+        participants=[user],
+        participant_services=[service or user.memberships.first().service],
+    )

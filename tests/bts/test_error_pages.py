@@ -14,6 +14,8 @@ def assert_the_product_s_page(response, status: int, heading: str) -> None:
     assert "/static/css/bts.css" in page
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert "Traceback" not in page and "RuntimeError" not in page
+    # A way on: the start page, from the page itself as well as from its header.
+    assert page.count(">Til startsiden</a>") >= 1 and '<a class="ds-link" href="/' in page
 
 
 def test_400(guide, settings):

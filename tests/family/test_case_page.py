@@ -16,7 +16,7 @@ from bts.events import AccessAudit
 from bts.models import AuditEvent, Role
 from cases import services
 from family.events import FamilyAudit
-from tests.factories import MunicipalityFactory, home_municipality
+from tests.factories import MunicipalityFactory, home_municipality, meeting_ahead
 from tests.family.sessions import family_session_key
 from tests.journey import confirmed, to_decision_step
 
@@ -74,15 +74,8 @@ def emma_case(guide, employee, make_user):
             child_view="Emma vil ha mor med.",
         )
     )
-    services.meeting_invite(
-        case=case,
-        user=employee,
-        kind="samarbeidsmote",
-        starts_at=timezone.now() + dt.timedelta(days=3),
-        place="Solsikken barnehage, møterommet",
-        agenda="Hvordan har Emma det?",
-        participants=[employee],
-        participant_services=[case.owner_service],
+    meeting_ahead(
+        case, employee, place="Solsikken barnehage, møterommet", service=case.owner_service
     )
     services.measure_add(
         case=case,

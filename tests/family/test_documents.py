@@ -17,7 +17,7 @@ from bts.models import AuditEvent
 from cases import services
 from cases.models import Guardian, RelayEntry
 from family.events import FamilyAudit
-from tests.factories import home_municipality
+from tests.factories import home_municipality, meeting_ahead
 from tests.family.sessions import family_session_key
 
 pytestmark = pytest.mark.django_db
@@ -39,16 +39,7 @@ def emma(guide, employee):
 
 
 def meeting_on(case, employee, starts_at):
-    return services.meeting_invite(
-        case=case,
-        user=employee,
-        kind="samarbeidsmote",
-        starts_at=starts_at,
-        place="Barnehagen",
-        agenda="Hvordan har Emma det?",
-        participants=[employee],
-        participant_services=[employee.memberships.first().service],
-    )
+    return meeting_ahead(case, employee, starts_at=starts_at)
 
 
 def as_guardian(client, case) -> Guardian:

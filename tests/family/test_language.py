@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from cases import services
 from cases.models import ConsentAnswer, Guardian
 from devdata.synthetic.writer import synthetic_identity_number
-from tests.factories import ServiceFactory, home_municipality
+from tests.factories import ServiceFactory, home_municipality, meeting_ahead
 from tests.family.sessions import family_session_key
 
 pytestmark = pytest.mark.django_db
@@ -138,16 +138,7 @@ def test_the_consent_text_in_norwegian_beside_the_translation_and_kept_as_shown(
 
 
 def test_documents_for_the_family_embed_fonts_for_its_script(client, emma, employee):
-    meeting = services.meeting_invite(
-        case=emma,
-        user=employee,
-        kind="samarbeidsmote",
-        starts_at=timezone.now() + dt.timedelta(days=3),
-        place="Barnehagen",
-        agenda="Hvordan har Emma det?",
-        participants=[employee],
-        participant_services=[employee.memberships.first().service],
-    )
+    meeting = meeting_ahead(emma, employee)
     sign_in(client, emma)
     invitation = reverse("family:document", args=[emma.pk, "invitasjon", meeting.pk])
     choose(client, "ar")
@@ -170,16 +161,7 @@ def test_the_e_mail_is_in_the_language_the_guardian_chose(
         language="pl",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.meeting_invite(
-            case=emma,
-            user=employee,
-            kind="samarbeidsmote",
-            starts_at=timezone.now() + dt.timedelta(days=3),
-            place="Barnehagen",
-            agenda="Hvordan har Emma det?",
-            participants=[employee],
-            participant_services=[employee.memberships.first().service],
-        )
+        meeting_ahead(emma, employee)
     (mail,) = [m for m in mailoutbox if m.to == ["lise@example.invalid"]]
     assert "ID-porten" in mail.body and "Det er noe nytt" not in mail.body
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bts.models import AuditEvent
 from cases import services
 from cases.models import MeetingAnswer, RelayEntry
-from tests.factories import home_municipality
+from tests.factories import home_municipality, meeting_ahead
 from tests.family.sessions import family_session_key
 
 pytestmark = pytest.mark.django_db
@@ -34,15 +34,8 @@ def emma(guide, employee):
 
 
 def meeting_in(case, employee, *, days: float):
-    return services.meeting_invite(
-        case=case,
-        user=employee,
-        kind="samarbeidsmote",
-        starts_at=timezone.now() + dt.timedelta(days=days),
-        place="Solsikken barnehage",
-        agenda="Hvordan har Emma det?",
-        participants=[employee],
-        participant_services=[case.owner_service],
+    return meeting_ahead(
+        case, employee, days=days, place="Solsikken barnehage", service=case.owner_service
     )
 
 

@@ -21,6 +21,7 @@ from tests.factories import (
     UserFactory,
     grant,
     home_municipality,
+    meeting_ahead,
 )
 from tests.family.sessions import family_session_key
 
@@ -114,16 +115,7 @@ def world(django_db_setup, django_db_blocker):
             child=child,
             concern=services.ConcernData("Emma er lei seg.", timezone.localdate(), "Ute", 2),
         )
-        meeting = services.meeting_invite(
-            case=case,
-            user=holder,
-            kind="samarbeidsmote",
-            starts_at=timezone.now() + dt.timedelta(days=3),
-            place="Barnehagen",
-            agenda="Hvordan har Emma det?",
-            participants=[holder],
-            participant_services=[service],
-        )
+        meeting = meeting_ahead(case, holder, service=service)
         consent = Consent.objects.create(
             case=case,
             form=Consent.Form.DIGITAL,

@@ -17,7 +17,7 @@ from bts.models import AuditEvent, Role
 from cases import services
 from cases.family_notices import family_recipients
 from cases.models import Guardian
-from tests.factories import home_municipality
+from tests.factories import home_municipality, meeting_ahead
 from tests.family.sessions import family_session_key
 
 pytestmark = pytest.mark.django_db
@@ -124,16 +124,7 @@ def test_notices_skip_a_guardian_kept_out_by_the_child_s_protected_address(guide
 
 def test_what_a_protected_guardian_writes_is_kept_from_the_other(client, guide, employee):
     case = make_case(employee, child_protected=False, mother_protected=True)
-    meeting = services.meeting_invite(
-        case=case,
-        user=employee,
-        kind="samarbeidsmote",
-        starts_at=timezone.now() + dt.timedelta(days=3),
-        place="Barnehagen",
-        agenda="Hvordan har Emma det?",
-        participants=[employee],
-        participant_services=[employee.memberships.first().service],
-    )
+    meeting = meeting_ahead(case, employee)
     as_guardian(client, case, "Lise Hansen")
     client.post(
         reverse("family:note_add", args=[case.pk]),
