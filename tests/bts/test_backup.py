@@ -63,3 +63,42 @@ def test_a_backup_restores_every_row_into_a_fresh_database(
         conn.execute("DELETE FROM cases_relayentry WHERE text LIKE 'Et notat%%'")
     (difference,) = verify(fresh_database, dump)
     assert difference.startswith("cases_relayentry:")
+
+
+def test_the_commands_say_what_they_found_and_fail_on_a_difference(
+    guide, employee, tmp_path, fresh_database, monkeypatch, capsys
+):
+    """`make backup` and `make restore` run `python -m bts.backup`: what it prints and its exit
+    code are what an operator (or a script) goes by."""
+    from bts.backup import main
+
+    services.note_add(
+        case=services.case_open(
+            user=employee,
+            service=employee.memberships.first().service,
+            child=services.child_create(
+                user=employee, child=services.ChildData("Emma", "Hansen", dt.date(2019, 5, 1))
+            ),
+            concern=services.ConcernData("Emma gråter.", timezone.localdate(), "Ute", 2),
+        ),
+        user=employee,
+        text="Et notat som skal tåle en gjenoppretting.",
+    )
+    monkeypatch.setenv("DATABASE_URL", owner_url(connection.settings_dict["NAME"]))
+    assert main(["backup", str(tmp_path)]) == 0
+    (dump,) = tmp_path.glob("backup-*.dump")
+    assert f"Sikkerhetskopi: {dump}" in capsys.readouterr().out
+
+    monkeypatch.setenv("DATABASE_URL", fresh_database)
+    assert main(["restore", str(dump)]) == 0
+    tables = len(read_manifest(dump))
+    assert f"{tables} av {tables} tabeller har de samme radene" in capsys.readouterr().out
+
+    with psycopg.connect(fresh_database, autocommit=True) as conn:
+        conn.execute("DELETE FROM cases_relayentry WHERE text LIKE 'Et notat%%'")
+    assert main(["verify", str(dump)]) == 1
+    out = capsys.readouterr().out
+    assert "cases_relayentry: expected" in out
+    assert f"{tables - 1} av {tables} tabeller" in out
+
+    assert main([]) == 2  # without a command: how to use it
